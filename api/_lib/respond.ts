@@ -1,0 +1,31 @@
+import { type ErrorBody, HttpError } from "./http-error.js";
+
+const JSON_TYPE = "application/json; charset=utf-8";
+
+/** A JSON response. @example json({ ok: true }, { headers: { "cache-control": "no-store" } }) */
+export function json(body: unknown, init: ResponseInit = {}): Response {
+  const headers = new Headers(init.headers);
+  headers.set("content-type", JSON_TYPE);
+  return new Response(JSON.stringify(body), { ...init, headers });
+}
+
+/**
+ * The one place errors become responses. An `HttpError` answers as it says; anything else is a bug
+ * in our code, logged (the error only, never the request, which may hold a card number) and
+ * answered with a 500 that gives nothing away.
+ */
+export function errorResponse(error: unknown): Response {
+  if (error instanceof HttpError) {
+    const body: ErrorBody = { error: { code: error.code, message: error.message } };
+    if (error.details !== undefined) body.error.details = error.details;
+    return json(body, {
+      status: error.status,
+      headers: { "cache-control": "no-store", ...error.headers },
+    });
+  }
+  console.error("Unhandled error in function:", error);
+  const body: ErrorBody = {
+    error: { code: "internal_error", message: "Something went wrong on our side. Please try again." },
+  };
+  return json(body, { status: 500, headers: { "cache-control": "no-store" } });
+}

@@ -1,0 +1,53 @@
+import { HttpError } from "./http-error.js";
+import { errorResponse } from "./respond.js";
+
+export type Handler = (request: Request) => Response | Promise<Response>;
+
+const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
+type Method = (typeof METHODS)[number];
+
+export interface RouteOptions {
+  /** The message of the 405 for a method the route does not take, e.g. to explain why. */
+  methodNotAllowed?: (method: string) => string | undefined;
+}
+
+/**
+ * Turns a map of method handlers into the named exports a Vercel function has, so that every method
+ * is answered by us: handled ones through the one error mapper, the rest with 405 and `Allow`.
+ * HEAD follows GET without a body; OPTIONS answers 204 with `Allow`.
+ *
+ * @example export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route({ POST: handler });
+ */
+export function route(
+  handlers: Partial<Record<Exclude<Method, "HEAD" | "OPTIONS">, Handler>>,
+  options: RouteOptions = {},
+): Record<Method, Handler> {
+  const table: Partial<Record<Method, Handler>> = { ...handlers };
+  const get = handlers.GET;
+  if (get) {
+    table.HEAD = async (request) => {
+      const response = await get(request);
+      return new Response(null, response);
+    };
+  }
+  const allow = [...Object.keys(table), "OPTIONS"].join(", ");
+  table.OPTIONS = () => new Response(null, { status: 204, headers: { allow } });
+
+  const out = {} as Record<Method, Handler>;
+  for (const method of METHODS) {
+    const handler = table[method];
+    out[method] = async (request) => {
+      try {
+        if (!handler) {
+          const message =
+            options.methodNotAllowed?.(method) ?? `${method} is not allowed here; use ${allow}.`;
+          throw new HttpError(405, "method_not_allowed", message, { allow: allow.split(", ") }, { allow });
+        }
+        return await handler(request);
+      } catch (error) {
+        return errorResponse(error);
+      }
+    };
+  }
+  return out;
+}

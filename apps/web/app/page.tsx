@@ -1,0 +1,37 @@
+import Link from "next/link";
+
+const IDEAS = [
+  {
+    title: "Short functions, triggered by HTTP",
+    text: "Each file under api/ is its own function. The card check validates a number the moment a form asks.",
+    href: "/card",
+    cta: "Check a card number",
+    endpoint: "POST /api/validate/card",
+  },
+] as const;
+
+export default function Home() {
+  return (
+    <>
+      <h1>Serverless on Vercel</h1>
+      <p className="lede">
+        Small functions that run when something happens: a request, a file landing in storage, a clock
+        ticking.
+      </p>
+      <div className="grid">
+        {IDEAS.map((idea) => (
+          <section key={idea.title} className="card" aria-labelledby={idea.href}>
+            <h2 id={idea.href} style={{ fontSize: "1.15rem", marginTop: 0 }}>
+              {idea.title}
+            </h2>
+            <p>{idea.text}</p>
+            <p className="hint">
+              <code>{idea.endpoint}</code>
+            </p>
+            <Link href={idea.href}>{idea.cta} →</Link>
+          </section>
+        ))}
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,48 @@
+"use client";
+
+import useSWR from "swr";
+import { type ApiError, getJson } from "@/lib/api";
+
+interface BrandsAnswer {
+  brands: { brand: string; name: string; lengths: number[]; cvcLength: number; prefixes: string[] }[];
+}
+
+/** The brands the validator knows, from GET /api/card-brands. */
+export function CardBrands() {
+  const { data, error, isLoading } = useSWR<BrandsAnswer, ApiError>("/api/card-brands", getJson, {
+    revalidateOnFocus: false,
+  });
+  return (
+    <section className="card" style={{ marginTop: "1rem" }} aria-labelledby="brands-title">
+      <h2 id="brands-title" style={{ fontSize: "1.1rem", marginTop: 0 }}>
+        Brands the check knows
+      </h2>
+      {isLoading ? (
+        <div className="skeleton" style={{ height: "6rem" }} role="status" aria-label="Loading brands" />
+      ) : null}
+      {error ? <p className="error-text">Could not load the brands: {error.message}</p> : null}
+      {data ? (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Brand</th>
+              <th scope="col">Starts with</th>
+              <th scope="col">Digits</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.brands.map((b) => (
+              <tr key={b.brand}>
+                <td>{b.name}</td>
+                <td>{b.prefixes.join(", ")}</td>
+                <td>
+                  {b.lengths.length > 2 ? `${b.lengths[0]}–${b.lengths.at(-1)}` : b.lengths.join(" or ")}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+    </section>
+  );
+}

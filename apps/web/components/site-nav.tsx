@@ -1,0 +1,25 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+
+const LINKS = [{ href: "/card", label: "Card check" }] as const;
+
+/** The header on every page; marks the current page for screen readers too. */
+export function SiteNav() {
+  const pathname = usePathname();
+  return (
+    <header className="site">
+      <nav aria-label="Main">
+        <Link href="/" className="brand">
+          Serverless on Vercel
+        </Link>
+        {LINKS.map((link) => (
+          <Link key={link.href} href={link.href} aria-current={pathname === link.href ? "page" : undefined}>
+            {link.label}
+          </Link>
+        ))}
+      </nav>
+    </header>
+  );
+}

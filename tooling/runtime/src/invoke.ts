@@ -1,0 +1,122 @@
+import { BODY_LIMIT_BYTES, platformError } from "./platform-errors.js";
+
+type FetchHandler = (request: Request) => unknown;
+
+/** What a Vercel function module may export: one handler per method, or a default `{ fetch }`. */
+export type FunctionModule = Record<string, unknown>;
+
+const NO_BODY = new Set(["GET", "HEAD"]);
+
+/** The handler a module gives for a method, as Vercel's Node.js runtime picks it. */
+export function pickHandler(mod: FunctionModule, method: string): FetchHandler | null {
+  const named = mod[method];
+  if (typeof named === "function") return named as FetchHandler;
+  const fallback = mod.default;
+  if (fallback && typeof fallback === "object" && "fetch" in fallback) {
+    const fetchFn = (fallback as { fetch: unknown }).fetch;
+    if (typeof fetchFn === "function") return (req) => fetchFn.call(fallback, req);
+  }
+  if (typeof fallback === "function" && fallback.length <= 1) return fallback as FetchHandler;
+  return null;
+}
+
+export class BodyTooLargeError extends Error {}
+
+/** Reads a request body whole, as the platform does before it starts a function, up to a limit. */
+export async function readBodyLimited(
+  body: ReadableStream<Uint8Array> | null,
+  limit = BODY_LIMIT_BYTES,
+): Promise<Uint8Array | null> {
+  if (!body) return null;
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      throw new BodyTooLargeError();
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
+
+export interface InvokeOptions {
+  /** Seconds before the platform gives up on the function (vercel.json `maxDuration`). */
+  maxDuration: number;
+  bodyLimit?: number;
+  /** Named in logs when the function throws or times out. */
+  name: string;
+}
+
+/**
+ * Runs one function invocation with the platform's rules around it: the body is read whole up to
+ * 4.5 MB (413 past that), the handler gets a plain `Request`, a throw becomes a 500 and a run past
+ * `maxDuration` a 504, each in Vercel's form.
+ */
+export async function invokeFunction(
+  mod: FunctionModule,
+  request: Request,
+  { maxDuration, bodyLimit = BODY_LIMIT_BYTES, name }: InvokeOptions,
+): Promise<Response> {
+  const method = request.method.toUpperCase();
+  const handler = pickHandler(mod, method);
+  if (!handler) {
+    const allow = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"].filter((m) =>
+      pickHandler(mod, m),
+    );
+    return new Response("Method Not Allowed", { status: 405, headers: { allow: allow.join(", ") } });
+  }
+
+  const declared = Number(request.headers.get("content-length") ?? 0);
+  if (declared > bodyLimit) return platformError("FUNCTION_PAYLOAD_TOO_LARGE");
+  let body: Uint8Array | null = null;
+  if (!NO_BODY.has(method)) {
+    try {
+      body = await readBodyLimited(request.body, bodyLimit);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) return platformError("FUNCTION_PAYLOAD_TOO_LARGE");
+      throw error;
+    }
+  }
+
+  const controller = new AbortController();
+  const fnRequest = new Request(request.url, {
+    method,
+    headers: request.headers,
+    body: body && body.byteLength > 0 ? body : null,
+    signal: controller.signal,
+  });
+
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<Response>((resolve) => {
+    timer = setTimeout(() => {
+      controller.abort(new Error(`maxDuration of ${maxDuration}s reached`));
+      console.error(`[runtime] ${name} ran past its maxDuration of ${maxDuration}s`);
+      resolve(platformError("FUNCTION_INVOCATION_TIMEOUT"));
+    }, maxDuration * 1000);
+    timer.unref();
+  });
+  try {
+    const result = await Promise.race([Promise.resolve().then(() => handler(fnRequest)), timeout]);
+    if (!(result instanceof Response)) {
+      console.error(`[runtime] ${name} did not return a Response`);
+      return platformError("FUNCTION_INVOCATION_FAILED");
+    }
+    return result;
+  } catch (error) {
+    console.error(`[runtime] ${name} threw:`, error);
+    return platformError("FUNCTION_INVOCATION_FAILED");
+  } finally {
+    clearTimeout(timer);
+  }
+}

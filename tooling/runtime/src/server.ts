@@ -1,0 +1,228 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import { dirname, join, resolve } from "node:path";
+import { getRequestListener } from "@hono/node-server";
+import { createProxyServer } from "httpxy";
+import { type DevCommand, scanNextPaths, startDevCommand } from "./dev-command.js";
+import { type FunctionMatch, type FunctionRoute, matchFunction, scanFunctions } from "./functions.js";
+import { invokeFunction } from "./invoke.js";
+import { createModuleLoader, type ModuleLoader } from "./loader.js";
+import { platformError } from "./platform-errors.js";
+import { type Resolution, resolveRoute } from "./router.js";
+import { findStaticFile, type StaticFile, staticResponse } from "./static-files.js";
+import { loadProjectConfig, type ProjectConfig } from "./vercel-config.js";
+
+export interface RuntimeOptions {
+  /** The Vercel project root: vercel.json, api/. */
+  root: string;
+  /**
+   * `dev`: functions from source with reloads, the web app from vercel.json's devCommand.
+   * `start`: production-like, the built static output and compiled packages, no watching.
+   */
+  mode: "dev" | "start";
+  port?: number;
+  host?: string;
+  /** One line per request on stdout. */
+  log?: boolean;
+}
+
+export interface Runtime {
+  url: string;
+  port: number;
+  functions(): FunctionRoute[];
+  close(): Promise<void>;
+}
+
+type Hit =
+  | { type: "function"; match: FunctionMatch }
+  | { type: "static"; file: StaticFile }
+  | { type: "app" };
+
+/**
+ * The local form of Vercel's runtime: one origin that routes every request by vercel.json and the
+ * api/ folder exactly as Vercel's router would, runs functions in-process (warm after the first
+ * call, reloaded when their files change) and serves the web app beside them.
+ */
+export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const root = resolve(options.root);
+  const dev = options.mode === "dev";
+  let config: ProjectConfig = await loadProjectConfig(root);
+  let functions = await scanFunctions(root);
+  const outputDir = join(root, config.raw.outputDirectory ?? "public");
+  const webDir = config.raw.outputDirectory ? dirname(outputDir) : root;
+  let appPaths = dev ? await scanNextPaths(webDir) : new Set<string>();
+
+  const loader: ModuleLoader = await createModuleLoader({
+    root,
+    mode: dev ? "development" : "production",
+    watch: dev,
+  });
+  let devCommand: DevCommand | undefined;
+  if (dev && config.raw.devCommand) devCommand = await startDevCommand(config.raw.devCommand, root);
+
+  if (dev) {
+    loader.onChange(async (file, event) => {
+      try {
+        if (file === "vercel.json") {
+          config = await loadProjectConfig(root);
+          console.log("[runtime] vercel.json reloaded");
+        } else if (file.startsWith("api/") && event !== "change") {
+          functions = await scanFunctions(root);
+        } else if (file.startsWith(`${webDir.slice(root.length + 1)}/`) && event !== "change") {
+          appPaths = await scanNextPaths(webDir);
+        }
+      } catch (error) {
+        console.error(`[runtime] could not reload after ${file} changed:`, (error as Error).message);
+      }
+    });
+  }
+
+  const filesystem = (pathname: string): { found: Hit } | null => {
+    const fn = matchFunction(functions, pathname);
+    if (fn) return { found: { type: "function", match: fn } };
+    if (dev) {
+      if (pathname.startsWith("/_next/") || pathname.startsWith("/__nextjs") || appPaths.has(pathname)) {
+        return { found: { type: "app" } };
+      }
+      return null;
+    }
+    const file = findStaticFile(outputDir, pathname, config.cleanUrls);
+    return file ? { found: { type: "static", file } } : null;
+  };
+
+  const proxy = createProxyServer({ xfwd: true, ws: true });
+  proxy.on("error", (error, _req, res) => {
+    const out = res as ServerResponse;
+    if (out && "headersSent" in out && !out.headersSent) {
+      out.writeHead(502, { "content-type": "text/plain; charset=utf-8" });
+      out.end(`The web app's dev server did not answer: ${(error as Error).message}\n`);
+    }
+  });
+
+  const pending = new WeakMap<IncomingMessage, Resolution<Hit>>();
+
+  const withHeaders = (response: Response, headers: Record<string, string>): Response => {
+    if (Object.keys(headers).length === 0) return response;
+    const out = new Response(response.body, response);
+    for (const [key, value] of Object.entries(headers))
+      if (!out.headers.has(key)) out.headers.set(key, value);
+    return out;
+  };
+
+  const fetchListener = getRequestListener(
+    async (request, env) => {
+      const resolution = pending.get(env.incoming as IncomingMessage);
+      if (!resolution || resolution.kind === "external") return platformError("NOT_FOUND");
+      if (resolution.kind === "redirect") {
+        return new Response(null, {
+          status: resolution.status,
+          headers: { ...resolution.headers, location: resolution.location },
+        });
+      }
+      if (resolution.kind === "not-found") {
+        const page = findStaticFile(outputDir, "/404", true);
+        return withHeaders(
+          page ? staticResponse(page, request.method, 404) : platformError("NOT_FOUND"),
+          resolution.headers,
+        );
+      }
+      const { hit, url } = resolution;
+      if (hit.type === "static")
+        return withHeaders(staticResponse(hit.file, request.method), resolution.headers);
+      if (hit.type !== "function") return platformError("NOT_FOUND");
+
+      for (const [name, value] of Object.entries(hit.match.params)) {
+        if (!url.searchParams.has(name)) url.searchParams.set(name, value);
+      }
+      const { file } = hit.match.route;
+      let mod: Awaited<ReturnType<ModuleLoader["load"]>>;
+      try {
+        mod = await loader.load(file);
+      } catch (error) {
+        console.error(`[runtime] ${file} failed to load:`, error);
+        return platformError(
+          "FUNCTION_INVOCATION_FAILED",
+          dev ? String((error as Error).message) : undefined,
+        );
+      }
+      const fnRequest = new Request(url, {
+        method: request.method,
+        headers: request.headers,
+        body: request.body,
+        duplex: "half",
+      } as RequestInit);
+      const response = await invokeFunction(mod, fnRequest, {
+        maxDuration: config.functionSettings(file).maxDuration,
+        name: file,
+      });
+      return withHeaders(response, resolution.headers);
+    },
+    { overrideGlobalObjects: false },
+  );
+
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
+    const started = performance.now();
+    if (options.log) {
+      res.once("finish", () => {
+        const ms = (performance.now() - started).toFixed(1);
+        // The path only: a query string can carry what should never be logged.
+        console.log(`[runtime] ${req.method} ${(req.url ?? "").split("?")[0]} ${res.statusCode} ${ms}ms`);
+      });
+    }
+    let url: URL;
+    try {
+      url = new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
+    } catch {
+      res.writeHead(400, { "content-type": "text/plain" }).end("Bad Request\n");
+      return;
+    }
+    const resolution = resolveRoute(config.routes, (req.method ?? "GET").toUpperCase(), url, filesystem);
+    const toApp =
+      devCommand &&
+      ((resolution.kind === "filesystem" && resolution.hit.type === "app") ||
+        resolution.kind === "not-found");
+    if (toApp && devCommand) {
+      req.url = resolution.url.pathname + resolution.url.search;
+      const headers = resolution.headers;
+      for (const [key, value] of Object.entries(headers)) res.setHeader(key, value);
+      proxy.web(req, res, { target: `http://127.0.0.1:${devCommand.port}` }).catch(() => {});
+      return;
+    }
+    if (resolution.kind === "external") {
+      req.url = resolution.url.pathname + resolution.url.search;
+      proxy.web(req, res, { target: resolution.url.origin, changeOrigin: true }).catch(() => {});
+      return;
+    }
+    pending.set(req, resolution);
+    void fetchListener(req, res);
+  };
+
+  const server: Server = createServer(listener);
+  server.keepAliveTimeout = 65_000;
+  server.on("upgrade", (req, socket, head) => {
+    if (devCommand)
+      proxy
+        .ws(req, socket as Socket, { target: `ws://127.0.0.1:${devCommand.port}` }, head)
+        .catch(() => socket.destroy());
+    else socket.destroy();
+  });
+  await new Promise<void>((ok, fail) => {
+    server.once("error", fail);
+    server.listen(options.port ?? 3000, options.host ?? "localhost", () => ok());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://localhost:${port}`,
+    port,
+    functions: () => functions,
+    async close() {
+      await new Promise<void>((ok) => {
+        server.close(() => ok());
+        server.closeAllConnections();
+      });
+      proxy.close?.();
+      await devCommand?.stop();
+      await loader.close();
+    },
+  };
+}
