@@ -14,7 +14,7 @@ const EXAMPLES = [
   { label: "Amex", number: "3782 822463 10005" },
   { label: "Mastercard 2-series", number: "2223 0031 2200 3222" },
   { label: "Mistyped digit", number: "4242 4242 4242 4241" },
-  { label: "Amex, 16 digits", number: "3700 0000 0000 0002" },
+  { label: "Amex, 16 digits", number: "3700 0000 0000 0007" },
 ] as const;
 
 const checkCard = ([url, number]: readonly [string, string]) => postJson<CardAnalysis>(url, { number });
