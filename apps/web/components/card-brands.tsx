@@ -7,6 +7,15 @@ interface BrandsAnswer {
   brands: { brand: string; name: string; lengths: number[]; cvcLength: number; prefixes: string[] }[];
 }
 
+/** "16", "13, 16 or 19", or "16–19" when the lengths run without a gap. */
+export function formatLengths(lengths: number[]): string {
+  const first = lengths[0];
+  const last = lengths.at(-1);
+  if (first === undefined || last === undefined) return "";
+  if (lengths.length > 2 && last - first === lengths.length - 1) return `${first}–${last}`;
+  return lengths.length === 1 ? String(first) : `${lengths.slice(0, -1).join(", ")} or ${last}`;
+}
+
 /** The brands the validator knows, from GET /api/card-brands. */
 export function CardBrands() {
   const { data, error, isLoading } = useSWR<BrandsAnswer, ApiError>("/api/card-brands", getJson, {
