@@ -51,6 +51,8 @@ export async function readBodyLimited(
 }
 
 export interface InvokeOptions {
+  /** The URL the function sees, when routing changed it (a rewrite, dynamic segments). */
+  url?: string;
   /** Seconds before the platform gives up on the function (vercel.json `maxDuration`). */
   maxDuration: number;
   bodyLimit?: number;
@@ -66,7 +68,7 @@ export interface InvokeOptions {
 export async function invokeFunction(
   mod: FunctionModule,
   request: Request,
-  { maxDuration, bodyLimit = BODY_LIMIT_BYTES, name }: InvokeOptions,
+  { url = request.url, maxDuration, bodyLimit = BODY_LIMIT_BYTES, name }: InvokeOptions,
 ): Promise<Response> {
   const method = request.method.toUpperCase();
   const handler = pickHandler(mod, method);
@@ -90,7 +92,7 @@ export async function invokeFunction(
   }
 
   const controller = new AbortController();
-  const fnRequest = new Request(request.url, {
+  const fnRequest = new Request(url, {
     method,
     headers: request.headers,
     body: body && body.byteLength > 0 ? body : null,

@@ -48,8 +48,21 @@ export async function createModuleLoader(opts: {
     },
     optimizeDeps: { noDiscovery: true, include: [] },
   });
+  // Vite checks its module graph on every ssrLoadModule call; a warm function should not pay for
+  // that. Loaded modules are kept until the watcher reports any change, after which Vite re-runs
+  // only the modules the change invalidated.
+  const loaded = new Map<string, Promise<FunctionModule>>();
+  vite.watcher?.on("all", () => loaded.clear());
   return {
-    load: (file) => vite.ssrLoadModule(join(opts.root, file)) as Promise<FunctionModule>,
+    load(file) {
+      let mod = loaded.get(file);
+      if (!mod) {
+        mod = vite.ssrLoadModule(join(opts.root, file)) as Promise<FunctionModule>;
+        mod.catch(() => loaded.delete(file));
+        loaded.set(file, mod);
+      }
+      return mod;
+    },
     onChange(listener) {
       for (const event of ["add", "change", "unlink"] as const) {
         vite.watcher.on(event, (path: string) => {

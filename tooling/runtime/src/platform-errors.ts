@@ -7,7 +7,7 @@ export const PLATFORM_ERRORS = {
   FUNCTION_PAYLOAD_TOO_LARGE: { status: 413, title: "Request Entity Too Large" },
   FUNCTION_INVOCATION_TIMEOUT: { status: 504, title: "Gateway Timeout" },
   FUNCTION_INVOCATION_FAILED: { status: 500, title: "Internal Server Error" },
-  NOT_FOUND: { status: 404, title: "Not Found" },
+  NOT_FOUND: { status: 404, title: "The page could not be found." },
   DEPLOYMENT_NOT_READY: { status: 503, title: "Service Unavailable" },
 } as const;
 

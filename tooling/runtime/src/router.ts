@@ -17,6 +17,22 @@ function substitute(template: string, match: RegExpExecArray): string {
   });
 }
 
+const compiled = new Map<string, RegExp | null>();
+
+/** Route patterns compiled once; an invalid one is remembered as null and never matches. */
+function regexFor(src: string): RegExp | null {
+  let re = compiled.get(src);
+  if (re === undefined) {
+    try {
+      re = new RegExp(src);
+    } catch {
+      re = null;
+    }
+    compiled.set(src, re);
+  }
+  return re;
+}
+
 function isHandle(route: Route): route is Extract<Route, { handle: string }> {
   return "handle" in route;
 }
@@ -68,12 +84,7 @@ export function resolveRoute<T>(
       continue;
     }
     if (route.methods && !route.methods.map((m) => m.toUpperCase()).includes(method)) continue;
-    let match: RegExpExecArray | null;
-    try {
-      match = new RegExp(route.src).exec(url.pathname);
-    } catch {
-      continue;
-    }
+    const match = regexFor(route.src)?.exec(url.pathname);
     if (!match) continue;
 
     for (const [key, value] of Object.entries(route.headers ?? {})) {

@@ -24,6 +24,8 @@ export interface RuntimeOptions {
   host?: string;
   /** One line per request on stdout. */
   log?: boolean;
+  /** Start vercel.json's devCommand in dev mode (default true); false serves the functions alone. */
+  app?: boolean;
 }
 
 export interface Runtime {
@@ -32,6 +34,9 @@ export interface Runtime {
   functions(): FunctionRoute[];
   close(): Promise<void>;
 }
+
+/** Vercel answers a miss under /api with its own 404, never the site's 404 page. */
+const isApiPath = (pathname: string) => pathname === "/api" || pathname.startsWith("/api/");
 
 type Hit =
   | { type: "function"; match: FunctionMatch }
@@ -58,7 +63,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     watch: dev,
   });
   let devCommand: DevCommand | undefined;
-  if (dev && config.raw.devCommand) devCommand = await startDevCommand(config.raw.devCommand, root);
+  if (dev && options.app !== false && config.raw.devCommand)
+    devCommand = await startDevCommand(config.raw.devCommand, root);
 
   if (dev) {
     loader.onChange(async (file, event) => {
@@ -102,10 +108,16 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const pending = new WeakMap<IncomingMessage, Resolution<Hit>>();
 
   const withHeaders = (response: Response, headers: Record<string, string>): Response => {
-    if (Object.keys(headers).length === 0) return response;
-    const out = new Response(response.body, response);
-    for (const [key, value] of Object.entries(headers))
-      if (!out.headers.has(key)) out.headers.set(key, value);
+    const entries = Object.entries(headers);
+    if (entries.length === 0) return response;
+    let out = response;
+    try {
+      for (const [key, value] of entries) if (!out.headers.has(key)) out.headers.set(key, value);
+    } catch {
+      // A response whose headers are immutable (one from fetch()) is copied once.
+      out = new Response(response.body, response);
+      for (const [key, value] of entries) if (!out.headers.has(key)) out.headers.set(key, value);
+    }
     return out;
   };
 
@@ -119,6 +131,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
           headers: { ...resolution.headers, location: resolution.location },
         });
       }
+      if (resolution.kind === "not-found" && isApiPath(resolution.url.pathname)) {
+        return withHeaders(platformError("NOT_FOUND"), resolution.headers);
+      }
       if (resolution.kind === "not-found") {
         const page = findStaticFile(outputDir, "/404", true);
         return withHeaders(
@@ -131,9 +146,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         return withHeaders(staticResponse(hit.file, request.method), resolution.headers);
       if (hit.type !== "function") return platformError("NOT_FOUND");
 
-      for (const [name, value] of Object.entries(hit.match.params)) {
-        if (!url.searchParams.has(name)) url.searchParams.set(name, value);
-      }
+      // Vercel appends each dynamic segment after the client's own query parameters.
+      for (const [name, value] of Object.entries(hit.match.params)) url.searchParams.append(name, value);
       const { file } = hit.match.route;
       let mod: Awaited<ReturnType<ModuleLoader["load"]>>;
       try {
@@ -145,16 +159,17 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
           dev ? String((error as Error).message) : undefined,
         );
       }
-      const fnRequest = new Request(url, {
-        method: request.method,
-        headers: request.headers,
-        body: request.body,
-        duplex: "half",
-      } as RequestInit);
-      const response = await invokeFunction(mod, fnRequest, {
+      const response = await invokeFunction(mod, request, {
+        url: url.href,
         maxDuration: config.functionSettings(file).maxDuration,
         name: file,
       });
+      // Vercel gives a function's answer this caching when the function names none.
+      if (!response.headers.has("cache-control")) {
+        try {
+          response.headers.set("cache-control", "public, max-age=0, must-revalidate");
+        } catch {}
+      }
       return withHeaders(response, resolution.headers);
     },
     { overrideGlobalObjects: false },
@@ -180,7 +195,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const toApp =
       devCommand &&
       ((resolution.kind === "filesystem" && resolution.hit.type === "app") ||
-        resolution.kind === "not-found");
+        (resolution.kind === "not-found" && !isApiPath(resolution.url.pathname)));
     if (toApp && devCommand) {
       req.url = resolution.url.pathname + resolution.url.search;
       const headers = resolution.headers;

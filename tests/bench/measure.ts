@@ -1,0 +1,106 @@
+import { fork } from "node:child_process";
+import { once } from "node:events";
+import { createServer } from "node:net";
+import autocannon from "autocannon";
+
+export interface Figures {
+  name: string;
+  /** Requests per second under load (concurrent connections); null when not measured. */
+  rps: number | null;
+  p50: number | null;
+  p99: number | null;
+  /** Median of sequential, one-at-a-time requests once warm, in ms. */
+  seqMedian: number;
+  seqCount: number;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === "object" && addr ? resolve(addr.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+/** Starts one of bench/servers.ts's servers in its own process. */
+export async function startServer(kind: string): Promise<{ url: string; stop: () => Promise<void> }> {
+  const port = await freePort();
+  const child = fork(new URL("./servers.ts", import.meta.url), [kind, String(port)], {
+    execArgv: ["--import", "tsx"],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const [message] = (await Promise.race([once(child, "message"), once(child, "exit")])) as unknown[];
+  if (message !== "ready") throw new Error(`${kind} server did not start`);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: async () => {
+      child.kill("SIGTERM");
+      await once(child, "exit");
+    },
+  };
+}
+
+export function percentile(sorted: number[], p: number): number {
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i] ?? Number.NaN;
+}
+
+/** Times `count` requests sent one after another, after `warmup` unmeasured ones. */
+export async function sequential(
+  send: () => Promise<Response>,
+  count: number,
+  warmup: number,
+): Promise<number[]> {
+  for (let i = 0; i < warmup; i++) await (await send()).arrayBuffer();
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const t0 = performance.now();
+    const res = await send();
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`status ${res.status}`);
+    times.push(performance.now() - t0);
+  }
+  return times.sort((a, b) => a - b);
+}
+
+/** Requests/s and latency percentiles under concurrent load, from autocannon. */
+export async function load(
+  url: string,
+  request: { method: "POST"; body: string; headers: Record<string, string> },
+  seconds: number,
+  connections: number,
+): Promise<{ rps: number; p50: number; p99: number; errors: number; non2xx: number }> {
+  const result = await autocannon({ url, ...request, duration: seconds, connections });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors,
+    non2xx: result.non2xx,
+  };
+}
+
+const fmt = (n: number | null, digits = 2) => (n === null ? "—" : n.toFixed(digits));
+
+/** A table of figures, side by side, for the terminal. */
+export function table(rows: Figures[]): string {
+  const head = ["", "req/s", "p50 ms", "p99 ms", "sequential median ms (n)"];
+  const body = rows.map((r) => [
+    r.name,
+    fmt(r.rps, 0),
+    fmt(r.p50),
+    fmt(r.p99),
+    `${fmt(r.seqMedian)} (${r.seqCount})`,
+  ]);
+  const widths = head.map((_, i) => Math.max(...[head, ...body].map((row) => (row[i] ?? "").length)));
+  return [head, ...body]
+    .map((row) =>
+      row
+        .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
+        .join("  "),
+    )
+    .join("\n");
+}
