@@ -7,8 +7,7 @@ import { describeBrand } from "./_describe.js";
 /** GET /api/card-brands/visa: one brand's rules; the segment arrives as the `brand` query parameter. */
 export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route({
   GET: (request) => {
-    // The platform appends the path segment after any `brand` the client sent: the last one is the path's.
-    const brand = new URL(request.url).searchParams.getAll("brand").at(-1)?.toLowerCase() ?? "";
+    const brand = new URL(request.url).searchParams.get("brand")?.toLowerCase() ?? "";
     const rule = BRAND_RULES.find((r) => r.brand === brand);
     if (!rule) {
       throw new HttpError(404, "unknown_brand", `No card brand is called "${brand.slice(0, 40)}".`, {

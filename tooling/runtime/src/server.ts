@@ -146,8 +146,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         return withHeaders(staticResponse(hit.file, request.method), resolution.headers);
       if (hit.type !== "function") return platformError("NOT_FOUND");
 
-      // Vercel appends each dynamic segment after the client's own query parameters.
-      for (const [name, value] of Object.entries(hit.match.params)) url.searchParams.append(name, value);
+      // Dynamic segments reach the function as query parameters; a parameter of the same name that
+      // the client sent wins, as in vercel dev (checked by the conformance test).
+      for (const [name, value] of Object.entries(hit.match.params)) {
+        if (!url.searchParams.has(name)) url.searchParams.set(name, value);
+      }
       const { file } = hit.match.route;
       let mod: Awaited<ReturnType<ModuleLoader["load"]>>;
       try {

@@ -1,0 +1,71 @@
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { loadProjectConfig, scanFunctions } from "@repo/runtime";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { copyProject, vercelBuild } from "../support/vercel-project.js";
+
+// Proof that every endpoint deploys as its own function: Vercel's own build, offline.
+let project: Awaited<ReturnType<typeof copyProject>>;
+let output: string;
+
+beforeAll(async () => {
+  project = await copyProject();
+  await vercelBuild(project.dir);
+  output = join(project.dir, ".vercel", "output");
+});
+afterAll(async () => {
+  await project?.remove();
+});
+
+async function funcDirs(dir: string, prefix = ""): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    if (entry.name.endsWith(".func")) out.push(`${prefix}${entry.name.slice(0, -".func".length)}`);
+    else out.push(...(await funcDirs(join(dir, entry.name), `${prefix}${entry.name}/`)));
+  }
+  return out.sort();
+}
+
+describe("vercel build", () => {
+  it("makes one function per api/ file, and none of helpers or tests", async () => {
+    const expected = (await scanFunctions(project.dir))
+      .map((f) => f.file.replace(/\.[cm]?[jt]sx?$/, ""))
+      .sort();
+    expect(expected).toContain("api/validate/card");
+    expect(await funcDirs(join(output, "functions"))).toEqual(expected);
+  });
+
+  it("gives each function the memory and maxDuration vercel.json names, on Node 24", async () => {
+    const config = await loadProjectConfig(project.dir);
+    for (const fn of await scanFunctions(project.dir)) {
+      const name = fn.file.replace(/\.[cm]?[jt]sx?$/, "");
+      const vc = JSON.parse(
+        await readFile(join(output, "functions", `${name}.func`, ".vc-config.json"), "utf8"),
+      );
+      const settings = config.functionSettings(fn.file);
+      expect(vc.runtime, name).toBe("nodejs24.x");
+      expect(vc.maxDuration, name).toBe(settings.maxDuration);
+      expect(vc.memory, name).toBe(settings.memory);
+    }
+  });
+
+  it("bundles the compiled packages, not their TypeScript sources", async () => {
+    const card = join(output, "functions", "api", "validate", "card.func");
+    const files = (await readdir(card, { recursive: true })).map(String);
+    expect(files.some((f) => f.includes(join("packages", "cards", "dist", "analyze.js")))).toBe(true);
+    expect(files.some((f) => f.includes(join("packages", "cards", "src")))).toBe(false);
+  });
+
+  it("puts the static export in static/", async () => {
+    const files = await readdir(join(output, "static"));
+    expect(files).toEqual(expect.arrayContaining(["index.html", "card.html", "404.html"]));
+  });
+
+  it("carries the rewrites and redirects into the route table", async () => {
+    const { routes } = JSON.parse(await readFile(join(output, "config.json"), "utf8"));
+    const text = JSON.stringify(routes);
+    expect(text).toContain('"dest":"/api/health"');
+    expect(text).toContain('"Location":"/card"');
+  });
+});
