@@ -26,7 +26,7 @@ export class BodyTooLargeError extends Error {}
 export async function readBodyLimited(
   body: ReadableStream<Uint8Array> | null,
   limit = BODY_LIMIT_BYTES,
-): Promise<Uint8Array | null> {
+): Promise<Uint8Array<ArrayBuffer> | null> {
   if (!body) return null;
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -81,7 +81,7 @@ export async function invokeFunction(
 
   const declared = Number(request.headers.get("content-length") ?? 0);
   if (declared > bodyLimit) return platformError("FUNCTION_PAYLOAD_TOO_LARGE");
-  let body: Uint8Array | null = null;
+  let body: Uint8Array<ArrayBuffer> | null = null;
   if (!NO_BODY.has(method)) {
     try {
       body = await readBodyLimited(request.body, bodyLimit);
