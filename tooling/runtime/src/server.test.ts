@@ -54,7 +54,9 @@ describe("dev mode", () => {
   it("runs a TypeScript function, and again after a helper it imports changes", async () => {
     expect(await (await get("/api/hello")).json()).toEqual({ greeting: "hello" });
     await write(root, "api/_greeting.ts", 'export const greeting: string = "hej";\n');
-    await eventually(async () => ((await (await get("/api/hello")).json()) as { greeting: string }).greeting === "hej");
+    await eventually(
+      async () => ((await (await get("/api/hello")).json()) as { greeting: string }).greeting === "hej",
+    );
   });
 
   it("serves a function added while running, and forgets one removed", async () => {
