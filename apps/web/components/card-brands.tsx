@@ -44,9 +44,7 @@ export function CardBrands() {
               <tr key={b.brand}>
                 <td>{b.name}</td>
                 <td>{b.prefixes.join(", ")}</td>
-                <td>
-                  {b.lengths.length > 2 ? `${b.lengths[0]}–${b.lengths.at(-1)}` : b.lengths.join(" or ")}
-                </td>
+                <td>{formatLengths(b.lengths)}</td>
               </tr>
             ))}
           </tbody>
