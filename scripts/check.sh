@@ -19,7 +19,9 @@ if [ ! -x "$node24_bin/node" ]; then
   echo "✗ Node 24 is missing: run 'bash scripts/setup.sh test' first" >&2
   exit 1
 fi
-echo "› unit and HTTP tests again on Node $("$node24_bin/node" --version)"
+node24_version=$(PATH="$node24_bin:$PATH" pnpm exec node --version)
+case "$node24_version" in v24.*) ;; *) echo "✗ expected Node 24 under pnpm, got $node24_version" >&2; exit 1;; esac
+echo "› unit and HTTP tests again on Node $node24_version"
 # shellcheck disable=SC2046
 PATH="$node24_bin:$PATH" pnpm turbo run test --force --output-logs=errors-only $(report node24)
 

@@ -57,6 +57,12 @@ describe("vercel build", () => {
     expect(files.some((f) => f.includes(join("packages", "cards", "src")))).toBe(false);
   });
 
+  it("ships the ZIP index inside the weather function", async () => {
+    const weather = join(output, "functions", "api", "weather.func");
+    const files = (await readdir(weather, { recursive: true })).map(String);
+    expect(files.some((f) => f.endsWith(join("zipcodes", "dist", "generated", "zip-index.bin")))).toBe(true);
+  });
+
   it("puts the static export in static/", async () => {
     const files = await readdir(join(output, "static"));
     expect(files).toEqual(expect.arrayContaining(["index.html", "card.html", "404.html"]));

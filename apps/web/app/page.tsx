@@ -2,6 +2,13 @@ import Link from "next/link";
 
 const IDEAS = [
   {
+    title: "A function triggered by HTTP, data in the query string",
+    text: "Weather by ZIP code: the ZIP is looked up in an index shipped with the function, the forecast comes live from Open-Meteo, alerts from the National Weather Service.",
+    href: "/weather?zipcode=48824",
+    cta: "Weather for 48824",
+    endpoint: "GET /api/weather?zipcode=48824",
+  },
+  {
     title: "Short functions, triggered by HTTP",
     text: "Each file under api/ is its own function. The card check validates a number the moment a form asks.",
     href: "/card",
@@ -19,9 +26,9 @@ export default function Home() {
         ticking.
       </p>
       <div className="grid">
-        {IDEAS.map((idea) => (
-          <section key={idea.title} className="card" aria-labelledby={idea.href}>
-            <h2 id={idea.href} style={{ fontSize: "1.15rem", marginTop: 0 }}>
+        {IDEAS.map((idea, i) => (
+          <section key={idea.title} className="card" aria-labelledby={`idea-${i}`}>
+            <h2 id={`idea-${i}`} style={{ fontSize: "1.15rem", marginTop: 0 }}>
               {idea.title}
             </h2>
             <p>{idea.text}</p>

@@ -3,7 +3,10 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 
-const LINKS = [{ href: "/card", label: "Card check" }] as const;
+const LINKS = [
+  { href: "/weather", label: "Weather" },
+  { href: "/card", label: "Card check" },
+] as const;
 
 /** The header on every page; marks the current page for screen readers too. */
 export function SiteNav() {

@@ -1,0 +1,71 @@
+import { fieldErrors, firstMessage } from "@repo/validation/issues";
+import { queryRecord, weatherQuerySchema, ZIPCODE_HINT } from "@repo/validation/weather";
+import { cdnCacheControl, LruCache } from "@repo/weather/cache";
+import { isUpstreamError } from "@repo/weather/errors";
+import { type CachedForecast, getWeather } from "@repo/weather/get-weather";
+import type { Alert } from "@repo/weather/nws-alerts";
+import { ATTRIBUTION as ZIP_ATTRIBUTION, zipIndex } from "@repo/zipcodes/lookup";
+import { env } from "./_lib/env.js";
+import { HttpError } from "./_lib/http-error.js";
+import { json } from "./_lib/respond.js";
+import { route } from "./_lib/route.js";
+import { upstreamToHttpError } from "./_lib/upstream-error.js";
+
+// One cache per function instance: warm invocations share it, so a popular ZIP costs Open-Meteo one
+// call per 10 minutes per instance, and the CDN headers below spare most of those too.
+const forecasts = new LruCache<CachedForecast>({ maxEntries: 500 });
+const alerts = new LruCache<Alert[]>({ maxEntries: 500, ttlMs: 2 * 60_000, staleIfErrorMs: 10 * 60_000 });
+
+/**
+ * GET /api/weather?zipcode=48824&units=imperial&days=7&hours=24 — the seed's `getweather`: a short
+ * function triggered by HTTP with its data in the query string.
+ */
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route({
+  GET: async (request) => {
+    const parsed = weatherQuerySchema.safeParse(queryRecord(new URL(request.url).searchParams));
+    if (!parsed.success) {
+      throw new HttpError(400, "invalid_request", firstMessage(parsed.error), {
+        fields: fieldErrors(parsed.error),
+      });
+    }
+    const { zipcode, units, days, hours } = parsed.data;
+    const found = zipIndex().lookup(zipcode);
+    if (found === null) {
+      throw new HttpError(
+        404,
+        "unknown_zipcode",
+        `${zipcode} is not a ZIP code this service knows. Check the digits: a ZIP code is ${ZIPCODE_HINT}.`,
+        { zipcode },
+      );
+    }
+    if (found.kind === "military") {
+      throw new HttpError(
+        422,
+        "military_zipcode",
+        `${zipcode} is a military (APO/FPO/DPO) ZIP code: mail is routed through it, but it has no fixed place to forecast. Use the ZIP code of the base's location instead.`,
+        { zipcode, state: found.state },
+      );
+    }
+    const config = env();
+    try {
+      const answer = await getWeather(
+        { place: found, units, days, hours },
+        {
+          openMeteo: { baseUrl: config.OPEN_METEO_BASE_URL, timeoutMs: config.OPEN_METEO_TIMEOUT_MS },
+          nws: { baseUrl: config.NWS_BASE_URL, userAgent: config.NWS_USER_AGENT },
+          cache: forecasts,
+          alertsCache: alerts,
+          onHiddenError: (error, context) =>
+            console.warn(`[weather] ${context} failed, answer still served:`, (error as Error).message),
+        },
+      );
+      const body = { ...answer, source: { ...answer.source, places: ZIP_ATTRIBUTION } };
+      return json(body, {
+        headers: { "cache-control": answer.stale ? "public, s-maxage=60" : cdnCacheControl() },
+      });
+    } catch (error) {
+      if (isUpstreamError(error)) throw upstreamToHttpError(error);
+      throw error;
+    }
+  },
+});
