@@ -26,10 +26,14 @@ export function freePort(): Promise<number> {
 }
 
 /** Starts one of bench/servers.ts's servers in its own process. */
-export async function startServer(kind: string): Promise<{ url: string; stop: () => Promise<void> }> {
+export async function startServer(
+  kind: string,
+  env: Record<string, string> = {},
+): Promise<{ url: string; stop: () => Promise<void> }> {
   const port = await freePort();
   const child = fork(new URL("./servers.ts", import.meta.url), [kind, String(port)], {
     execArgv: ["--import", "tsx"],
+    env: { ...process.env, ...env },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const [message] = (await Promise.race([once(child, "message"), once(child, "exit")])) as unknown[];
@@ -69,7 +73,7 @@ export async function sequential(
 /** Requests/s and latency percentiles under concurrent load, from autocannon. */
 export async function load(
   url: string,
-  request: { method: "POST"; body: string; headers: Record<string, string> },
+  request: { method: "GET" | "POST"; body?: string; headers?: Record<string, string> },
   seconds: number,
   connections: number,
 ): Promise<{ rps: number; p50: number; p99: number; errors: number; non2xx: number }> {

@@ -12,8 +12,9 @@ const [kind, portArg] = process.argv.slice(2);
 const port = Number(portArg);
 
 if (kind === "floor") {
-  // The floor: node:http answering the same JSON, computed once, with no routing at all.
-  const body = JSON.stringify(analyzeCard("4242424242424242"));
+  // The floor: node:http answering the same JSON, computed once, with no routing at all. FLOOR_BODY
+  // carries another endpoint's answer when the floor stands beside that endpoint.
+  const body = process.env.FLOOR_BODY ?? JSON.stringify(analyzeCard("4242424242424242"));
   createServer((req, res) => {
     req.resume();
     req.on("end", () => {
