@@ -14,6 +14,20 @@ const envSchema = z.object({
     .string()
     .min(1)
     .default("serverless-on-vercel weather-by-zip (set NWS_USER_AGENT to your contact)"),
+  /** Set by connecting a Vercel Blob store; without it the local filesystem store is used. */
+  BLOB_READ_WRITE_TOKEN: z.string().min(1).optional(),
+  /** The access mode the Vercel Blob store was created with. */
+  BLOB_ACCESS: z.enum(["public", "private"]).default("public"),
+  /** Where the filesystem store keeps blobs, relative to the project root. */
+  BLOB_DIR: z.string().min(1).default(".data/blobs"),
+  /**
+   * Set by the local runtime: the dev origin's endpoint speaking the Vercel Blob protocol over the
+   * filesystem store, and the token it accepts. Client uploads then follow production's path offline.
+   */
+  BLOB_LOCAL_API_URL: z.url().optional(),
+  BLOB_LOCAL_READ_WRITE_TOKEN: z.string().min(1).optional(),
+  /** Vercel sets this on its machines: there, the filesystem is not storage. */
+  VERCEL: z.string().optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

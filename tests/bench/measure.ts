@@ -29,7 +29,7 @@ export function freePort(): Promise<number> {
 export async function startServer(
   kind: string,
   env: Record<string, string> = {},
-): Promise<{ url: string; stop: () => Promise<void> }> {
+): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
   const port = await freePort();
   const child = fork(new URL("./servers.ts", import.meta.url), [kind, String(port)], {
     execArgv: ["--import", "tsx"],
@@ -40,6 +40,7 @@ export async function startServer(
   if (message !== "ready") throw new Error(`${kind} server did not start`);
   return {
     url: `http://127.0.0.1:${port}`,
+    pid: child.pid ?? -1,
     stop: async () => {
       child.kill("SIGTERM");
       await once(child, "exit");

@@ -4,6 +4,7 @@
  */
 import { startStandin } from "@repo/weather/standin";
 import { copyProject, startVercelDev } from "../support/vercel-project.js";
+import { blobSection } from "./blobs.js";
 import { type Figures, freePort, load, percentile, sequential, startServer, table } from "./measure.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -114,6 +115,7 @@ async function weatherSection() {
 async function main() {
   await cardSection();
   await weatherSection();
+  await blobSection();
   console.log("\nThe ZIP index's cold load, lookup and heap are printed by @repo/zipcodes's own bench.\n");
 }
 

@@ -9,6 +9,13 @@ const IDEAS = [
     endpoint: "GET /api/weather?zipcode=48824",
   },
   {
+    title: "Files into a blob container, with scoped, expiring tokens",
+    text: "Large files go from the browser straight to storage with an upload token limited to one path, a few types, a size and ten minutes; storage calls the app back, signed, when each one lands.",
+    href: "/files",
+    cta: "Upload files",
+    endpoint: "POST /api/blobs/client-upload",
+  },
+  {
     title: "Short functions, triggered by HTTP",
     text: "Each file under api/ is its own function. The card check validates a number the moment a form asks.",
     href: "/card",

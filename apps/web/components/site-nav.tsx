@@ -5,6 +5,7 @@ import { usePathname } from "next/navigation";
 
 const LINKS = [
   { href: "/weather", label: "Weather" },
+  { href: "/files", label: "Files" },
   { href: "/card", label: "Card check" },
 ] as const;
 

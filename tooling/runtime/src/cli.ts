@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { createRuntime } from "./server.js";
 
@@ -33,7 +34,10 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
   if (mode === "start") process.env.NODE_ENV ??= "production";
-  const runtime = await createRuntime({ root: values.root, mode, port, host: values.host, log: true });
+  // Functions on Vercel run with the project root as their working directory.
+  const root = resolve(values.root);
+  process.chdir(root);
+  const runtime = await createRuntime({ root, mode, port, host: values.host, log: true });
   const count = runtime.functions().length;
   console.log(
     `\n  ▲ ${mode === "dev" ? "Dev" : "Production-like"} runtime ready on ${runtime.url} (${count} functions)\n`,

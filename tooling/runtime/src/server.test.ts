@@ -42,6 +42,19 @@ beforeAll(async () => {
   await write(root, "web/out/index.html", "<h1>home</h1>");
   await write(root, "web/out/about.html", "<h1>about</h1>");
   await write(root, "web/out/404.html", "<h1>lost</h1>");
+  await write(
+    root,
+    "vercel-local.config.ts",
+    `export default ({ origin }: { origin: string }) => ({
+  env: { LOCAL_SERVICE_URL: origin + "/__svc" },
+  mounts: { "/__svc": (req: Request) => Response.json({ path: new URL(req.url).pathname, method: req.method }) },
+});\n`,
+  );
+  await write(
+    root,
+    "api/env.ts",
+    "export const GET = () => Response.json({ url: process.env.LOCAL_SERVICE_URL });\n",
+  );
   runtime = await createRuntime({ root, mode: "dev", port: 0 });
 });
 
@@ -91,6 +104,14 @@ describe("dev mode", () => {
     await write(root, "api/broken.ts", "export const GET = () => {\n");
     await eventually(async () => (await get("/api/broken")).status === 500);
     expect((await get("/api/hello")).status).toBe(200);
+  });
+});
+
+describe("vercel-local.config.ts", () => {
+  it("mounts a local service on the origin, with no function limits, and tells the functions where it is", async () => {
+    const res = await fetch(`${runtime.url}/__svc/a/b`, { method: "PUT", body: "x".repeat(5 * 1024 * 1024) });
+    expect(await res.json()).toEqual({ path: "/__svc/a/b", method: "PUT" });
+    expect(await (await get("/api/env")).json()).toEqual({ url: `${runtime.url}/__svc` });
   });
 });
 

@@ -7,6 +7,7 @@ import { type DevCommand, scanNextPaths, startDevCommand } from "./dev-command.j
 import { type FunctionMatch, type FunctionRoute, matchFunction, scanFunctions } from "./functions.js";
 import { invokeFunction } from "./invoke.js";
 import { createModuleLoader, type ModuleLoader } from "./loader.js";
+import { findMount, loadLocalConfig, type MountHandler } from "./local-config.js";
 import { platformError } from "./platform-errors.js";
 import { type Resolution, resolveRoute } from "./router.js";
 import { findStaticFile, type StaticFile, staticResponse } from "./static-files.js";
@@ -178,6 +179,18 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     { overrideGlobalObjects: false },
   );
 
+  let mounts: [string, MountHandler][] = [];
+  // Local stand-ins of platform services: not functions, so no body limit and no maxDuration.
+  const mountListener = getRequestListener(
+    async (request) => {
+      const url = new URL(request.url);
+      const mount = findMount(mounts, url.pathname);
+      if (!mount) return platformError("NOT_FOUND");
+      return mount[1](request);
+    },
+    { overrideGlobalObjects: false },
+  );
+
   const listener = (req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
     if (options.log) {
@@ -192,6 +205,10 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       url = new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
     } catch {
       res.writeHead(400, { "content-type": "text/plain" }).end("Bad Request\n");
+      return;
+    }
+    if (mounts.length > 0 && findMount(mounts, url.pathname)) {
+      void mountListener(req, res);
       return;
     }
     const resolution = resolveRoute(config.routes, (req.method ?? "GET").toUpperCase(), url, filesystem);
@@ -229,6 +246,21 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     server.listen(options.port ?? 3000, options.host ?? "localhost", () => ok());
   });
   const { port } = server.address() as AddressInfo;
+  try {
+    const local = await loadLocalConfig(root, loader, {
+      origin: `http://localhost:${port}`,
+      root,
+      mode: options.mode,
+    });
+    // The functions run in this process, so their environment is this process's.
+    Object.assign(process.env, local.env);
+    mounts = local.mounts;
+  } catch (error) {
+    await new Promise<void>((ok) => server.close(() => ok()));
+    await devCommand?.stop();
+    await loader.close();
+    throw error;
+  }
   return {
     url: `http://localhost:${port}`,
     port,

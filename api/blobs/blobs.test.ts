@@ -1,0 +1,162 @@
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+// The blob endpoints called with a Request, over the filesystem store in a temporary BLOB_DIR.
+let dir: string;
+let api: {
+  list: typeof import("./index.js");
+  info: typeof import("./info.js");
+  content: typeof import("./content.js");
+  upload: typeof import("./upload.js");
+};
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "blobs-api-"));
+  process.env.BLOB_DIR = dir;
+  delete process.env.BLOB_READ_WRITE_TOKEN;
+  api = {
+    list: await import("./index.js"),
+    info: await import("./info.js"),
+    content: await import("./content.js"),
+    upload: await import("./upload.js"),
+  };
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const at = (path: string, query: Record<string, string>) =>
+  `http://localhost${path}?${new URLSearchParams(query)}`;
+const put = (path: string, body: BodyInit, type = "text/csv", extra: Record<string, string> = {}) =>
+  api.upload.POST(
+    new Request(at("/api/blobs/upload", { path, ...extra }), {
+      method: "POST",
+      body,
+      headers: { "content-type": type },
+    }),
+  );
+
+describe("POST /api/blobs/upload", () => {
+  it("stores a small file and answers its details", async () => {
+    const res = await put("uploads/a.csv", "x,y\n1,2\n");
+    expect(res.status).toBe(201);
+    expect(await res.json()).toMatchObject({ path: "uploads/a.csv", size: 8, contentType: "text/csv" });
+  });
+
+  it("refuses to overwrite unless asked", async () => {
+    const again = await put("uploads/a.csv", "other");
+    expect(again.status).toBe(409);
+    expect((await again.json()).error.code).toBe("blob_already_exists");
+    expect((await put("uploads/a.csv", "x,y\n3,4\n", "text/csv", { overwrite: "true" })).status).toBe(201);
+  });
+
+  it("refuses a body over 4.5 MB with 413 and keeps nothing", async () => {
+    const big = new Uint8Array(4.5 * 1024 * 1024 + 1);
+    const res = await put("uploads/big.bin", big, "application/octet-stream");
+    expect(res.status).toBe(413);
+    expect((await api.info.GET(new Request(at("/api/blobs/info", { path: "uploads/big.bin" })))).status).toBe(
+      404,
+    );
+  });
+
+  it.each([
+    ["../escape.txt"],
+    ["%2e%2e/escape.txt"],
+    ["/etc/passwd"],
+    ["a/../../escape.txt"],
+    ["a\u0000b"],
+    ["a\\b"],
+    ["x".repeat(2000)],
+    ["uploads/\u202e.txt\u0007"],
+  ])("rejects the path %j with 400 and writes nothing", async (path) => {
+    const before = await readdir(dir, { recursive: true });
+    const res = await put(path, "evil");
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.code).toBe("blob_invalid_path");
+    expect(await readdir(dir, { recursive: true })).toEqual(before);
+  });
+
+  it("names a missing path", async () => {
+    const res = await api.upload.POST(
+      new Request("http://localhost/api/blobs/upload", { method: "POST", body: "x" }),
+    );
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.details.fields).toHaveProperty("path");
+  });
+});
+
+describe("reading and deleting", () => {
+  it("lists by prefix, a page at a time", async () => {
+    for (const n of [1, 2, 3]) await put(`uploads/page-${n}.txt`, `p${n}`, "text/plain");
+    const first = await (
+      await api.list.GET(new Request(at("/api/blobs", { prefix: "uploads/page-", limit: "2" })))
+    ).json();
+    expect(first.blobs.map((b: { path: string }) => b.path)).toEqual([
+      "uploads/page-1.txt",
+      "uploads/page-2.txt",
+    ]);
+    const second = await (
+      await api.list.GET(
+        new Request(at("/api/blobs", { prefix: "uploads/page-", limit: "2", cursor: first.cursor })),
+      )
+    ).json();
+    expect(second.blobs.map((b: { path: string }) => b.path)).toEqual(["uploads/page-3.txt"]);
+    expect(second.cursor).toBeNull();
+  });
+
+  it("refuses a bad limit", async () => {
+    expect((await api.list.GET(new Request(at("/api/blobs", { limit: "0" })))).status).toBe(400);
+    expect((await api.list.GET(new Request(at("/api/blobs", { limit: "abc" })))).status).toBe(400);
+  });
+
+  it("downloads with the stored type, nosniff and a download name", async () => {
+    await put("uploads/page.html", "<script>alert(1)</script>", "text/html");
+    const res = await api.content.GET(new Request(at("/api/blobs/content", { path: "uploads/page.html" })));
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("text/html");
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(res.headers.get("content-disposition")).toBe(
+      `attachment; filename="page.html"; filename*=UTF-8''page.html`,
+    );
+    expect(await res.text()).toBe("<script>alert(1)</script>");
+  });
+
+  it("answers byte ranges with 206, a suffix range, and 416 past the end", async () => {
+    await put("uploads/digits.txt", "0123456789", "text/plain");
+    const get = (range: string) =>
+      api.content.GET(
+        new Request(at("/api/blobs/content", { path: "uploads/digits.txt" }), { headers: { range } }),
+      );
+    const part = await get("bytes=2-5");
+    expect(part.status).toBe(206);
+    expect(part.headers.get("content-range")).toBe("bytes 2-5/10");
+    expect(await part.text()).toBe("2345");
+    expect(await (await get("bytes=-3")).text()).toBe("789");
+    const past = await get("bytes=50-");
+    expect(past.status).toBe(416);
+    expect(past.headers.get("content-range")).toBe("bytes */10");
+  });
+
+  it("names a file with any characters safely", async () => {
+    await put('uploads/résumé "final".txt', "x", "text/plain");
+    const res = await api.content.GET(
+      new Request(at("/api/blobs/content", { path: 'uploads/résumé "final".txt' })),
+    );
+    expect(res.headers.get("content-disposition")).toBe(
+      `attachment; filename="r_sum_ _final_.txt"; filename*=UTF-8''r%C3%A9sum%C3%A9%20%22final%22.txt`,
+    );
+  });
+
+  it("deletes with 204, then 404", async () => {
+    await put("uploads/gone.txt", "x", "text/plain");
+    const del = () =>
+      api.list.DELETE(new Request(at("/api/blobs", { path: "uploads/gone.txt" }), { method: "DELETE" }));
+    expect((await del()).status).toBe(204);
+    expect((await del()).status).toBe(404);
+    expect(
+      (await api.content.GET(new Request(at("/api/blobs/content", { path: "uploads/gone.txt" })))).status,
+    ).toBe(404);
+  });
+});

@@ -1,0 +1,39 @@
+import { z } from "zod";
+
+/**
+ * What the client upload accepts: the token route enforces it (the storage service refuses
+ * anything else) and the Files page explains it before an upload starts.
+ */
+export const UPLOAD_LIMITS = {
+  /** 2 GiB: large enough for the streaming examples, small enough to be a limit. */
+  maxBytes: 2 * 1024 * 1024 * 1024,
+  /** Server-side uploads through a function are capped by the platform's 4.5 MB body limit. */
+  maxServerUploadBytes: 4.5 * 1024 * 1024,
+  allowedContentTypes: [
+    "text/*",
+    "image/*",
+    "application/json",
+    "application/pdf",
+    "application/zip",
+    "application/gzip",
+    "application/octet-stream",
+  ],
+  /** How long a client token stays valid: long enough to start a large upload, short enough to leak little. */
+  tokenValidSeconds: 10 * 60,
+} as const;
+
+/** True when a MIME type matches one of the allowed patterns ("image/*" matches "image/png"). */
+export function contentTypeAllowed(
+  type: string,
+  allowed: readonly string[] = UPLOAD_LIMITS.allowedContentTypes,
+): boolean {
+  const t = type.toLowerCase().split(";")[0]?.trim() ?? "";
+  return allowed.some((pattern) =>
+    pattern.endsWith("/*") ? t.startsWith(pattern.slice(0, -1)) : t === pattern,
+  );
+}
+
+/** What the browser sends with its token request: who is uploading, as they typed it. */
+export const clientUploadPayloadSchema = z.object({
+  uploader: z.string().trim().min(1).max(80).default("anonymous"),
+});

@@ -1,0 +1,103 @@
+import { randomBytes } from "node:crypto";
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { upload } from "@vercel/blob/client";
+import { startServer } from "./measure.js";
+
+const MB = 1024 * 1024;
+
+/** `n` MB of incompressible data, made from one 1 MB block, as a stream that never holds it all. */
+function generated(totalMb: number): ReadableStream<Uint8Array> {
+  const block = randomBytes(MB);
+  let sent = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (sent++ >= totalMb) controller.close();
+      else controller.enqueue(new Uint8Array(block));
+    },
+  });
+}
+
+/** Peak resident memory of a process so far (Linux), in MB. */
+async function peakRssMb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, "utf8");
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN) / 1024;
+}
+
+const mbps = (bytes: number, ms: number) => bytes / MB / (ms / 1000);
+
+/**
+ * Upload and download MB/s through the local runtime (client upload to the origin's Vercel Blob
+ * protocol endpoint over the filesystem store; download through /api/blobs/content) beside a
+ * plain file copy, and the runtime's peak memory while a large file goes through it.
+ */
+export async function blobSection(): Promise<void> {
+  const sizeMb = Number(process.env.BENCH_BLOB_MB ?? 256);
+  const bigMb = Number(process.env.BENCH_BLOB_BIG_MB ?? 1024);
+  const dir = await mkdtemp(join(tmpdir(), "bench-blobs-"));
+  console.log(
+    `\n▸ Blob storage: ${sizeMb} MB through the local runtime, and peak memory for a ${bigMb} MB upload\n`,
+  );
+  try {
+    // The floor: a plain copy of a file of the same size on the same disk.
+    const source = join(dir, "source.bin");
+    await pipeline(Readable.fromWeb(generated(sizeMb) as never), createWriteStream(source));
+    let t0 = performance.now();
+    await pipeline(createReadStream(source), createWriteStream(join(dir, "copy.bin")));
+    const copyMbps = mbps(sizeMb * MB, performance.now() - t0);
+    await rm(join(dir, "copy.bin"));
+
+    const server = await startServer("runtime-start", { BLOB_DIR: join(dir, "store") });
+    try {
+      const config = await (await fetch(`${server.url}/api/blobs/config`)).json();
+      process.env.VERCEL_BLOB_API_URL = config.clientApiUrl;
+      process.env.VERCEL_BLOB_RETRIES = "0";
+      const send = (path: string, mb: number) =>
+        upload(path, generated(mb), {
+          access: "public",
+          handleUploadUrl: `${server.url}/api/blobs/client-upload`,
+          contentType: "application/octet-stream",
+          multipart: true,
+        });
+
+      const before = await peakRssMb(server.pid);
+      t0 = performance.now();
+      await send("bench/upload.bin", sizeMb);
+      const uploadMbps = mbps(sizeMb * MB, performance.now() - t0);
+
+      t0 = performance.now();
+      const res = await fetch(`${server.url}/api/blobs/content?path=bench/upload.bin`);
+      let bytes = 0;
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) bytes += chunk.byteLength;
+      const downloadMbps = mbps(bytes, performance.now() - t0);
+      if (bytes !== sizeMb * MB) throw new Error(`downloaded ${bytes} bytes, expected ${sizeMb * MB}`);
+
+      await send("bench/big.bin", bigMb);
+      const peak = await peakRssMb(server.pid);
+
+      const rows = [
+        ["plain file copy (floor)", copyMbps],
+        ["client upload via the local runtime", uploadMbps],
+        ["download via /api/blobs/content", downloadMbps],
+      ] as const;
+      for (const [name, value] of rows)
+        console.log(`${name.padEnd(38)} ${value.toFixed(0).padStart(6)} MB/s`);
+      // VmHWM is the high-water mark since start: the growth across the uploads is what they cost.
+      const growth = peak - before;
+      console.log(
+        `\nPeak RSS of the runtime: ${before.toFixed(0)} MB at rest, ${peak.toFixed(0)} MB after ${sizeMb} MB and ${bigMb} MB ` +
+          `uploads: +${growth.toFixed(0)} MB for a ${bigMb} MB file (target: far below the file's size → ${
+            growth < bigMb / 4 ? "met" : "NOT met"
+          })`,
+      );
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

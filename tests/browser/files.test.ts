@@ -1,0 +1,95 @@
+import { createHash, randomBytes } from "node:crypto";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createRuntime, type Runtime } from "@repo/runtime";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "../support/chromium.js";
+import { REPO_ROOT } from "../support/paths.js";
+
+// The Files page as `pnpm start` serves it: the browser's upload() goes to the origin's Vercel Blob
+// protocol endpoint over the filesystem store, offline.
+let dir: string;
+let runtime: Runtime;
+let browser: Browser;
+let page: Page;
+const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "files-page-"));
+  process.env.BLOB_DIR = dir;
+  delete process.env.BLOB_READ_WRITE_TOKEN;
+  runtime = await createRuntime({ root: REPO_ROOT, mode: "start", port: 0 });
+  browser = await launchChromium();
+  page = await browser.newPage({ acceptDownloads: true, viewport: { width: 1100, height: 900 } });
+  await mkdir("test-results", { recursive: true });
+});
+afterAll(async () => {
+  await browser?.close();
+  await runtime?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("the Files page", () => {
+  it("uploads a 20 MB file with a moving progress bar, lists it, and downloads it byte-identical", async () => {
+    await page.goto(`${runtime.url}/files`);
+    await page.getByText("Drop files here").waitFor();
+    // Slow the upload down (about 2 s) so the progress bar has time to be seen moving.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send("Network.emulateNetworkConditions", {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: 10 * 1024 * 1024,
+    });
+    const content = randomBytes(20 * 1024 * 1024);
+    await page
+      .getByTestId("file-input")
+      .setInputFiles({ name: "big.bin", mimeType: "application/octet-stream", buffer: content });
+
+    const bar = page.getByRole("progressbar", { name: /big\.bin/ });
+    await bar.waitFor();
+    const seen = new Set<number>();
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      const status = await page.locator(".upload-list li").first().getAttribute("data-status");
+      seen.add(Number(await bar.getAttribute("value")));
+      if (status !== "uploading") break;
+      await page.waitForTimeout(50);
+    }
+    await cdp.send("Network.emulateNetworkConditions", {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: -1,
+    });
+    await page.locator(".upload-list").getByText("Uploaded", { exact: true }).waitFor();
+    const partial = [...seen].filter((v) => v > 0 && v < content.length);
+    expect(partial.length, `progress values seen: ${[...seen].join(", ")}`).toBeGreaterThanOrEqual(2);
+    await page.screenshot({ path: "test-results/files-uploaded.png", fullPage: true });
+
+    const row = page.getByRole("row", { name: /big\.bin/ });
+    await row.waitFor();
+    expect(await row.textContent()).toContain("21 MB");
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      row.getByRole("link", { name: /Download/ }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe("big.bin");
+    const path = await download.path();
+    expect(sha(await readFile(path))).toBe(sha(content));
+  });
+
+  it("explains a refused type before sending anything, and deletes with confirmation", async () => {
+    await page
+      .getByTestId("file-input")
+      .setInputFiles({ name: "tool.exe", mimeType: "application/x-msdownload", buffer: Buffer.from("MZ") });
+    await page.getByText("Files of type application/x-msdownload are not accepted.").waitFor();
+
+    const row = page.getByRole("row", { name: /big\.bin/ });
+    await row.getByRole("button", { name: /Delete/ }).click();
+    await row.getByRole("button", { name: "Delete big.bin?" }).click();
+    await page.getByText("No files yet").waitFor();
+  });
+});

@@ -1,0 +1,119 @@
+import { createHmac, randomBytes } from "node:crypto";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createRuntime, type Runtime } from "@repo/runtime";
+import { put } from "@vercel/blob";
+import { generateClientTokenFromReadWriteToken, upload } from "@vercel/blob/client";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { REPO_ROOT } from "../support/paths.js";
+
+// Uploads over HTTP through the dev runtime: the functions use the filesystem store in BLOB_DIR and
+// the dev origin speaks the Vercel Blob protocol over the same store (vercel-local.config.ts).
+let dir: string;
+let runtime: Runtime;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "blobs-http-"));
+  process.env.BLOB_DIR = dir;
+  process.env.VERCEL_BLOB_RETRIES = "0";
+  delete process.env.BLOB_READ_WRITE_TOKEN;
+  runtime = await createRuntime({ root: REPO_ROOT, mode: "dev", port: 0, app: false });
+  // The runtime told the functions where its protocol endpoint is; the SDK in this process uses it too.
+  process.env.VERCEL_BLOB_API_URL = process.env.BLOB_LOCAL_API_URL;
+});
+afterAll(async () => {
+  await runtime?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const api = (path: string, init?: RequestInit) => fetch(`${runtime.url}${path}`, init);
+const listed = async (prefix: string) =>
+  (
+    (await (await api(`/api/blobs?prefix=${encodeURIComponent(prefix)}`)).json()) as {
+      blobs: { path: string }[];
+    }
+  ).blobs.map((b) => b.path);
+
+describe("small uploads through a function", () => {
+  it("streams the body into the store", async () => {
+    const res = await api("/api/blobs/upload?path=uploads/small.csv", {
+      method: "POST",
+      body: "a,b\n1,2\n",
+      headers: { "content-type": "text/csv" },
+    });
+    expect(res.status).toBe(201);
+    expect(await (await api("/api/blobs/content?path=uploads/small.csv")).text()).toBe("a,b\n1,2\n");
+  });
+
+  it.each([
+    "path=..%2Fescape.txt",
+    "path=%252e%252e%2Fescape.txt",
+    "path=%2Fetc%2Fpasswd",
+    "path=a%00b",
+    `path=${"x".repeat(1200)}`,
+    "path=uploads%2F%E2%80%AEevil.txt%07",
+    "path=a&path=b",
+  ])("refuses %s with 400 and writes nothing", async (query) => {
+    const before = await readdir(dir, { recursive: true });
+    const res = await api(`/api/blobs/upload?${query}`, { method: "POST", body: "evil" });
+    expect(res.status).toBe(400);
+    expect(await readdir(dir, { recursive: true })).toEqual(before);
+  });
+});
+
+describe("client uploads: a scoped, expiring token, then straight to storage", () => {
+  it("uploads with the SDK's upload(), and the signed completion callback reaches the app", async () => {
+    const seen = vi.spyOn(console, "log");
+    const body = randomBytes(3 * 1024 * 1024);
+    const blob = await upload("uploads/client.bin", new Blob([body]), {
+      access: "public",
+      handleUploadUrl: `${runtime.url}/api/blobs/client-upload`,
+      clientPayload: JSON.stringify({ uploader: "Ada" }),
+      contentType: "application/octet-stream",
+    });
+    expect(blob.pathname).toBe("uploads/client.bin");
+    const stored = Buffer.from(await (await api("/api/blobs/content?path=uploads/client.bin")).arrayBuffer());
+    expect(stored.equals(body)).toBe(true);
+    expect(await listed("uploads/client")).toEqual(["uploads/client.bin"]);
+    const logged = seen.mock.calls.flat().join("\n");
+    expect(logged).toMatch(/\[client-upload\] completed uploads\/client\.bin/);
+    expect(logged).toMatch(/"uploader":"Ada"/);
+    seen.mockRestore();
+  });
+
+  it("refuses a content type the token does not allow", async () => {
+    await expect(
+      upload("uploads/tool.exe", new Blob(["MZ"]), {
+        access: "public",
+        handleUploadUrl: `${runtime.url}/api/blobs/client-upload`,
+        contentType: "application/x-msdownload",
+      }),
+    ).rejects.toThrow(/content type/i);
+    expect(await listed("uploads/tool")).toEqual([]);
+  });
+
+  it("refuses an expired token and stores nothing", async () => {
+    const token = await generateClientTokenFromReadWriteToken({
+      token: process.env.BLOB_LOCAL_READ_WRITE_TOKEN ?? "",
+      pathname: "uploads/late.txt",
+      validUntil: Date.now() - 1000,
+    });
+    await expect(put("uploads/late.txt", "too late", { access: "public", token })).rejects.toThrow();
+    expect(await listed("uploads/late")).toEqual([]);
+  });
+
+  it("rejects a completion callback whose signature is wrong", async () => {
+    const event = JSON.stringify({
+      type: "blob.upload-completed",
+      payload: { blob: { pathname: "uploads/forged.txt", url: "http://x/forged.txt" }, tokenPayload: "{}" },
+    });
+    const wrong = createHmac("sha256", "not-the-token").update(event).digest("hex");
+    const res = await api("/api/blobs/client-upload", {
+      method: "POST",
+      body: event,
+      headers: { "content-type": "application/json", "x-vercel-signature": wrong },
+    });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.code).toBe("invalid_upload_event");
+  });
+});

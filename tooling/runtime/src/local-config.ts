@@ -1,0 +1,56 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { ModuleLoader } from "./loader.js";
+
+/** A web-standard handler served on the runtime's origin under a path prefix. */
+export type MountHandler = (request: Request) => Response | Promise<Response>;
+
+export interface LocalConfig {
+  /** Variables the functions see, e.g. where a local stand-in of a platform service listens. */
+  env?: Record<string, string>;
+  /** Handlers for local stand-ins of platform services, by path prefix ("/__vercel_blob"). */
+  mounts?: Record<string, MountHandler>;
+}
+
+export interface LocalConfigContext {
+  /** The runtime's own origin, e.g. "http://localhost:3000". */
+  origin: string;
+  root: string;
+  mode: "dev" | "start";
+}
+
+export type LocalConfigFactory = (context: LocalConfigContext) => LocalConfig | Promise<LocalConfig>;
+
+export const LOCAL_CONFIG_FILE = "vercel-local.config.ts";
+
+/**
+ * Loads the project's vercel-local.config.ts, if it has one: what only the local runtime provides
+ * (never deployed), such as the Vercel Blob protocol over the filesystem store.
+ */
+export async function loadLocalConfig(
+  root: string,
+  loader: ModuleLoader,
+  context: LocalConfigContext,
+): Promise<{ env: Record<string, string>; mounts: [string, MountHandler][] }> {
+  if (!existsSync(join(root, LOCAL_CONFIG_FILE))) return { env: {}, mounts: [] };
+  const mod = await loader.load(LOCAL_CONFIG_FILE);
+  const factory = mod.default;
+  if (typeof factory !== "function") {
+    throw new Error(`${LOCAL_CONFIG_FILE} must export a default function returning { env, mounts }`);
+  }
+  const config = (await (factory as LocalConfigFactory)(context)) ?? {};
+  const mounts = Object.entries(config.mounts ?? {}).map(([prefix, handler]): [string, MountHandler] => {
+    if (!/^\/[\w.-]+(?:\/[\w.-]+)*$/.test(prefix))
+      throw new Error(`${LOCAL_CONFIG_FILE}: bad mount prefix ${prefix}`);
+    return [prefix, handler];
+  });
+  return { env: config.env ?? {}, mounts };
+}
+
+/** The mount a path falls under: the prefix itself or anything below it. */
+export function findMount(mounts: [string, MountHandler][], pathname: string): [string, MountHandler] | null {
+  for (const mount of mounts) {
+    if (pathname === mount[0] || pathname.startsWith(`${mount[0]}/`)) return mount;
+  }
+  return null;
+}
