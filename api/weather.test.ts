@@ -5,10 +5,10 @@ import { GET } from "./weather.js";
 // The handler against the local stand-in for Open-Meteo and NWS, which misbehaves on demand.
 let standin: Standin;
 beforeAll(async () => {
-  standin = await startStandin({ slowMs: 3000 });
+  standin = await startStandin({ slowMs: 6000 });
   process.env.OPEN_METEO_BASE_URL = standin.url;
   process.env.NWS_BASE_URL = standin.url;
-  process.env.OPEN_METEO_TIMEOUT_MS = "1000";
+  process.env.OPEN_METEO_TIMEOUT_MS = "2500";
 });
 afterAll(async () => {
   await standin?.close();

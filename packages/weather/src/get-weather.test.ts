@@ -33,11 +33,11 @@ beforeEach(() => {
 
 function deps(extra: Partial<WeatherDependencies> = {}): WeatherDependencies {
   return {
-    openMeteo: { baseUrl: standin.url, timeoutMs: 1500, sleep: async () => {} },
+    openMeteo: { baseUrl: standin.url, timeoutMs: 4000, sleep: async () => {} },
     nws: {
       baseUrl: standin.url,
       userAgent: "(weather.test, ops@weather.test)",
-      timeoutMs: 1500,
+      timeoutMs: 4000,
       sleep: async () => {},
     },
     cache: new LruCache<CachedForecast>({ now: () => clock }),

@@ -22,7 +22,7 @@ afterAll(() => standin.close());
 beforeEach(() => standin.reset());
 
 function options(extra: Partial<NwsOptions> = {}): NwsOptions {
-  return { baseUrl: standin.url, userAgent: USER_AGENT, timeoutMs: 1500, sleep: async () => {}, ...extra };
+  return { baseUrl: standin.url, userAgent: USER_AGENT, timeoutMs: 4000, sleep: async () => {}, ...extra };
 }
 
 /** A small answer in NWS's /alerts/active format, with the nulls NWS really sends. */

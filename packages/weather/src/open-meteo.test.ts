@@ -36,7 +36,7 @@ beforeEach(() => {
 function options(extra: Partial<OpenMeteoOptions> = {}): OpenMeteoOptions {
   return {
     baseUrl: standin.url,
-    timeoutMs: 1500,
+    timeoutMs: 4000,
     random: () => 0.5,
     sleep: async (ms) => {
       pauses.push(ms);
