@@ -1,0 +1,30 @@
+/**
+ * Streaming CSV/TSV statistics with mergeable partial results.
+ *
+ * @example
+ * import { analyzeCsvStream } from "@repo/processors/csv";
+ * const summary = await analyzeCsvStream(stream);
+ */
+export {
+  type CsvAccumulator,
+  type CsvColumnPartial,
+  type CsvDialect,
+  type CsvKind,
+  type CsvMalformedExample,
+  type CsvMalformedKind,
+  type CsvOptions,
+  type CsvPartial,
+  createCsvAccumulator,
+  nextRowBoundary,
+} from "./accumulator.js";
+export { type DetectOptions, detectCsvDialect } from "./dialect.js";
+export type { HistogramBin } from "./sketches.js";
+export {
+  analyzeCsvStream,
+  type CsvColumnSummary,
+  type CsvColumnType,
+  type CsvSummary,
+  mergeCsvPartials,
+  type SummaryOptions,
+  summarizeCsv,
+} from "./summary.js";

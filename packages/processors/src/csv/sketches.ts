@@ -1,0 +1,463 @@
+/**
+ * Mergeable sketches behind the CSV statistics. Every one of them can be built from any piece of a file
+ * and combined with the sketch of another piece, which is what lets byte ranges of one file be analysed
+ * by different workers: moments (Welford, merged with Chan's formula), a fixed-boundary log-linear
+ * histogram, HyperLogLog and a frequent-items (Misra-Gries with median purges) table.
+ */
+
+// ---------------------------------------------------------------------------------------------------
+// Hashing
+
+/**
+ * Two 32-bit hashes of the bytes `bytes[start..end)`, written to `hashOut[0]` and `hashOut[1]`.
+ * When `escaped` is set the range is the inside of a quoted field in which `""` stands for one `"`,
+ * so the second quote of each pair is skipped: the value hashes the same however it was quoted.
+ * Two independent hashes give the frequent-items table a 64-bit key without BigInt, and HyperLogLog
+ * uses the first (MurmurHash3 x86_32); the cheaper second hash only has to separate the rare values
+ * whose first hashes collide. Results go to a shared array so the hot path allocates nothing.
+ *
+ * @example hashBytes(new TextEncoder().encode("abc"), 0, 3, false); hashOut[0] // a 32-bit integer
+ */
+export function hashBytes(bytes: Uint8Array, start: number, end: number, escaped: boolean): void {
+  if (escaped) {
+    // Rare: a quoted value with doubled quotes is unescaped first, so it hashes like the same text
+    // written any other way.
+    let n = 0;
+    if (scratch.length < end - start) scratch = new Uint8Array(2 * (end - start));
+    for (let j = start; j < end; j++) {
+      const c = bytes[j] as number;
+      if (c === 0x22 && bytes[j + 1] === 0x22) j++;
+      scratch[n++] = c;
+    }
+    hashBytes(scratch, 0, n, false);
+    return;
+  }
+  let h1 = 0x811c9dc5 | 0;
+  let h2 = 0x9747b28c | 0;
+  let i = start;
+  // MurmurHash3 (x86, 32-bit) four bytes at a time: hashing is most of the per-byte work of
+  // text columns, and whole words need a quarter of the multiplications.
+  for (const last = end - 3; i < last; i += 4) {
+    let k =
+      (bytes[i] as number) |
+      ((bytes[i + 1] as number) << 8) |
+      ((bytes[i + 2] as number) << 16) |
+      ((bytes[i + 3] as number) << 24);
+    h2 = (Math.imul(h2, 0x2f0b3a49) + k) | 0;
+    k = Math.imul(k, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    h1 ^= Math.imul(k, 0x1b873593);
+    h1 = (h1 << 13) | (h1 >>> 19);
+    h1 = (Math.imul(h1, 5) + 0xe6546b64) | 0;
+  }
+  let k = 0;
+  for (let shift = 0; i < end; i++, shift += 8) k |= (bytes[i] as number) << shift;
+  if (end - start > 0 && (end - start) % 4 !== 0) {
+    h2 = (Math.imul(h2, 0x2f0b3a49) + k) | 0;
+    k = Math.imul(k, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    h1 ^= Math.imul(k, 0x1b873593);
+  }
+  h1 = fmix32(h1 ^ (end - start));
+  hashOut[0] = h1;
+  hashOut[1] = fmix32(h2 ^ (end - start) ^ Math.imul(h1, 0x27d4eb2f));
+}
+
+let scratch = new Uint8Array(256);
+
+/** Where {@link hashBytes} leaves its two hashes. */
+export const hashOut = new Int32Array(2);
+
+function fmix32(h: number): number {
+  let x = h;
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x85ebca6b);
+  x ^= x >>> 13;
+  x = Math.imul(x, 0xc2b2ae35);
+  x ^= x >>> 16;
+  return x | 0;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// HyperLogLog
+
+/** 2^14 registers: standard error 1.04 / sqrt(16384) ≈ 0.8 %, 16 KiB per column. */
+export const HLL_P = 14;
+const HLL_M = 1 << HLL_P;
+
+/**
+ * Adds a 32-bit hash to HyperLogLog registers (one byte per register).
+ *
+ * @example const regs = new Uint8Array(1 << HLL_P); hllAdd(regs, 0x12345678);
+ */
+export function hllAdd(registers: Uint8Array, hash: number): void {
+  const idx = hash >>> (32 - HLL_P);
+  // A sentinel bit keeps the rank finite when the remaining 18 bits are all zero.
+  const rank = Math.clz32((hash << HLL_P) | (1 << (HLL_P - 1))) + 1;
+  if (rank > (registers[idx] as number)) registers[idx] = rank;
+}
+
+/**
+ * Merges HyperLogLog registers: the register-wise maximum, which is exactly the sketch of the union.
+ *
+ * @example hllMerge(new Uint8Array(16384), new Uint8Array(16384))
+ */
+export function hllMerge(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(HLL_M);
+  for (let i = 0; i < HLL_M; i++) {
+    const x = a[i] as number;
+    const y = b[i] as number;
+    out[i] = Math.max(x, y);
+  }
+  return out;
+}
+
+/**
+ * The estimated number of distinct values, with the small-range (linear counting) and 32-bit
+ * large-range corrections of Flajolet et al.
+ *
+ * @example hllEstimate(new Uint8Array(16384)) // 0
+ */
+export function hllEstimate(registers: Uint8Array): number {
+  let sum = 0;
+  let zeros = 0;
+  for (let i = 0; i < HLL_M; i++) {
+    const r = registers[i] as number;
+    sum += 2 ** -r;
+    if (r === 0) zeros++;
+  }
+  const alpha = 0.7213 / (1 + 1.079 / HLL_M);
+  let e = (alpha * HLL_M * HLL_M) / sum;
+  if (e <= 2.5 * HLL_M && zeros > 0) e = HLL_M * Math.log(HLL_M / zeros);
+  else if (e > 2 ** 32 / 30) e = -(2 ** 32) * Math.log(1 - e / 2 ** 32);
+  return Math.round(e);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Moments
+
+/** Count, mean and sum of squared deviations: the state of Welford's algorithm. */
+export interface Moments {
+  n: number;
+  mean: number;
+  m2: number;
+  min: number;
+  max: number;
+}
+
+/**
+ * Chan et al.'s parallel combination of two Welford states. Unlike sums of squares it does not lose
+ * precision when values share a large offset (1e9 + small noise).
+ *
+ * @example mergeMoments({ n: 1, mean: 1, m2: 0, min: 1, max: 1 }, { n: 1, mean: 3, m2: 0, min: 3, max: 3 })
+ * // { n: 2, mean: 2, m2: 2, min: 1, max: 3 }
+ */
+export function mergeMoments(a: Moments, b: Moments): Moments {
+  if (a.n === 0) return { ...b };
+  if (b.n === 0) return { ...a };
+  const n = a.n + b.n;
+  const delta = b.mean - a.mean;
+  return {
+    n,
+    mean: a.mean + (delta * b.n) / n,
+    m2: a.m2 + b.m2 + (delta * delta * a.n * b.n) / n,
+    min: Math.min(a.min, b.min),
+    max: Math.max(a.max, b.max),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Log-linear histogram
+
+/*
+ * Buckets have fixed boundaries, independent of the data, so two histograms merge by adding counts.
+ * A bucket is a sign, a binary exponent in [-64, 63] and the top 4 mantissa bits: 16 buckets per
+ * power of two, i.e. each bucket is at most 1/16 (6.25 %) of its lower bound wide. |x| < 2^-64 (and
+ * 0) shares one bucket; |x| ≥ 2^64 is folded into the top exponent. The requested fixed number of
+ * equal-width bins between min and max is computed only at the end by spreading each bucket's count
+ * uniformly over its range.
+ */
+const EXP_MIN = -64;
+const EXP_MAX = 63;
+const SUBS = 16;
+const PER_SIGN = (EXP_MAX - EXP_MIN + 1) * SUBS;
+/** Number of buckets of a {@link histogramAdd} histogram: both signs plus the zero bucket. */
+export const HIST_BUCKETS = 2 * PER_SIGN + 1;
+const ZERO_BUCKET = PER_SIGN;
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+// Index of the high word of the float in the little/big-endian view.
+const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+
+/**
+ * Counts `x` in its log-linear bucket.
+ *
+ * @example const h = new Float64Array(HIST_BUCKETS); histogramAdd(h, 3.5);
+ */
+export function histogramAdd(hist: Float64Array, x: number): void {
+  f64[0] = x;
+  const hi = u32[HI] as number;
+  const exp = ((hi >>> 20) & 0x7ff) - 1023;
+  if (exp < EXP_MIN) {
+    hist[ZERO_BUCKET] = (hist[ZERO_BUCKET] as number) + 1;
+    return;
+  }
+  const e = Math.min(exp, EXP_MAX);
+  const offset = (e - EXP_MIN) * SUBS + ((hi >>> 16) & 0xf);
+  const idx = hi >>> 31 === 1 ? ZERO_BUCKET - 1 - offset : ZERO_BUCKET + 1 + offset;
+  hist[idx] = (hist[idx] as number) + 1;
+}
+
+function bucketRange(idx: number): [number, number] {
+  if (idx === ZERO_BUCKET) return [-(2 ** EXP_MIN), 2 ** EXP_MIN];
+  const neg = idx < ZERO_BUCKET;
+  const offset = neg ? ZERO_BUCKET - 1 - idx : idx - ZERO_BUCKET - 1;
+  const e = Math.floor(offset / SUBS) + EXP_MIN;
+  const sub = offset % SUBS;
+  const lo = 2 ** e * (1 + sub / SUBS);
+  const hi = 2 ** e * (1 + (sub + 1) / SUBS);
+  return neg ? [-hi, -lo] : [lo, hi];
+}
+
+/** One bin of a summary histogram: values in [from, to), the last bin includes `to`. */
+export interface HistogramBin {
+  from: number;
+  to: number;
+  count: number;
+}
+
+/**
+ * Turns log-linear bucket counts into `bins` equal-width bins over [min, max]. Counts inside a
+ * bucket are assumed uniform, so bin counts are approximate near bucket edges (within one bucket,
+ * ≤ 6.25 % of the value), and integer-only data is treated like continuous data.
+ *
+ * @example
+ * const h = new Float64Array(HIST_BUCKETS); histogramAdd(h, 1); histogramAdd(h, 2);
+ * histogramBins(h, 1, 2, 2) // [{ from: 1, to: 1.5, count: 1 }, { from: 1.5, to: 2, count: 1 }]
+ */
+export function histogramBins(hist: Float64Array, min: number, max: number, bins: number): HistogramBin[] {
+  if (!(max >= min)) return [];
+  if (max === min) {
+    let total = 0;
+    for (let i = 0; i < hist.length; i++) total += hist[i] as number;
+    return [{ from: min, to: max, count: total }];
+  }
+  const width = (max - min) / bins;
+  const counts = new Float64Array(bins);
+  const binOf = (x: number) => Math.min(bins - 1, Math.max(0, Math.floor((x - min) / width)));
+  for (let i = 0; i < hist.length; i++) {
+    const c = hist[i] as number;
+    if (c === 0) continue;
+    let [lo, hi] = bucketRange(i);
+    // The true values lie within [min, max]; clamping concentrates the mass where it can be.
+    lo = Math.max(lo, min);
+    hi = Math.min(hi, max);
+    if (hi <= lo) {
+      counts[binOf(lo)] = (counts[binOf(lo)] as number) + c;
+      continue;
+    }
+    const first = binOf(lo);
+    const last = binOf(hi);
+    for (let b = first; b <= last; b++) {
+      const bLo = Math.max(lo, min + b * width);
+      const bHi = Math.min(hi, b === bins - 1 ? max : min + (b + 1) * width);
+      if (bHi > bLo) counts[b] = (counts[b] as number) + (c * (bHi - bLo)) / (hi - lo);
+    }
+  }
+  const out: HistogramBin[] = [];
+  // Rounding the fractional shares keeps counts whole; the remainder goes to the largest bin so the
+  // bins still add up to the number of values.
+  let total = 0;
+  let rounded = 0;
+  let largest = 0;
+  for (let b = 0; b < bins; b++) {
+    const c = counts[b] as number;
+    total += c;
+    const r = Math.round(c);
+    rounded += r;
+    if (c > (counts[largest] as number)) largest = b;
+    out.push({ from: min + b * width, to: b === bins - 1 ? max : min + (b + 1) * width, count: r });
+  }
+  const fix = Math.round(total) - rounded;
+  const target = out[largest];
+  if (target) target.count += fix;
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Frequent items
+
+/** Entries kept before a purge; after a purge at most half remain. */
+export const FREQ_CAPACITY = 512;
+/** Bytes of a value kept as its label; longer values are still counted by their full hash. */
+const LABEL_MAX = 100;
+
+/** A frequent-items table as plain data, for partial results that cross worker boundaries. */
+export interface FrequentItemsData {
+  /** The most any count may be under its true value: the sum of the purge thresholds. */
+  offset: number;
+  h1: number[];
+  h2: number[];
+  counts: number[];
+  labels: string[];
+}
+
+const decoder = new TextDecoder();
+
+/**
+ * Misra-Gries heavy hitters in the "reverse purge" form of the Apache DataSketches frequent-items
+ * sketch: counts live in an open-addressing table keyed by two 32-bit hashes; when it is full, the
+ * median count is subtracted from every entry and the non-positive ones are dropped. A purge costs
+ * O(capacity) and frees half the table, so an update is amortised O(1) and allocation-free (labels
+ * are copied into a byte slab and decoded only at the end). Any value more frequent than
+ * total/(capacity/2) is guaranteed to be present, and each count is at most `offset` too low.
+ * Merging adds one table's entries into the other with their counts and adds the offsets.
+ *
+ * @example
+ * const f = new FrequentItems(); const b = new TextEncoder().encode("x");
+ * f.addBytes(b, 0, 1, false, 1); f.toData().counts // [1]
+ */
+export class FrequentItems {
+  offset = 0;
+  private size = 0;
+  private readonly h1 = new Int32Array(FREQ_CAPACITY);
+  private readonly h2 = new Int32Array(FREQ_CAPACITY);
+  private readonly counts = new Float64Array(FREQ_CAPACITY);
+  private readonly labelLen = new Uint8Array(FREQ_CAPACITY);
+  private readonly labels = new Uint8Array(FREQ_CAPACITY * LABEL_MAX);
+  /** Entry index + 1 per slot, 0 = empty; twice the capacity keeps probe chains short. */
+  private readonly index = new Int32Array(FREQ_CAPACITY * 2);
+  private readonly scratch = new Float64Array(FREQ_CAPACITY);
+  /** Labels that arrived as strings (from merged partials) rather than bytes. */
+  private readonly stringLabels = new Map<number, string>();
+
+  /** Counts the value whose hashes are in {@link hashOut}, with bytes `bytes[start..end)` as its label. */
+  addBytes(bytes: Uint8Array, start: number, end: number, escaped: boolean, weight: number): void {
+    const a = hashOut[0] as number;
+    const b = hashOut[1] as number;
+    const e = this.find(a, b);
+    if (e >= 0) {
+      this.counts[e] = (this.counts[e] as number) + weight;
+      return;
+    }
+    const slot = this.insert(a, b, weight);
+    let n = 0;
+    const base = slot * LABEL_MAX;
+    for (let i = start; i < end && n < LABEL_MAX; i++) {
+      const c = bytes[i] as number;
+      if (escaped && c === 0x22 && bytes[i + 1] === 0x22) i++;
+      this.labels[base + n++] = c;
+    }
+    // Never cut a UTF-8 sequence in half: back off continuation bytes when the label was truncated.
+    if (n === LABEL_MAX) {
+      while (n > 0 && ((this.labels[base + n - 1] as number) & 0xc0) === 0x80) n--;
+      if (n > 0 && (this.labels[base + n - 1] as number) >= 0xc0) n--;
+    }
+    this.labelLen[slot] = n;
+    this.stringLabels.delete(slot);
+  }
+
+  /** Adds every entry of `data` (a table of another piece of the file). */
+  addData(data: FrequentItemsData): void {
+    this.offset += data.offset;
+    for (let i = 0; i < data.counts.length; i++) {
+      const a = data.h1[i] as number;
+      const b = data.h2[i] as number;
+      const w = data.counts[i] as number;
+      const e = this.find(a, b);
+      if (e >= 0) {
+        this.counts[e] = (this.counts[e] as number) + w;
+        continue;
+      }
+      const slot = this.insert(a, b, w);
+      this.labelLen[slot] = 0;
+      this.stringLabels.set(slot, data.labels[i] ?? "");
+    }
+  }
+
+  private find(a: number, b: number): number {
+    const mask = this.index.length - 1;
+    let s = (a ^ b) & mask;
+    for (;;) {
+      const e = (this.index[s] as number) - 1;
+      if (e < 0) return -1;
+      if (this.h1[e] === a && this.h2[e] === b) return e;
+      s = (s + 1) & mask;
+    }
+  }
+
+  private insert(a: number, b: number, weight: number): number {
+    if (this.size === FREQ_CAPACITY) this.purge();
+    const e = this.size++;
+    this.h1[e] = a;
+    this.h2[e] = b;
+    this.counts[e] = weight;
+    this.link(e);
+    return e;
+  }
+
+  private link(e: number): void {
+    const mask = this.index.length - 1;
+    let s = ((this.h1[e] as number) ^ (this.h2[e] as number)) & mask;
+    while (this.index[s] !== 0) s = (s + 1) & mask;
+    this.index[s] = e + 1;
+  }
+
+  private purge(): void {
+    this.scratch.set(this.counts.subarray(0, this.size));
+    const sorted = this.scratch.subarray(0, this.size).sort();
+    const median = sorted[this.size >> 1] as number;
+    this.offset += median;
+    let w = 0;
+    const moved = new Map<number, string>();
+    for (let e = 0; e < this.size; e++) {
+      const c = (this.counts[e] as number) - median;
+      if (c <= 0) continue;
+      this.h1[w] = this.h1[e] as number;
+      this.h2[w] = this.h2[e] as number;
+      this.counts[w] = c;
+      const len = this.labelLen[e] as number;
+      this.labels.copyWithin(w * LABEL_MAX, e * LABEL_MAX, e * LABEL_MAX + len);
+      this.labelLen[w] = len;
+      const s = this.stringLabels.get(e);
+      if (s !== undefined) moved.set(w, s);
+      w++;
+    }
+    this.stringLabels.clear();
+    for (const [k, v] of moved) this.stringLabels.set(k, v);
+    this.size = w;
+    this.index.fill(0);
+    for (let e = 0; e < w; e++) this.link(e);
+  }
+
+  /** The table as plain data, largest counts first. */
+  toData(): FrequentItemsData {
+    const order = Array.from({ length: this.size }, (_, i) => i).sort(
+      (x, y) => (this.counts[y] as number) - (this.counts[x] as number),
+    );
+    const data: FrequentItemsData = { offset: this.offset, h1: [], h2: [], counts: [], labels: [] };
+    for (const e of order) {
+      data.h1.push(this.h1[e] as number);
+      data.h2.push(this.h2[e] as number);
+      data.counts.push(this.counts[e] as number);
+      const s = this.stringLabels.get(e);
+      data.labels.push(
+        s ??
+          decoder.decode(this.labels.subarray(e * LABEL_MAX, e * LABEL_MAX + (this.labelLen[e] as number))),
+      );
+    }
+    return data;
+  }
+}
+
+/**
+ * Merges two frequent-items tables given as plain data.
+ *
+ * @example mergeFrequentItems(a.toData(), b.toData()).counts
+ */
+export function mergeFrequentItems(a: FrequentItemsData, b: FrequentItemsData): FrequentItemsData {
+  const f = new FrequentItems();
+  f.addData(a);
+  f.addData(b);
+  return f.toData();
+}

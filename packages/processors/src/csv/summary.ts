@@ -1,0 +1,198 @@
+import {
+  type CsvAccumulator,
+  type CsvColumnPartial,
+  type CsvDialect,
+  type CsvKind,
+  type CsvMalformedExample,
+  type CsvMalformedKind,
+  type CsvOptions,
+  type CsvPartial,
+  createCsvAccumulator,
+  KINDS,
+} from "./accumulator.js";
+import {
+  HIST_BUCKETS,
+  type HistogramBin,
+  histogramBins,
+  hllEstimate,
+  hllMerge,
+  mergeFrequentItems,
+  mergeMoments,
+} from "./sketches.js";
+
+/** The inferred type of a column; `empty` when every value is null. */
+export type CsvColumnType = CsvKind | "empty";
+
+/** Statistics of one column. */
+export interface CsvColumnSummary {
+  name: string;
+  type: CsvColumnType;
+  /** Non-null values. */
+  count: number;
+  /** Empty values. */
+  nulls: number;
+  /** Values per kind; a column is `text` as soon as any value is text. */
+  kinds: Record<CsvKind, number>;
+  /** For integer and number columns (over their numeric values). `stddev` is the sample one (n − 1). */
+  numeric?: { min: number; max: number; mean: number; stddev: number; histogram: HistogramBin[] };
+  /**
+   * For the other columns, over their non-numeric values: a HyperLogLog distinct count (≈ 0.8 %
+   * standard error) and the most frequent values. `count` is a lower bound, at most `maxError` under
+   * the true count (0 while the column had at most a few hundred distinct values).
+   */
+  values?: { distinct: number; top: { value: string; count: number }[]; maxError: number };
+}
+
+/** Statistics of a whole CSV/TSV file. */
+export interface CsvSummary {
+  dialect: CsvDialect;
+  rows: number;
+  bytes: number;
+  columns: CsvColumnSummary[];
+  malformed: { rows: number; byKind: Record<CsvMalformedKind, number>; examples: CsvMalformedExample[] };
+  invalidUtf8Fields: number;
+}
+
+/** Options of {@link summarizeCsv}. */
+export interface SummaryOptions {
+  /** Histogram bins. Default 20. */
+  bins?: number;
+  /** Frequent values listed per column. Default 10. */
+  top?: number;
+}
+
+function mergeColumn(a: CsvColumnPartial | undefined, b: CsvColumnPartial | undefined): CsvColumnPartial {
+  if (!a) return b as CsvColumnPartial;
+  if (!b) return a;
+  let histogram = a.histogram ?? b.histogram;
+  if (a.histogram && b.histogram) {
+    histogram = new Float64Array(HIST_BUCKETS);
+    for (let i = 0; i < HIST_BUCKETS; i++)
+      histogram[i] = (a.histogram[i] as number) + (b.histogram[i] as number);
+  }
+  return {
+    nulls: a.nulls + b.nulls,
+    kinds: a.kinds.map((k, i) => k + (b.kinds[i] ?? 0)),
+    moments: mergeMoments(a.moments, b.moments),
+    histogram,
+    hll: hllMerge(a.hll, b.hll),
+    frequent: mergeFrequentItems(a.frequent, b.frequent),
+  };
+}
+
+/**
+ * Combines the partial results of two adjacent pieces of a file, `a` before `b`, into the partial of
+ * both: counts add, moments combine with Chan's formula, histograms and HyperLogLogs merge exactly,
+ * frequent-items tables add up, and `b`'s line numbers are shifted by `a`'s line breaks.
+ *
+ * @example summarizeCsv(mergeCsvPartials(first.finish(), second.finish()))
+ */
+export function mergeCsvPartials(a: CsvPartial, b: CsvPartial): CsvPartial {
+  const width = Math.max(a.columnStats.length, b.columnStats.length);
+  const malformed = { ...a.malformed };
+  for (const k of Object.keys(malformed) as CsvMalformedKind[]) malformed[k] += b.malformed[k];
+  const max = Math.max(a.examples.length, b.examples.length);
+  return {
+    dialect: a.dialect,
+    columns: a.columns.length >= b.columns.length ? a.columns : b.columns,
+    rows: a.rows + b.rows,
+    bytes: a.bytes + b.bytes,
+    lineBreaks: a.lineBreaks + b.lineBreaks,
+    malformed,
+    examples: [...a.examples, ...b.examples.map((e) => ({ ...e, line: e.line + a.lineBreaks }))].slice(
+      0,
+      max,
+    ),
+    invalidUtf8Fields: a.invalidUtf8Fields + b.invalidUtf8Fields,
+    columnStats: Array.from({ length: width }, (_, i) => mergeColumn(a.columnStats[i], b.columnStats[i])),
+  };
+}
+
+function columnType(kinds: number[]): CsvColumnType {
+  const [int = 0, num = 0, bool = 0, date = 0, datetime = 0, text = 0] = kinds;
+  const total = int + num + bool + date + datetime + text;
+  if (total === 0) return "empty";
+  if (text > 0) return "text";
+  if (int === total) return "integer";
+  if (int + num === total) return "number";
+  if (bool === total) return "boolean";
+  if (date === total) return "date";
+  if (date + datetime === total) return "datetime";
+  return "text";
+}
+
+/**
+ * Turns a partial result (of a whole file, or merged from all its pieces) into the statistics.
+ *
+ * @example summarizeCsv(acc.finish()).columns.map((c) => c.type) // ["integer", "text"]
+ */
+export function summarizeCsv(partial: CsvPartial, options: SummaryOptions = {}): CsvSummary {
+  const bins = options.bins ?? 20;
+  const top = options.top ?? 10;
+  const columns = partial.columnStats.map((c, i): CsvColumnSummary => {
+    const type = columnType(c.kinds);
+    const kinds = Object.fromEntries(KINDS.map((k, j) => [k, c.kinds[j] ?? 0])) as Record<CsvKind, number>;
+    const count = c.kinds.reduce((s, k) => s + k, 0);
+    const summary: CsvColumnSummary = {
+      name: partial.columns[i] ?? `column${i + 1}`,
+      type,
+      count,
+      nulls: c.nulls,
+      kinds,
+    };
+    const m = c.moments;
+    if ((type === "integer" || type === "number") && m.n > 0) {
+      summary.numeric = {
+        min: m.min,
+        max: m.max,
+        mean: m.mean,
+        stddev: m.n > 1 ? Math.sqrt(m.m2 / (m.n - 1)) : 0,
+        histogram: c.histogram ? histogramBins(c.histogram, m.min, m.max, bins) : [],
+      };
+    } else if (type !== "empty") {
+      summary.values = {
+        distinct: hllEstimate(c.hll),
+        top: c.frequent.labels.slice(0, top).map((value, j) => ({ value, count: c.frequent.counts[j] ?? 0 })),
+        maxError: c.frequent.offset,
+      };
+    }
+    return summary;
+  });
+  return {
+    dialect: partial.dialect,
+    rows: partial.rows,
+    bytes: partial.bytes,
+    columns,
+    malformed: {
+      rows: Object.values(partial.malformed).reduce((s, n) => s + n, 0),
+      byKind: { ...partial.malformed },
+      examples: partial.examples,
+    },
+    invalidUtf8Fields: partial.invalidUtf8Fields,
+  };
+}
+
+/**
+ * Statistics of a CSV/TSV stream, read chunk by chunk in bounded memory.
+ *
+ * @example
+ * const summary = await analyzeCsvStream(Readable.toWeb(createReadStream("data.csv")));
+ * summary.columns[0].type // "integer"
+ */
+export async function analyzeCsvStream(
+  stream: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>,
+  options: CsvOptions & SummaryOptions = {},
+): Promise<CsvSummary> {
+  const acc: CsvAccumulator = createCsvAccumulator(options);
+  if (Symbol.asyncIterator in stream) {
+    for await (const chunk of stream as AsyncIterable<Uint8Array>) acc.push(chunk);
+  } else {
+    const reader = stream.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      acc.push(value);
+    }
+  }
+  return summarizeCsv(acc.finish(), options);
+}

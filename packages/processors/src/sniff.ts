@@ -1,0 +1,13 @@
+/**
+ * `@repo/processors/sniff`: what a file is by its bytes, and one streaming pass that hashes it, sizes it
+ * and checks the claimed Content-Type, holding only the first few KiB in memory.
+ */
+export { ProcessorError } from "./image-error.js";
+export {
+  type AnalyzeStreamOptions,
+  analyzeAnyStream,
+  type ByteSource,
+  isTypeMismatch,
+  type StreamAnalysis,
+} from "./sniff-stream.js";
+export { SNIFF_HEAD_BYTES, type SniffOptions, type SniffResult, sniffType } from "./sniff-type.js";
