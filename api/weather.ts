@@ -1,15 +1,13 @@
-import { fieldErrors, firstMessage } from "@repo/validation/issues";
 import { queryRecord, weatherQuerySchema, ZIPCODE_HINT } from "@repo/validation/weather";
 import { cdnCacheControl, LruCache } from "@repo/weather/cache";
-import { isUpstreamError } from "@repo/weather/errors";
 import { type CachedForecast, getWeather } from "@repo/weather/get-weather";
 import type { Alert } from "@repo/weather/nws-alerts";
 import { ATTRIBUTION as ZIP_ATTRIBUTION, zipIndex } from "@repo/zipcodes/lookup";
 import { env } from "./_lib/env.js";
 import { HttpError } from "./_lib/http-error.js";
+import { invalidRequest } from "./_lib/invalid-request.js";
 import { json } from "./_lib/respond.js";
 import { route } from "./_lib/route.js";
-import { upstreamToHttpError } from "./_lib/upstream-error.js";
 
 // One cache per function instance: warm invocations share it, so a popular ZIP costs Open-Meteo one
 // call per 10 minutes per instance, and the CDN headers below spare most of those too.
@@ -23,11 +21,7 @@ const alerts = new LruCache<Alert[]>({ maxEntries: 500, ttlMs: 2 * 60_000, stale
 export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route({
   GET: async (request) => {
     const parsed = weatherQuerySchema.safeParse(queryRecord(new URL(request.url).searchParams));
-    if (!parsed.success) {
-      throw new HttpError(400, "invalid_request", firstMessage(parsed.error), {
-        fields: fieldErrors(parsed.error),
-      });
-    }
+    if (!parsed.success) throw invalidRequest(parsed.error);
     const { zipcode, units, days, hours } = parsed.data;
     const found = zipIndex().lookup(zipcode);
     if (found === null) {
@@ -47,25 +41,20 @@ export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route({
       );
     }
     const config = env();
-    try {
-      const answer = await getWeather(
-        { place: found, units, days, hours },
-        {
-          openMeteo: { baseUrl: config.OPEN_METEO_BASE_URL, timeoutMs: config.OPEN_METEO_TIMEOUT_MS },
-          nws: { baseUrl: config.NWS_BASE_URL, userAgent: config.NWS_USER_AGENT },
-          cache: forecasts,
-          alertsCache: alerts,
-          onHiddenError: (error, context) =>
-            console.warn(`[weather] ${context} failed, answer still served:`, (error as Error).message),
-        },
-      );
-      const body = { ...answer, source: { ...answer.source, places: ZIP_ATTRIBUTION } };
-      return json(body, {
-        headers: { "cache-control": answer.stale ? "public, s-maxage=60" : cdnCacheControl() },
-      });
-    } catch (error) {
-      if (isUpstreamError(error)) throw upstreamToHttpError(error);
-      throw error;
-    }
+    const answer = await getWeather(
+      { place: found, units, days, hours },
+      {
+        openMeteo: { baseUrl: config.OPEN_METEO_BASE_URL, timeoutMs: config.OPEN_METEO_TIMEOUT_MS },
+        nws: { baseUrl: config.NWS_BASE_URL, userAgent: config.NWS_USER_AGENT },
+        cache: forecasts,
+        alertsCache: alerts,
+        onHiddenError: (error, context) =>
+          console.warn(`[weather] ${context} failed, answer still served:`, (error as Error).message),
+      },
+    );
+    const body = { ...answer, source: { ...answer.source, places: ZIP_ATTRIBUTION } };
+    return json(body, {
+      headers: { "cache-control": answer.stale ? "public, s-maxage=60" : cdnCacheControl() },
+    });
   },
 });

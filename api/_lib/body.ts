@@ -1,6 +1,6 @@
-import { fieldErrors, firstMessage } from "@repo/validation/issues";
 import type { z } from "zod";
 import { HttpError } from "./http-error.js";
+import { invalidRequest } from "./invalid-request.js";
 
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i;
 
@@ -53,11 +53,7 @@ export async function readJson<S extends z.ZodType>(
     throw new HttpError(400, "invalid_json", "The request body is not valid JSON.");
   }
   const result = schema.safeParse(value);
-  if (!result.success) {
-    throw new HttpError(400, "invalid_request", firstMessage(result.error), {
-      fields: fieldErrors(result.error),
-    });
-  }
+  if (!result.success) throw invalidRequest(result.error);
   return result.data;
 }
 

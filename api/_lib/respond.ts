@@ -1,5 +1,7 @@
+import { isUpstreamError } from "@repo/weather/errors";
 import { BlobError, blobToHttpError } from "./blob-errors.js";
 import { type ErrorBody, HttpError } from "./http-error.js";
+import { upstreamToHttpError } from "./upstream-error.js";
 
 const JSON_TYPE = "application/json; charset=utf-8";
 
@@ -11,13 +13,14 @@ export function json(body: unknown, init: ResponseInit = {}): Response {
 }
 
 /**
- * The one place errors become responses. An `HttpError` answers as it says, a blob store's typed
- * error as its HTTP equivalent; anything else is a bug
+ * The one place errors become responses. An `HttpError` answers as it says; a blob store's or an
+ * upstream provider's typed error as its HTTP equivalent; anything else is a bug
  * in our code, logged (the error only, never the request, which may hold a card number) and
  * answered with a 500 that gives nothing away.
  */
 export function errorResponse(error: unknown): Response {
   if (error instanceof BlobError) return errorResponse(blobToHttpError(error));
+  if (isUpstreamError(error)) return errorResponse(upstreamToHttpError(error));
   if (error instanceof HttpError) {
     const body: ErrorBody = { error: { code: error.code, message: error.message } };
     if (error.details !== undefined) body.error.details = error.details;
