@@ -1,5 +1,6 @@
 import { normalizeBlobPath } from "@repo/blob-store/path";
 import type { BlobMetadata } from "@repo/blob-store/types";
+import { DERIVED_PREFIX, isDerivedPath } from "@repo/pipeline/result";
 import { HttpError } from "./http-error.js";
 
 /** One query parameter, given once: a missing or repeated one is a 400 naming it. */
@@ -24,6 +25,22 @@ export function singleParam(url: URL, name: string, required = false): string | 
 /** The `path` query parameter as a checked store path (a BlobInvalidPathError answers 400). */
 export function pathParam(url: URL): string {
   return normalizeBlobPath(singleParam(url, "path", true));
+}
+
+/**
+ * A path a client may write to: not under the pipeline's derived prefix, which holds results and
+ * thumbnails (a user file there would be taken for one, and would never be processed).
+ */
+export function writablePath(path: string): string {
+  if (isDerivedPath(path)) {
+    throw new HttpError(
+      400,
+      "reserved_path",
+      `Paths under ${DERIVED_PREFIX} hold processing results; choose another folder.`,
+      { fields: { path: [`must not start with ${DERIVED_PREFIX}`] } },
+    );
+  }
+  return path;
 }
 
 /** A blob's metadata as the API shows it. */

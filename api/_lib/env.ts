@@ -26,6 +26,13 @@ const envSchema = z.object({
    */
   BLOB_LOCAL_API_URL: z.url().optional(),
   BLOB_LOCAL_READ_WRITE_TOKEN: z.string().min(1).optional(),
+  /**
+   * Vercel sends it as `Authorization: Bearer …` with every cron invocation; the local runtime sets a
+   * random one. Without it the cron endpoint refuses to run rather than run for anyone.
+   */
+  CRON_SECRET: z.string().min(16).optional(),
+  /** Worker threads one CSV analysis may use; defaults to the machine's parallelism. */
+  PIPELINE_CSV_WORKERS: z.coerce.number().int().min(1).max(16).optional(),
   /** Vercel sets this on its machines: there, the filesystem is not storage. */
   VERCEL: z.string().optional(),
 });

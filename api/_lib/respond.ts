@@ -1,6 +1,8 @@
+import { PipelineError } from "@repo/pipeline";
 import { isUpstreamError } from "@repo/weather/errors";
 import { BlobError, blobToHttpError } from "./blob-errors.js";
 import { type ErrorBody, HttpError } from "./http-error.js";
+import { pipelineToHttpError } from "./pipeline-error.js";
 import { upstreamToHttpError } from "./upstream-error.js";
 
 const JSON_TYPE = "application/json; charset=utf-8";
@@ -21,6 +23,7 @@ export function json(body: unknown, init: ResponseInit = {}): Response {
 export function errorResponse(error: unknown): Response {
   if (error instanceof BlobError) return errorResponse(blobToHttpError(error));
   if (isUpstreamError(error)) return errorResponse(upstreamToHttpError(error));
+  if (error instanceof PipelineError) return errorResponse(pipelineToHttpError(error));
   if (error instanceof HttpError) {
     const body: ErrorBody = { error: { code: error.code, message: error.message } };
     if (error.details !== undefined) body.error.details = error.details;

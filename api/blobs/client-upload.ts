@@ -2,9 +2,12 @@ import { normalizeBlobPath } from "@repo/blob-store/path";
 import { clientUploadPayloadSchema, UPLOAD_LIMITS } from "@repo/validation/uploads";
 import { type HandleUploadBody, handleUpload } from "@vercel/blob/client";
 import { z } from "zod";
+import { writablePath } from "../_lib/blob-query.js";
+import { blobStore } from "../_lib/blob-store.js";
 import { readJson } from "../_lib/body.js";
 import { env } from "../_lib/env.js";
 import { HttpError } from "../_lib/http-error.js";
+import { startProcessing } from "../_lib/pipeline.js";
 import { json } from "../_lib/respond.js";
 import { route } from "../_lib/route.js";
 
@@ -45,7 +48,7 @@ export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route({
         request,
         token,
         onBeforeGenerateToken: async (pathname, clientPayload) => {
-          const path = normalizeBlobPath(pathname);
+          const path = writablePath(normalizeBlobPath(pathname));
           let payload: unknown = {};
           try {
             payload = clientPayload ? JSON.parse(clientPayload) : {};
@@ -69,9 +72,12 @@ export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route({
             }),
           };
         },
-        onUploadCompleted: async ({ blob, tokenPayload }) => {
-          // The blob is already in the container; the processing trigger hooks in here.
-          console.log(`[client-upload] completed ${blob.pathname} for ${tokenPayload ?? "unknown uploader"}`);
+        onUploadCompleted: async ({ blob }) => {
+          // The blob trigger: the file is in the container; start its processing. The store's own
+          // head gives the version (etag) in the form every other function sees. A repeated callback
+          // finds the version already claimed and starts nothing.
+          const stored = await blobStore().head(normalizeBlobPath(blob.pathname));
+          if (stored) await startProcessing({ path: stored.path, etag: stored.etag }, "upload");
         },
       });
       return json(answer, { headers: { "cache-control": "no-store" } });

@@ -1,6 +1,8 @@
-import { blobJson, pathParam, singleParam } from "../_lib/blob-query.js";
+import { resultSummary } from "@repo/pipeline/result";
+import { blobJson, pathParam, singleParam, writablePath } from "../_lib/blob-query.js";
 import { blobStore } from "../_lib/blob-store.js";
 import { HttpError } from "../_lib/http-error.js";
+import { startProcessing } from "../_lib/pipeline.js";
 import { json } from "../_lib/respond.js";
 import { route } from "../_lib/route.js";
 
@@ -14,7 +16,7 @@ const MAX_BYTES = 4.5 * 1024 * 1024;
 export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route({
   POST: async (request) => {
     const url = new URL(request.url);
-    const path = pathParam(url);
+    const path = writablePath(pathParam(url));
     const overwrite = singleParam(url, "overwrite");
     if (overwrite !== undefined && overwrite !== "true" && overwrite !== "false") {
       throw new HttpError(400, "invalid_request", "overwrite must be true or false.", {
@@ -40,6 +42,11 @@ export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route({
       meta: { source: "server-upload" },
       signal: request.signal,
     });
-    return json(blobJson(stored), { status: 201, headers: { "cache-control": "no-store" } });
+    // The blob trigger for a server-side put: nothing in the store fires on its own.
+    const result = await startProcessing({ path: stored.path, etag: stored.etag }, "server-put");
+    return json(
+      { ...blobJson(stored), result: result && resultSummary(result) },
+      { status: 201, headers: { "cache-control": "no-store" } },
+    );
   },
 });

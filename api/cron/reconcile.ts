@@ -1,0 +1,52 @@
+import { timingSafeEqual } from "node:crypto";
+import { reconcile } from "@repo/pipeline";
+import { env } from "../_lib/env.js";
+import { HttpError } from "../_lib/http-error.js";
+import { pipelineDeps } from "../_lib/pipeline.js";
+import { json } from "../_lib/respond.js";
+import { route } from "../_lib/route.js";
+
+/** Constant-time comparison, so the secret cannot be guessed a character at a time from timings. */
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * GET /api/cron/reconcile — the timer trigger (vercel.json `crons`). Vercel calls it on schedule with
+ * `Authorization: Bearer $CRON_SECRET`; the local runtime does the same. Every blob version without a
+ * result is started, failed ones are retried up to the attempt limit, lost starts are restarted.
+ */
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route({
+  GET: async (request) => {
+    const secret = env().CRON_SECRET;
+    if (!secret) {
+      throw new HttpError(
+        503,
+        "cron_not_configured",
+        "Set CRON_SECRET in the project's environment variables; Vercel then sends it with every cron call.",
+      );
+    }
+    const given = request.headers.get("authorization") ?? "";
+    if (!sameSecret(given, `Bearer ${secret}`)) {
+      throw new HttpError(
+        401,
+        "unauthorized",
+        "This endpoint is called by the cron scheduler with its secret.",
+        undefined,
+        {
+          "www-authenticate": 'Bearer realm="cron"',
+        },
+      );
+    }
+    const started = Date.now();
+    const report = await reconcile(pipelineDeps());
+    if (report.started.length || report.problems.length || report.removed.length) {
+      console.log(
+        `[cron] reconcile: ${report.scanned} scanned, ${report.started.length} started, ${report.removed.length} removed, ${report.problems.length} problems`,
+      );
+    }
+    return json({ ...report, ms: Date.now() - started }, { headers: { "cache-control": "no-store" } });
+  },
+});

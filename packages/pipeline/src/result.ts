@@ -1,0 +1,173 @@
+/**
+ * The output binding's document: one per blob version, at a derived path beside nothing the user
+ * owns. Plain data and pure functions only, so the web app can import the types and the API the
+ * helpers without pulling in the engine.
+ */
+import type { CsvSummary } from "@repo/processors/csv";
+import type { DominantColor, ExifSummary, ImageFormat } from "@repo/processors/image";
+
+/** Every derived blob lives under this prefix; nothing under it ever triggers processing. */
+export const DERIVED_PREFIX = "_results/";
+
+/** How many times one version is started (first run, cron restarts, reprocess requests) at most by the cron. */
+export const MAX_ATTEMPTS = 3;
+
+export type ResultStatus = "queued" | "processing" | "done" | "failed";
+
+/** What started a run: an upload callback, a server-side put, a person, or the timer trigger. */
+export type TriggerReason = "upload" | "server-put" | "reprocess" | "cron";
+
+export type ResultKind = "csv" | "image" | "file";
+
+/** What every processed blob gets, whatever its kind: read from its bytes, not its claims. */
+export interface FileFacts {
+  size: number;
+  /** Lowercase hex SHA-256 of the content. */
+  sha256: string;
+  /** The type its bytes say it is. */
+  sniffedType: string;
+  /** A human label, e.g. "PNG image". */
+  description: string;
+  /** The Content-Type it was uploaded with. */
+  claimedType: string;
+  /** True when the claimed type contradicts the bytes. */
+  mismatch: boolean;
+}
+
+export interface ImageResult {
+  format: ImageFormat;
+  width: number;
+  height: number;
+  displayWidth: number;
+  displayHeight: number;
+  orientation: number;
+  hasAlpha: boolean;
+  animated: boolean;
+  pages: number;
+  space: string | null;
+  density: number | null;
+  exif: ExifSummary;
+  dominantColors: DominantColor[];
+  /** The WebP thumbnail, a derived blob: fetch it with /api/blobs/content?path=. */
+  thumbnail: { path: string; width: number; height: number; size: number };
+}
+
+export interface BlobResult {
+  /** Schema version of this document. */
+  version: 1;
+  path: string;
+  /** The blob version this result belongs to. */
+  etag: string;
+  status: ResultStatus;
+  /** 1 for the first run; each restart (cron, reprocess) adds one. */
+  attempt: number;
+  trigger: TriggerReason;
+  /** The workflow run doing (or that did) the work; null until it has started. */
+  runId: string | null;
+  /** Bytes read so far while processing. */
+  progress: { bytes: number; total: number } | null;
+  kind: ResultKind | null;
+  timings: {
+    queuedAt: string;
+    startedAt: string | null;
+    finishedAt: string | null;
+    /** From startedAt to finishedAt. */
+    durationMs: number | null;
+    /** Milliseconds of the analysis step itself, without queueing. */
+    analysisMs: number | null;
+  };
+  /** Set when status is "failed": what went wrong, in words a person can act on. */
+  error: { message: string; code: string } | null;
+  file: FileFacts | null;
+  csv: CsvSummary | null;
+  image: ImageResult | null;
+  /** When this document was last written. */
+  updatedAt: string;
+}
+
+/** True for paths the pipeline writes itself: they must never start processing. */
+export function isDerivedPath(path: string): boolean {
+  return path.startsWith(DERIVED_PREFIX);
+}
+
+/**
+ * A filesystem- and URL-safe name for one blob version. Etags are quoted validators ("sha256:…" on the
+ * filesystem store, an MD5-like hex on Vercel Blob); keeping their letters and digits keeps them unique.
+ */
+export function versionKey(etag: string): string {
+  const key = etag.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+  return (key || "none").slice(0, 80);
+}
+
+/** Where the result document of one version of `path` lives. */
+export function resultPath(path: string, etag: string): string {
+  return `${DERIVED_PREFIX}${path}/${versionKey(etag)}.json`;
+}
+
+/** Where the thumbnail of one version of an image lives. */
+export function thumbnailPath(path: string, etag: string): string {
+  return `${DERIVED_PREFIX}${path}/${versionKey(etag)}.thumb.webp`;
+}
+
+/** The prefix holding every derived blob of `path`, all versions. */
+export function derivedPrefixOf(path: string): string {
+  return `${DERIVED_PREFIX}${path}/`;
+}
+
+/** The source path a result document path belongs to, or null when it is not one. */
+export function sourceOfResultPath(derived: string): { path: string; key: string } | null {
+  if (!derived.startsWith(DERIVED_PREFIX) || !derived.endsWith(".json")) return null;
+  const rest = derived.slice(DERIVED_PREFIX.length, -".json".length);
+  const slash = rest.lastIndexOf("/");
+  if (slash <= 0) return null;
+  return { path: rest.slice(0, slash), key: rest.slice(slash + 1) };
+}
+
+/** A fresh "queued" document for a version about to be processed. */
+export function queuedResult(input: {
+  path: string;
+  etag: string;
+  attempt: number;
+  trigger: TriggerReason;
+  now: Date;
+}): BlobResult {
+  const at = input.now.toISOString();
+  return {
+    version: 1,
+    path: input.path,
+    etag: input.etag,
+    status: "queued",
+    attempt: input.attempt,
+    trigger: input.trigger,
+    runId: null,
+    progress: null,
+    kind: null,
+    timings: { queuedAt: at, startedAt: null, finishedAt: null, durationMs: null, analysisMs: null },
+    error: null,
+    file: null,
+    csv: null,
+    image: null,
+    updatedAt: at,
+  };
+}
+
+/** The few fields a listing shows per file. */
+export interface ResultSummary {
+  status: ResultStatus;
+  attempt: number;
+  kind: ResultKind | null;
+  progress: { bytes: number; total: number } | null;
+  error: { message: string; code: string } | null;
+  updatedAt: string;
+}
+
+export function resultSummary(doc: BlobResult): ResultSummary {
+  return {
+    status: doc.status,
+    attempt: doc.attempt,
+    kind: doc.kind,
+    progress: doc.progress,
+    error: doc.error,
+    updatedAt: doc.updatedAt,
+  };
+}

@@ -1,0 +1,170 @@
+/**
+ * The steps of the blob trigger. Each is retried on its own (a crash or a transient store error
+ * repeats the step, not the whole run), and each write it makes is idempotent: the same keys, a
+ * compare-and-swap on the result document, and a guard that only the current attempt may write.
+ */
+import { FatalError, getWorkflowMetadata } from "workflow";
+import {
+  type AnalysisOutput,
+  analyzeVersion,
+  type BlobVersion,
+  type Inspection,
+  inspectVersion,
+  UnprocessableError,
+} from "./analyze.js";
+import { pipelineContext } from "./context.js";
+import { updateResult } from "./documents.js";
+import type { BlobResult } from "./result.js";
+
+export interface ProcessInput extends BlobVersion {
+  /** Which attempt this run is: a run that is no longer the current attempt writes nothing. */
+  attempt: number;
+}
+
+/** How often a running analysis writes its progress into the result document. */
+const PROGRESS_EVERY_MS = 750;
+
+function now(): Date {
+  return (pipelineContext().now ?? (() => new Date()))();
+}
+
+/** Only the attempt that owns the document may change it, and a finished document stays finished. */
+function owns(doc: BlobResult, input: ProcessInput): boolean {
+  return doc.attempt === input.attempt && doc.status !== "done" && doc.status !== "failed";
+}
+
+/** Writes the failure a retry cannot fix, then stops the run without further retries. */
+async function giveUp(input: ProcessInput, error: UnprocessableError): Promise<never> {
+  const at = now().toISOString();
+  await updateResult(pipelineContext().store, input.path, input.etag, (doc) =>
+    owns(doc, input)
+      ? {
+          ...doc,
+          status: "failed",
+          error: { code: error.code, message: error.message },
+          timings: { ...doc.timings, finishedAt: at, durationMs: elapsed(doc, at) },
+          updatedAt: at,
+        }
+      : null,
+  );
+  throw new FatalError(error.message);
+}
+
+function elapsed(doc: BlobResult, at: string): number | null {
+  return doc.timings.startedAt ? Date.parse(at) - Date.parse(doc.timings.startedAt) : null;
+}
+
+/** Step 1: the version is still current; its kind comes from its first bytes; status → processing. */
+export async function startProcessing(input: ProcessInput): Promise<Inspection> {
+  "use step";
+  const { store } = pipelineContext();
+  const { workflowRunId } = getWorkflowMetadata();
+  let inspection: Inspection;
+  try {
+    inspection = await inspectVersion(store, input);
+  } catch (error) {
+    if (error instanceof UnprocessableError) return giveUp(input, error);
+    throw error;
+  }
+  const at = now().toISOString();
+  const doc = await updateResult(store, input.path, input.etag, (current) =>
+    owns(current, input)
+      ? {
+          ...current,
+          status: "processing",
+          runId: workflowRunId,
+          kind: inspection.kind,
+          progress: { bytes: 0, total: inspection.size },
+          timings: { ...current.timings, startedAt: current.timings.startedAt ?? at },
+          updatedAt: at,
+        }
+      : null,
+  );
+  if (!doc) {
+    throw new FatalError(
+      "This run is no longer the current attempt for the file, or its result was removed.",
+    );
+  }
+  return inspection;
+}
+
+/** Step 2: the input binding and the processor, in one streaming pass. */
+export async function analyzeBlob(input: ProcessInput, inspection: Inspection): Promise<AnalysisOutput> {
+  "use step";
+  const { store, csvWorkers } = pipelineContext();
+  let last = 0;
+  let writing: Promise<unknown> = Promise.resolve();
+  const onProgress = (bytes: number) => {
+    const t = Date.now();
+    if (t - last < PROGRESS_EVERY_MS) return;
+    last = t;
+    // One progress write at a time, never awaited by the reader: progress must not slow the analysis.
+    writing = writing.then(() =>
+      updateResult(store, input.path, input.etag, (doc) =>
+        owns(doc, input) && doc.status === "processing"
+          ? { ...doc, progress: { bytes, total: inspection.size }, updatedAt: new Date().toISOString() }
+          : null,
+      ).catch((error: unknown) => console.warn(`[pipeline] progress of ${input.path} not saved:`, error)),
+    );
+  };
+  try {
+    return await analyzeVersion(store, input, inspection.kind, {
+      onProgress,
+      ...(csvWorkers === undefined ? {} : { csvWorkers }),
+    });
+  } catch (error) {
+    if (error instanceof UnprocessableError) return giveUp(input, error);
+    throw error;
+  } finally {
+    await writing;
+  }
+}
+analyzeBlob.maxRetries = 2;
+
+/** Step 3: the output binding's commit point: the whole result, in one atomic write. */
+export async function finishProcessing(
+  input: ProcessInput,
+  output: AnalysisOutput,
+): Promise<{ status: "done"; kind: string }> {
+  "use step";
+  const at = now().toISOString();
+  const doc = await updateResult(pipelineContext().store, input.path, input.etag, (current) =>
+    owns(current, input)
+      ? {
+          ...current,
+          status: "done",
+          file: output.file,
+          csv: output.csv,
+          image: output.image,
+          progress: { bytes: output.file.size, total: output.file.size },
+          timings: {
+            ...current.timings,
+            finishedAt: at,
+            durationMs: elapsed(current, at),
+            analysisMs: Math.round(output.analysisMs),
+          },
+          error: null,
+          updatedAt: at,
+        }
+      : null,
+  );
+  if (!doc) throw new FatalError("This run is no longer the current attempt for the file.");
+  return { status: "done", kind: doc.kind ?? "file" };
+}
+
+/** When a step gave up after its retries: say so in the document, unless it already says why. */
+export async function failProcessing(input: ProcessInput, message: string): Promise<void> {
+  "use step";
+  const at = now().toISOString();
+  await updateResult(pipelineContext().store, input.path, input.etag, (doc) =>
+    owns(doc, input)
+      ? {
+          ...doc,
+          status: "failed",
+          error: { code: "processing_failed", message: `Processing failed after retries: ${message}` },
+          timings: { ...doc.timings, finishedAt: at, durationMs: elapsed(doc, at) },
+          updatedAt: at,
+        }
+      : null,
+  );
+}
