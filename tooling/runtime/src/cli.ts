@@ -2,12 +2,17 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { createRuntime } from "./server.js";
 
-const USAGE = `vercel-local <dev|start> [--root DIR] [--port N] [--host H]
+const USAGE = `vercel-local <dev|start> [--root DIR] [--port N] [--host H] [--no-crons]
+vercel-local cron <path> [--root DIR]
 
-  dev     functions from source, reloaded on change; the web app from vercel.json's devCommand
-  start   production-like: the built static output and compiled packages
+  dev         functions from source, reloaded on change; the web app from vercel.json's devCommand
+  start       production-like: the built static output and compiled packages
+  cron PATH   invoke vercel.json's cron job for PATH once, as its schedule would, on a runtime of
+              the functions alone (dev mode, no devCommand, no schedules), and print its answer
 
-  The port is --port, else $PORT, else 3000.`;
+  The port is --port, else $PORT, else 3000.
+  vercel.json's crons run on their schedules (UTC) unless --no-crons; each request carries
+  "Authorization: Bearer $CRON_SECRET", a random secret when CRON_SECRET is not set.`;
 
 /** `vercel-local dev|start`: the entry point of `pnpm dev` and `pnpm start`. */
 export async function main(argv: string[]): Promise<void> {
@@ -19,9 +24,14 @@ export async function main(argv: string[]): Promise<void> {
       port: { type: "string" },
       host: { type: "string" },
       help: { type: "boolean", short: "h" },
+      "no-crons": { type: "boolean" },
     },
   });
   const mode = positionals[0];
+  if (mode === "cron" && !values.help) {
+    await runCron(positionals[1], values.root);
+    return;
+  }
   if (values.help || (mode !== "dev" && mode !== "start")) {
     console.log(USAGE);
     process.exitCode = values.help ? 0 : 2;
@@ -37,10 +47,14 @@ export async function main(argv: string[]): Promise<void> {
   // Functions on Vercel run with the project root as their working directory.
   const root = resolve(values.root);
   process.chdir(root);
-  const runtime = await createRuntime({ root, mode, port, host: values.host, log: true });
+  const crons = !values["no-crons"];
+  const runtime = await createRuntime({ root, mode, port, host: values.host, log: true, crons });
   const count = runtime.functions().length;
+  const cronCount = runtime.crons().length;
+  const cronNote =
+    cronCount === 0 ? "" : `, ${cronCount} cron jobs${crons ? "" : " not scheduled (--no-crons)"}`;
   console.log(
-    `\n  ▲ ${mode === "dev" ? "Dev" : "Production-like"} runtime ready on ${runtime.url} (${count} functions)\n`,
+    `\n  ▲ ${mode === "dev" ? "Dev" : "Production-like"} runtime ready on ${runtime.url} (${count} functions${cronNote})\n`,
   );
   let closing = false;
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -49,5 +63,25 @@ export async function main(argv: string[]): Promise<void> {
       closing = true;
       void runtime.close().then(() => process.exit(0));
     });
+  }
+}
+
+/** `vercel-local cron <path>`: one invocation of a cron job, its status as the exit code. */
+async function runCron(path: string | undefined, rootDir: string): Promise<void> {
+  if (!path) {
+    console.error("vercel-local cron: name the path of a cron job in vercel.json, e.g. /api/cron/reconcile");
+    process.exitCode = 2;
+    return;
+  }
+  const root = resolve(rootDir);
+  process.chdir(root);
+  const runtime = await createRuntime({ root, mode: "dev", port: 0, app: false, crons: false });
+  try {
+    const response = await runtime.runCron(path);
+    const body = await response.text();
+    if (body) console.log(body);
+    process.exitCode = response.ok ? 0 : 1;
+  } finally {
+    await runtime.close();
   }
 }

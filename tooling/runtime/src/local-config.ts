@@ -10,6 +10,21 @@ export interface LocalConfig {
   env?: Record<string, string>;
   /** Handlers for local stand-ins of platform services, by path prefix ("/__vercel_blob"). */
   mounts?: Record<string, MountHandler>;
+  /**
+   * Called once at start-up, after the runtime listens and after `env` is in process.env (with
+   * CRON_SECRET), before the cron jobs are scheduled and before createRuntime resolves: the place
+   * for local chores such as recovering work left unfinished by the last run. It may request the
+   * runtime's origin. If it throws, the error is logged and the runtime serves anyway. It is
+   * awaited: one that never settles holds start-up, so long work should be started, not awaited.
+   */
+  ready?: () => void | Promise<void>;
+}
+
+/** What loadLocalConfig answers: the config's parts, checked, with defaults filled in. */
+export interface LoadedLocalConfig {
+  env: Record<string, string>;
+  mounts: [string, MountHandler][];
+  ready?: () => void | Promise<void>;
 }
 
 export interface LocalConfigContext {
@@ -25,18 +40,19 @@ export const LOCAL_CONFIG_FILE = "vercel-local.config.ts";
 
 /**
  * Loads the project's vercel-local.config.ts, if it has one: what only the local runtime provides
- * (never deployed), such as the Vercel Blob protocol over the filesystem store.
+ * (never deployed), such as the Vercel Blob protocol over the filesystem store, and a `ready` hook
+ * for start-up chores. It is loaded, and its hook called, by createRuntime; nothing here runs it.
  */
 export async function loadLocalConfig(
   root: string,
   loader: ModuleLoader,
   context: LocalConfigContext,
-): Promise<{ env: Record<string, string>; mounts: [string, MountHandler][] }> {
+): Promise<LoadedLocalConfig> {
   if (!existsSync(join(root, LOCAL_CONFIG_FILE))) return { env: {}, mounts: [] };
   const mod = await loader.load(LOCAL_CONFIG_FILE);
   const factory = mod.default;
   if (typeof factory !== "function") {
-    throw new Error(`${LOCAL_CONFIG_FILE} must export a default function returning { env, mounts }`);
+    throw new Error(`${LOCAL_CONFIG_FILE} must export a default function returning { env, mounts, ready }`);
   }
   const config = (await (factory as LocalConfigFactory)(context)) ?? {};
   const mounts = Object.entries(config.mounts ?? {}).map(([prefix, handler]): [string, MountHandler] => {
@@ -44,7 +60,12 @@ export async function loadLocalConfig(
       throw new Error(`${LOCAL_CONFIG_FILE}: bad mount prefix ${prefix}`);
     return [prefix, handler];
   });
-  return { env: config.env ?? {}, mounts };
+  if (config.ready !== undefined && typeof config.ready !== "function") {
+    throw new Error(`${LOCAL_CONFIG_FILE}: ready must be a function`);
+  }
+  const loaded: LoadedLocalConfig = { env: config.env ?? {}, mounts };
+  if (config.ready) loaded.ready = config.ready;
+  return loaded;
 }
 
 /** The mount a path falls under: the prefix itself or anything below it. */

@@ -1,17 +1,19 @@
+import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { getRequestListener } from "@hono/node-server";
 import { createProxyServer } from "httpxy";
+import { createCronRunner } from "./cron-jobs.js";
 import { type DevCommand, scanNextPaths, startDevCommand } from "./dev-command.js";
 import { type FunctionMatch, type FunctionRoute, matchFunction, scanFunctions } from "./functions.js";
 import { invokeFunction } from "./invoke.js";
 import { createModuleLoader, type ModuleLoader } from "./loader.js";
-import { findMount, loadLocalConfig, type MountHandler } from "./local-config.js";
+import { findMount, LOCAL_CONFIG_FILE, loadLocalConfig, type MountHandler } from "./local-config.js";
 import { platformError } from "./platform-errors.js";
 import { type Resolution, resolveRoute } from "./router.js";
 import { findStaticFile, type StaticFile, staticResponse } from "./static-files.js";
-import { loadProjectConfig, type ProjectConfig } from "./vercel-config.js";
+import { DEFAULT_MAX_DURATION, loadProjectConfig, type ProjectConfig } from "./vercel-config.js";
 
 export interface RuntimeOptions {
   /** The Vercel project root: vercel.json, api/. */
@@ -27,13 +29,37 @@ export interface RuntimeOptions {
   log?: boolean;
   /** Start vercel.json's devCommand in dev mode (default true); false serves the functions alone. */
   app?: boolean;
+  /**
+   * Run vercel.json's `crons` on their schedules (default true). False schedules nothing;
+   * `runCron` still invokes a cron on demand.
+   */
+  crons?: boolean;
 }
 
 export interface Runtime {
   url: string;
   port: number;
   functions(): FunctionRoute[];
+  /** vercel.json's cron jobs, as currently loaded. */
+  crons(): { path: string; schedule: string }[];
+  /**
+   * Invokes the cron job with this path now, as its schedule would: a GET through the runtime's own
+   * origin with Vercel's cron headers. Answers the response, its body read whole. Throws for a path
+   * that no `crons` entry of vercel.json names.
+   */
+  runCron(path: string): Promise<Response>;
   close(): Promise<void>;
+}
+
+/** Vercel sends this user agent with every cron invocation. */
+export const CRON_USER_AGENT = "vercel-cron/1.0";
+
+/** The origin this process reaches its own server on, for the requests it sends itself. */
+function ownOrigin(host: string | undefined, port: number): string {
+  if (!host || host === "localhost") return `http://localhost:${port}`;
+  // A server on every address is reached on loopback of the same family.
+  const to = host === "0.0.0.0" ? "127.0.0.1" : host === "::" ? "::1" : host;
+  return `http://${to.includes(":") ? `[${to}]` : to}:${port}`;
 }
 
 /** Vercel answers a miss under /api with its own 404, never the site's 404 page. */
@@ -48,6 +74,16 @@ type Hit =
  * The local form of Vercel's runtime: one origin that routes every request by vercel.json and the
  * api/ folder exactly as Vercel's router would, runs functions in-process (warm after the first
  * call, reloaded when their files change) and serves the web app beside them.
+ *
+ * vercel.json's `crons` run on their schedules (5-field cron, UTC; see cron.ts) as Vercel runs them:
+ * a GET of the path through this origin, with `user-agent: vercel-cron/1.0` and
+ * `authorization: Bearer $CRON_SECRET` (a random secret is put in process.env when none is set). A
+ * tick is skipped while the previous invocation of the same path runs; each invocation is logged
+ * with its status and duration; failures are logged and never reach the runtime. In dev, a change to
+ * vercel.json re-schedules them. `crons: false` schedules nothing; `runCron(path)` runs one now.
+ *
+ * Start-up order: listen, load vercel-local.config.ts, put its `env` (and CRON_SECRET) in
+ * process.env, await its `ready()` (a throw is logged, not fatal), schedule the crons, resolve.
  */
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const root = resolve(options.root);
@@ -67,11 +103,31 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   if (dev && options.app !== false && config.raw.devCommand)
     devCommand = await startDevCommand(config.raw.devCommand, root);
 
+  let cronOrigin = "http://localhost";
+  const cronRunner = createCronRunner({
+    invoke: (path, signal) => {
+      // The functions read CRON_SECRET from this process's environment, so the request does too.
+      const headers: Record<string, string> = { "user-agent": CRON_USER_AGENT };
+      if (process.env.CRON_SECRET) headers.authorization = `Bearer ${process.env.CRON_SECRET}`;
+      // Through the origin, so that vercel.json's routes apply as to any request. Vercel's cron
+      // does not follow redirects.
+      return fetch(new URL(path, cronOrigin), { headers, signal, redirect: "manual" });
+    },
+    // A cron runs as long as a function may; past that (the path reached something that is not a
+    // function and hangs), it is given up on so that its next ticks run.
+    timeoutMs: () => {
+      const longest = Object.values(config.raw.functions ?? {}).map((settings) => settings.maxDuration ?? 0);
+      return (Math.max(DEFAULT_MAX_DURATION, ...longest) + 30) * 1000;
+    },
+  });
+  cronRunner.setJobs(config.crons);
+
   if (dev) {
     loader.onChange(async (file, event) => {
       try {
         if (file === "vercel.json") {
           config = await loadProjectConfig(root);
+          cronRunner.setJobs(config.crons);
           console.log("[runtime] vercel.json reloaded");
         } else if (file.startsWith("api/") && event !== "change") {
           functions = await scanFunctions(root);
@@ -246,6 +302,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     server.listen(options.port ?? 3000, options.host ?? "localhost", () => ok());
   });
   const { port } = server.address() as AddressInfo;
+  cronOrigin = ownOrigin(options.host, port);
+  let ready: (() => void | Promise<void>) | undefined;
   try {
     const local = await loadLocalConfig(root, loader, {
       origin: `http://localhost:${port}`,
@@ -255,17 +313,37 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     // The functions run in this process, so their environment is this process's.
     Object.assign(process.env, local.env);
     mounts = local.mounts;
+    ready = local.ready;
   } catch (error) {
     await new Promise<void>((ok) => server.close(() => ok()));
     await devCommand?.stop();
     await loader.close();
     throw error;
   }
+  // Vercel sends a project's CRON_SECRET with each cron invocation. Without one set here, a random
+  // one stands in, so that functions which check it run as they would on Vercel.
+  if (!process.env.CRON_SECRET) process.env.CRON_SECRET = randomBytes(32).toString("base64url");
+
+  if (ready) {
+    try {
+      await ready();
+    } catch (error) {
+      // Logged, not thrown: ready() does local chores (recovering what the last run left), and a
+      // runtime that will not start because one failed is worse than one that serves and says so
+      // loudly; the failure can be looked into (and retried by restarting) while the app is up.
+      console.error(`[runtime] ${LOCAL_CONFIG_FILE}: ready() failed; serving anyway:`, error);
+    }
+  }
+  if (options.crons !== false) cronRunner.start();
+
   return {
     url: `http://localhost:${port}`,
     port,
     functions: () => functions,
+    crons: () => config.crons.map((job) => ({ path: job.path, schedule: job.schedule.source })),
+    runCron: (path) => cronRunner.run(path),
     async close() {
+      cronRunner.close();
       await new Promise<void>((ok) => {
         server.close(() => ok());
         server.closeAllConnections();

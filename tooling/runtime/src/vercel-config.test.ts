@@ -38,4 +38,38 @@ describe("loadProjectConfig", () => {
       ),
     ).rejects.toThrow(ConfigError);
   });
+
+  it("parses the crons' schedules", async () => {
+    const config = await loadProjectConfig(
+      await project(JSON.stringify({ crons: [{ path: "/api/cron/reconcile", schedule: "*/5 * * * *" }] })),
+    );
+    expect(config.crons).toHaveLength(1);
+    expect(config.crons[0]?.path).toBe("/api/cron/reconcile");
+    expect([...(config.crons[0]?.schedule.minutes ?? [])]).toEqual([
+      0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55,
+    ]);
+    expect((await loadProjectConfig(await project("{}"))).crons).toEqual([]);
+  });
+
+  it.each([
+    ["@daily", /crons\[1\] \(\/api\/b\): schedule "@daily" is not valid: shortcuts like "@daily"/],
+    ["0 0 L * *", /crons\[1\] \(\/api\/b\): schedule "0 0 L \* \*" is not valid: .*"L" is not supported/],
+    ["0 0 * JAN *", /crons\[1\].*names like "JAN"/],
+    ["0 0 * *", /crons\[1\].*expected 5 fields/],
+  ])("rejects the cron schedule %j at load, naming the entry", async (schedule, message) => {
+    const json = JSON.stringify({
+      crons: [
+        { path: "/api/a", schedule: "0 0 * * *" },
+        { path: "/api/b", schedule },
+      ],
+    });
+    await expect(loadProjectConfig(await project(json))).rejects.toThrow(ConfigError);
+    await expect(loadProjectConfig(await project(json))).rejects.toThrow(message);
+  });
+
+  it("rejects a cron path that does not start with /", async () => {
+    await expect(
+      loadProjectConfig(await project(JSON.stringify({ crons: [{ path: "api/a", schedule: "0 0 * * *" }] }))),
+    ).rejects.toThrow(/crons\[0\] \(api\/a\): the path must start with "\/"/);
+  });
 });

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { getTransformedRoutes, type Route } from "@vercel/routing-utils";
 import picomatch from "picomatch";
 import { z } from "zod";
+import { type CronJob, parseCron } from "./cron.js";
 
 const routeSource = z.object({ source: z.string(), has: z.array(z.unknown()).optional() }).loose();
 
@@ -48,6 +49,8 @@ export interface ProjectConfig {
   raw: VercelJson;
   routes: Route[];
   cleanUrls: boolean;
+  /** vercel.json's `crons`, their schedules parsed (UTC). */
+  crons: CronJob[];
   /** Settings for one function file (a path relative to the project root, e.g. `api/weather.ts`). */
   functionSettings(file: string): FunctionSettings;
 }
@@ -86,6 +89,18 @@ export async function loadProjectConfig(root: string): Promise<ProjectConfig> {
   } as Parameters<typeof getTransformedRoutes>[0]);
   if (transformed.error) throw new ConfigError(`vercel.json: ${transformed.error.message}`);
 
+  const crons = raw.crons?.map((entry, index): CronJob => {
+    const name = `vercel.json: crons[${index}] (${entry.path})`;
+    if (!entry.path.startsWith("/")) throw new ConfigError(`${name}: the path must start with "/"`);
+    try {
+      return { path: entry.path, schedule: parseCron(entry.schedule) };
+    } catch (error) {
+      throw new ConfigError(
+        `${name}: schedule "${entry.schedule}" is not valid: ${(error as Error).message}`,
+      );
+    }
+  });
+
   const globs = Object.entries(raw.functions ?? {}).map(([glob, settings]) => ({
     match: picomatch(glob),
     settings,
@@ -94,6 +109,7 @@ export async function loadProjectConfig(root: string): Promise<ProjectConfig> {
     raw,
     routes: transformed.routes ?? [],
     cleanUrls: raw.cleanUrls ?? false,
+    crons: crons ?? [],
     functionSettings(file) {
       const found = globs.find((g) => g.match(file))?.settings;
       const out: FunctionSettings = { maxDuration: found?.maxDuration ?? DEFAULT_MAX_DURATION };
