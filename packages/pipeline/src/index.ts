@@ -6,6 +6,7 @@
 export { configurePipeline, type PipelineContext } from "./context.js";
 export { readResult } from "./documents.js";
 export { PipelineError, type PipelineErrorCode } from "./errors.js";
+export { deliverInProcess, listRuns } from "./in-process.js";
 export * from "./result.js";
 export {
   type Engine,

@@ -63,7 +63,7 @@ export async function startProcessing(input: ProcessInput): Promise<Inspection> 
   try {
     inspection = await inspectVersion(store, input);
   } catch (error) {
-    if (error instanceof UnprocessableError) return giveUp(input, error);
+    if (error instanceof UnprocessableError) return await giveUp(input, error);
     throw error;
   }
   const at = now().toISOString();
@@ -113,7 +113,7 @@ export async function analyzeBlob(input: ProcessInput, inspection: Inspection): 
       ...(csvWorkers === undefined ? {} : { csvWorkers }),
     });
   } catch (error) {
-    if (error instanceof UnprocessableError) return giveUp(input, error);
+    if (error instanceof UnprocessableError) return await giveUp(input, error);
     throw error;
   } finally {
     await writing;

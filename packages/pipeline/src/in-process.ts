@@ -1,0 +1,24 @@
+import { getWorld } from "workflow/runtime";
+
+type Handler = (request: Request) => Promise<Response>;
+
+/**
+ * Makes the local world hand queue messages straight to the flow and step handlers in this process
+ * instead of POSTing them to an HTTP origin: for tests and scripts that run the pipeline without a
+ * server. Everything else (persistence, retries, replay) is the world's own.
+ */
+export function deliverInProcess(handlers: { flow: Handler; step: Handler }): void {
+  const world = getWorld() as { registerHandler?: (prefix: string, handler: Handler) => void };
+  if (!world.registerHandler) {
+    throw new Error("In-process delivery needs the local world (WORKFLOW_TARGET_WORLD unset or 'local').");
+  }
+  world.registerHandler("__wkf_workflow_", handlers.flow);
+  world.registerHandler("__wkf_step_", handlers.step);
+}
+
+/** The runs the world knows, newest first: for tests that count what was started. */
+export async function listRuns(): Promise<{ runId: string; status: string }[]> {
+  const world = getWorld();
+  const page = await world.runs.list({ resolveData: "none", pagination: { limit: 1000 } });
+  return page.data.map((run) => ({ runId: run.runId, status: run.status }));
+}

@@ -1,0 +1,10 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["src/**/*.test.ts"],
+    setupFiles: ["src/test-support/world.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
