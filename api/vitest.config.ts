@@ -4,5 +4,10 @@ import { defineConfig } from "vitest/config";
 // become functions.
 export default defineConfig({
   // Generous: a loaded 2-core CI machine can stall the weather stand-in for seconds.
-  test: { include: ["**/*.test.ts"], exclude: ["node_modules/**"], testTimeout: 20_000 },
+  test: {
+    include: ["**/*.test.ts"],
+    exclude: ["node_modules/**"],
+    setupFiles: ["vitest.setup.ts"],
+    testTimeout: 20_000,
+  },
 });

@@ -38,6 +38,17 @@ const put = (path: string, body: BodyInit, type = "text/csv", extra: Record<stri
     }),
   );
 
+/** Uploads start processing in the background; wait until it has written all it will write. */
+async function processingIdle() {
+  for (let i = 0; i < 600; i++) {
+    const res = await api.list.GET(new Request(at("/api/blobs", { limit: "1000" })));
+    const { blobs } = (await res.json()) as { blobs: { result: { status: string } | null }[] };
+    if (blobs.every((b) => b.result?.status === "done" || b.result?.status === "failed")) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error("processing did not settle in 30 s");
+}
+
 describe("POST /api/blobs/upload", () => {
   it("stores a small file and answers its details", async () => {
     const res = await put("uploads/a.csv", "x,y\n1,2\n");
@@ -71,6 +82,7 @@ describe("POST /api/blobs/upload", () => {
     ["x".repeat(2000)],
     ["uploads/\u202e.txt\u0007"],
   ])("rejects the path %j with 400 and writes nothing", async (path) => {
+    await processingIdle();
     const before = await readdir(dir, { recursive: true });
     const res = await put(path, "evil");
     expect(res.status).toBe(400);
