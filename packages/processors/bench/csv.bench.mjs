@@ -1,9 +1,21 @@
 // CSV statistics benchmark: ours against a raw read (the floor) and csv-parse, papaparse, udsv and
 // DuckDB computing min/max/mean/stddev of the numeric columns. Each tool runs in a fresh child process
-// so that its peak RSS is its own. Files are generated in os.tmpdir() and reused between runs.
-//   BENCH_CSV_SIZES=100,1024 (MB)   BENCH_CSV_TOOLS=raw,ours,duckdb,udsv,papaparse,csv-parse
+// so that its peak RSS is its own (worker threads included). Files are generated in os.tmpdir() and
+// reused between runs. "ours" is analyzeCsvParallel (worker threads, os.availableParallelism()),
+// "ours-single" the single-threaded accumulator.
+//   BENCH_CSV_SIZES=100,1024 (MB)   BENCH_CSV_TOOLS=raw,ours,ours-single,duckdb,udsv,papaparse,csv-parse
 import { execFileSync } from "node:child_process";
-import { closeSync, createReadStream, existsSync, openSync, renameSync, statSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,8 +23,10 @@ import { fileURLToPath } from "node:url";
 const HERE = fileURLToPath(import.meta.url);
 const PKG = join(dirname(HERE), "..");
 // Ours runs from JavaScript compiled into a temporary directory so that no TypeScript loader
-// (time and RSS) is measured in the child, and the package's dist is left alone.
-const OURS_JS = join(tmpdir(), "processors-bench-csv-js");
+// (time and RSS) is measured in the child, and the package's dist is left alone. The directory
+// mirrors the package (dist/csv/ under an ESM package root) so the parallel entry finds its worker.
+const OURS_ROOT = join(tmpdir(), "processors-bench-csv-js");
+const OURS_JS = join(OURS_ROOT, "dist", "csv");
 const NUMERIC = ["id", "qty", "price"];
 const NUMERIC_INDEX = [0, 2, 3];
 const HEADER = "id,user,qty,price,day,category,note";
@@ -98,6 +112,22 @@ function addRow(stats, row) {
   }
 }
 
+function oursResult(s) {
+  return {
+    rows: s.rows,
+    aggregates: NUMERIC_INDEX.map((i) => {
+      const { min, max, mean, stddev } = s.columns[i].numeric;
+      return { min, max, mean, stddev };
+    }),
+    extra: {
+      types: s.columns.map((c) => `${c.name}:${c.type}`).join(" "),
+      userDistinct: s.columns[1].values.distinct,
+      topCategory: s.columns[5].values.top.slice(0, 3),
+      malformed: s.malformed.rows,
+    },
+  };
+}
+
 const tools = {
   async raw(file) {
     let n = 0;
@@ -105,23 +135,14 @@ const tools = {
     return { bytes: n };
   },
   async ours(file) {
+    const { analyzeCsvParallel } = await import(join(OURS_JS, "index.js"));
+    return oursResult(await analyzeCsvParallel(createReadStream(file, { highWaterMark: CHUNK })));
+  },
+  async "ours-single"(file) {
     const { createCsvAccumulator, summarizeCsv } = await import(join(OURS_JS, "index.js"));
     const acc = createCsvAccumulator();
     for await (const chunk of createReadStream(file, { highWaterMark: CHUNK })) acc.push(chunk);
-    const s = summarizeCsv(acc.finish());
-    return {
-      rows: s.rows,
-      aggregates: NUMERIC_INDEX.map((i) => {
-        const { min, max, mean, stddev } = s.columns[i].numeric;
-        return { min, max, mean, stddev };
-      }),
-      extra: {
-        types: s.columns.map((c) => `${c.name}:${c.type}`).join(" "),
-        userDistinct: s.columns[1].values.distinct,
-        topCategory: s.columns[5].values.top.slice(0, 3),
-        malformed: s.malformed.rows,
-      },
-    };
+    return oursResult(summarizeCsv(acc.finish()));
   },
   async "csv-parse"(file) {
     const { parse } = await import("csv-parse");
@@ -209,14 +230,19 @@ function close(a, b) {
 
 function main() {
   const sizes = (process.env.BENCH_CSV_SIZES ?? "100,1024").split(",").map(Number);
-  const toolNames = (process.env.BENCH_CSV_TOOLS ?? "raw,ours,duckdb,udsv,papaparse,csv-parse").split(",");
+  const toolNames = (
+    process.env.BENCH_CSV_TOOLS ?? "raw,ours,ours-single,duckdb,udsv,papaparse,csv-parse"
+  ).split(",");
   const verdicts = [];
+  mkdirSync(OURS_ROOT, { recursive: true });
+  writeFileSync(join(OURS_ROOT, "package.json"), '{ "type": "module" }\n');
   execFileSync(
     process.execPath,
     [
       join(PKG, "node_modules/typescript/bin/tsc"),
-      ...["--outDir", OURS_JS, "--module", "nodenext", "--target", "es2023", "--skipLibCheck"],
-      ...["--types", "node", "--lib", "es2023,dom", join(PKG, "src/csv/index.ts")],
+      ...["--outDir", OURS_JS, "--rootDir", join(PKG, "src/csv"), "--module", "nodenext"],
+      ...["--target", "es2023", "--skipLibCheck", "--types", "node", "--lib", "es2023,dom"],
+      ...[join(PKG, "src/csv/index.ts"), join(PKG, "src/csv/worker.ts")],
     ],
     { stdio: "inherit" },
   );
@@ -238,11 +264,11 @@ function main() {
     }
     const mb = statSync(file).size / (1024 * 1024);
     console.log(`\n${file}: ${mb.toFixed(0)} MB, ${results.ours?.rows ?? "?"} rows`);
-    console.log("tool        MB/s   peak RSS MB   seconds");
+    console.log("tool          MB/s   peak RSS MB   seconds");
     for (const tool of toolNames) {
       const r = results[tool];
       console.log(
-        `${tool.padEnd(10)} ${r.mbps.toFixed(0).padStart(6)} ${r.rssMb.toFixed(0).padStart(12)} ${r.seconds.toFixed(2).padStart(9)}`,
+        `${tool.padEnd(12)} ${r.mbps.toFixed(0).padStart(6)} ${r.rssMb.toFixed(0).padStart(12)} ${r.seconds.toFixed(2).padStart(9)}`,
       );
     }
     console.log(`anchors (1 GB, this machine): ${ANCHORS}`);
@@ -268,6 +294,12 @@ function main() {
       const fast = ours.mbps >= duck.mbps;
       verdicts.push(
         `${size} MB: ours ${ours.mbps.toFixed(0)} MB/s vs DuckDB ${duck.mbps.toFixed(0)} MB/s → ≥ DuckDB: ${fast ? "yes" : "NO"}`,
+      );
+    }
+    const single = results["ours-single"];
+    if (single && duck) {
+      verdicts.push(
+        `${size} MB: ours single-threaded ${single.mbps.toFixed(0)} MB/s (${single.rssMb.toFixed(0)} MB RSS)`,
       );
     }
     if (ours && size >= 1024) {

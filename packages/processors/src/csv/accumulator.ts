@@ -87,6 +87,8 @@ export interface CsvPartial {
   lineBreaks: number;
   malformed: Record<CsvMalformedKind, number>;
   examples: CsvMalformedExample[];
+  /** How many examples a merge keeps (the accumulator's `maxExamples`); absent in older partials. */
+  maxExamples?: number;
   /** Fields that contain bytes that are not valid UTF-8 (decoded with U+FFFD where shown). */
   invalidUtf8Fields: number;
   columnStats: CsvColumnPartial[];
@@ -113,7 +115,7 @@ class ColumnAcc {
   max = Number.NEGATIVE_INFINITY;
   histogram: Float64Array | null = null;
   hll = new Uint8Array(1 << HLL_P);
-  frequent = new FrequentItems();
+  frequent = spareTables.pop() ?? new FrequentItems();
 
   /**
    * Welford runs on x − shift (the first value): with data like 1e9 + noise the running mean then
@@ -150,6 +152,18 @@ class ColumnAcc {
       frequent: this.frequent.toData(),
     };
   }
+}
+
+/** Frequent-items tables of finished accumulators, see {@link recycleCsvAccumulator}. */
+const spareTables: FrequentItems[] = [];
+
+/**
+ * Hands the frequent-items tables of a finished accumulator to the next ones created in this thread
+ * (a worker makes one accumulator per piece of a file; reusing their tables keeps dead typed arrays
+ * from piling up between garbage collections). The accumulator must not be used afterwards.
+ */
+export function recycleCsvAccumulator(acc: CsvAccumulator): void {
+  if (acc instanceof Accumulator) acc.recycle(spareTables);
 }
 
 /** Powers of ten that are exact doubles, so `mantissa / 10^k` is correctly rounded. */
@@ -398,6 +412,16 @@ class Accumulator implements CsvAccumulator {
     }
   }
 
+  recycle(into: FrequentItems[]): void {
+    if (!this.finished) return;
+    for (const c of this.cols) {
+      if (into.length >= 64) break;
+      c.frequent.clear();
+      into.push(c.frequent);
+    }
+    this.cols = [];
+  }
+
   private setDialect(d: CsvDialect): void {
     this.dialect = d;
     this.delim = d.delimiter.charCodeAt(0);
@@ -419,8 +443,41 @@ class Accumulator implements CsvAccumulator {
       input.constructor === Uint8Array ? input : new Uint8Array(input.buffer, input.byteOffset, input.length);
     this.bytes += chunk.length;
     if (chunk.length === 0) return;
-    if (this.pendingLen === 0 && this.started && this.dialect) {
-      const used = this.parse(chunk, chunk.length, false);
+    let from = 0;
+    if (!this.started && this.pendingLen === 0) {
+      // A first chunk long enough to start on is parsed in place, not copied (a worker's piece).
+      const bom = chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf ? 3 : 0;
+      if (chunk.length - bom >= (this.dialect ? 1 : DETECT_BYTES)) {
+        from = bom;
+        if (!this.dialect) this.detect(chunk.subarray(bom), false);
+        this.started = true;
+      }
+    }
+    if (this.started && this.dialect) {
+      if (this.pendingLen > 0) {
+        // Complete the unfinished row with the chunk's first line only, then parse the chunk in place:
+        // copying whole chunks behind a row's tail costs a memcpy per chunk.
+        const k = chunk.indexOf(10);
+        if (k < 0 || this.pendingLen + k + 1 > this.maxRowBytes) {
+          this.append(chunk);
+          const used = this.parse(this.pending, 0, this.pendingLen, false);
+          this.keep(this.pending, used, this.pendingLen);
+          return;
+        }
+        this.append(chunk.subarray(0, k + 1));
+        const used = this.parse(this.pending, 0, this.pendingLen, false);
+        if (used < this.pendingLen) {
+          // The line break was inside a quoted field: go on with the whole chunk behind the row.
+          this.keep(this.pending, used, this.pendingLen);
+          this.append(chunk.subarray(k + 1));
+          const more = this.parse(this.pending, 0, this.pendingLen, false);
+          this.keep(this.pending, more, this.pendingLen);
+          return;
+        }
+        this.pendingLen = 0;
+        from = k + 1;
+      }
+      const used = this.parse(chunk, from, chunk.length, false);
       this.keep(chunk, used, chunk.length);
       return;
     }
@@ -430,7 +487,7 @@ class Accumulator implements CsvAccumulator {
       this.start(false);
       if (!this.started) return;
     }
-    const used = this.parse(this.pending, this.pendingLen, false);
+    const used = this.parse(this.pending, 0, this.pendingLen, false);
     this.keep(this.pending, used, this.pendingLen);
   }
 
@@ -438,7 +495,7 @@ class Accumulator implements CsvAccumulator {
     if (!this.finished) {
       this.finished = true;
       if (!this.started) this.start(true);
-      if (this.pendingLen > 0) this.parse(this.pending, this.pendingLen, true);
+      if (this.pendingLen > 0) this.parse(this.pending, 0, this.pendingLen, true);
       this.pendingLen = 0;
     }
     const dialect = this.dialect ?? { delimiter: ",", quote: '"', header: false };
@@ -450,6 +507,7 @@ class Accumulator implements CsvAccumulator {
       lineBreaks: this.lineBreaks,
       malformed: { ...this.malformed },
       examples: this.examples.slice(),
+      maxExamples: this.maxExamples,
       invalidUtf8Fields: this.invalidUtf8Fields,
       columnStats: this.cols.map((c) => c.toPartial()),
     };
@@ -464,15 +522,19 @@ class Accumulator implements CsvAccumulator {
     }
     if (!this.dialect) {
       if (!final && this.pendingLen < DETECT_BYTES) return;
-      const detected = detectCsvDialect(p.subarray(0, this.pendingLen), {
-        ...(this.options.delimiter !== undefined ? { delimiter: this.options.delimiter } : {}),
-        ...(this.options.quote !== undefined ? { quote: this.options.quote } : {}),
-        ...(this.header !== undefined ? { header: this.header } : {}),
-        final,
-      });
-      this.setDialect(detected);
+      this.detect(p.subarray(0, this.pendingLen), final);
     }
     this.started = true;
+  }
+
+  private detect(bytes: Uint8Array, final: boolean): void {
+    const detected = detectCsvDialect(bytes, {
+      ...(this.options.delimiter !== undefined ? { delimiter: this.options.delimiter } : {}),
+      ...(this.options.quote !== undefined ? { quote: this.options.quote } : {}),
+      ...(this.header !== undefined ? { header: this.header } : {}),
+      final,
+    });
+    this.setDialect(detected);
   }
 
   private append(chunk: Uint8Array): void {
@@ -507,16 +569,16 @@ class Accumulator implements CsvAccumulator {
   }
 
   /**
-   * Parses complete rows of `b[0..len)` and returns the offset of the first byte not consumed (the
+   * Parses complete rows of `b[from..len)` and returns the offset of the first byte not consumed (the
    * start of an unfinished row). With `final`, everything is consumed.
    */
-  private parse(b: Uint8Array, len: number, final: boolean): number {
+  private parse(b: Uint8Array, from: number, len: number, final: boolean): number {
     const D = this.delim;
     const Q = this.quote;
     let fStart = this.fStart;
     let fEnd = this.fEnd;
     let fFlags = this.fFlags;
-    let pos = 0;
+    let pos = from;
     if (this.skipping) {
       // Resynchronise after a too-long row: drop bytes up to the next line break.
       while (pos < len && b[pos] !== 10) pos++;

@@ -4,6 +4,8 @@
  * @example
  * import { analyzeCsvStream } from "@repo/processors/csv";
  * const summary = await analyzeCsvStream(stream);
+ * // Large inputs, on worker threads (runs dist/csv/worker.js of this package):
+ * const faster = await analyzeCsvParallel(stream, { onProgress: (n) => console.log(n) });
  */
 export {
   type CsvAccumulator,
@@ -18,6 +20,7 @@ export {
   nextRowBoundary,
 } from "./accumulator.js";
 export { type DetectOptions, detectCsvDialect } from "./dialect.js";
+export { analyzeCsvParallel, type CsvParallelOptions } from "./parallel.js";
 export type { HistogramBin } from "./sketches.js";
 export {
   analyzeCsvStream,

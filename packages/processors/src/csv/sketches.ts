@@ -331,6 +331,14 @@ export class FrequentItems {
   /** Labels that arrived as strings (from merged partials) rather than bytes. */
   private readonly stringLabels = new Map<number, string>();
 
+  /** Empties the table for reuse: its typed arrays (~70 KiB) are kept. */
+  clear(): void {
+    this.offset = 0;
+    this.size = 0;
+    this.index.fill(0);
+    this.stringLabels.clear();
+  }
+
   /** Counts the value whose hashes are in {@link hashOut}, with bytes `bytes[start..end)` as its label. */
   addBytes(bytes: Uint8Array, start: number, end: number, escaped: boolean, weight: number): void {
     const a = hashOut[0] as number;
@@ -405,8 +413,7 @@ export class FrequentItems {
 
   private purge(): void {
     this.scratch.set(this.counts.subarray(0, this.size));
-    const sorted = this.scratch.subarray(0, this.size).sort();
-    const median = sorted[this.size >> 1] as number;
+    const median = selectKth(this.scratch, this.size, this.size >> 1);
     this.offset += median;
     let w = 0;
     const moved = new Map<number, string>();
@@ -430,25 +437,77 @@ export class FrequentItems {
     for (let e = 0; e < w; e++) this.link(e);
   }
 
-  /** The table as plain data, largest counts first. */
+  /**
+   * The table as plain data, largest counts first; equal counts in the order of their labels (then
+   * hashes), so that the result does not depend on the order in which pieces were added.
+   */
   toData(): FrequentItemsData {
+    const labels: string[] = [];
+    for (let e = 0; e < this.size; e++)
+      labels.push(
+        this.stringLabels.get(e) ??
+          decoder.decode(this.labels.subarray(e * LABEL_MAX, e * LABEL_MAX + (this.labelLen[e] as number))),
+      );
     const order = Array.from({ length: this.size }, (_, i) => i).sort(
-      (x, y) => (this.counts[y] as number) - (this.counts[x] as number),
+      (x, y) =>
+        (this.counts[y] as number) - (this.counts[x] as number) ||
+        compare(labels[x] as string, labels[y] as string) ||
+        (this.h1[x] as number) - (this.h1[y] as number) ||
+        (this.h2[x] as number) - (this.h2[y] as number),
     );
     const data: FrequentItemsData = { offset: this.offset, h1: [], h2: [], counts: [], labels: [] };
     for (const e of order) {
       data.h1.push(this.h1[e] as number);
       data.h2.push(this.h2[e] as number);
       data.counts.push(this.counts[e] as number);
-      const s = this.stringLabels.get(e);
-      data.labels.push(
-        s ??
-          decoder.decode(this.labels.subarray(e * LABEL_MAX, e * LABEL_MAX + (this.labelLen[e] as number))),
-      );
+      data.labels.push(labels[e] as string);
     }
     return data;
   }
 }
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The value of rank `k` (0-based) among `a[0..n)`, i.e. `a.subarray(0, n).sort()[k]`, in linear
+ * expected time (Hoare's quickselect; `a` is reordered). A purge needs only the median, and sorting
+ * for it was most of the cost of a column of mostly distinct values.
+ *
+ * @example selectKth(new Float64Array([3, 1, 2]), 3, 1) // 2
+ */
+export function selectKth(a: Float64Array, n: number, k: number): number {
+  let lo = 0;
+  let hi = n - 1;
+  while (hi > lo) {
+    // Median of three as the pivot keeps sorted and constant runs linear.
+    const mid = (lo + hi) >> 1;
+    const x = a[lo] as number;
+    const y = a[mid] as number;
+    const z = a[hi] as number;
+    const pivot = Math.max(Math.min(x, y), Math.min(Math.max(x, y), z));
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while ((a[i] as number) < pivot) i++;
+      while ((a[j] as number) > pivot) j--;
+      if (i <= j) {
+        const t = a[i] as number;
+        a[i] = a[j] as number;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k] as number;
+  }
+  return a[k] as number;
+}
+
+let mergeTable: FrequentItems | null = null;
 
 /**
  * Merges two frequent-items tables given as plain data.
@@ -456,7 +515,10 @@ export class FrequentItems {
  * @example mergeFrequentItems(a.toData(), b.toData()).counts
  */
 export function mergeFrequentItems(a: FrequentItemsData, b: FrequentItemsData): FrequentItemsData {
-  const f = new FrequentItems();
+  // One table serves every merge: its result is copied out as plain data.
+  mergeTable ??= new FrequentItems();
+  const f = mergeTable;
+  f.clear();
   f.addData(a);
   f.addData(b);
   return f.toData();

@@ -61,21 +61,31 @@ export interface SummaryOptions {
   top?: number;
 }
 
-function mergeColumn(a: CsvColumnPartial | undefined, b: CsvColumnPartial | undefined): CsvColumnPartial {
+function mergeColumn(
+  a: CsvColumnPartial | undefined,
+  b: CsvColumnPartial | undefined,
+  inPlace: boolean,
+): CsvColumnPartial {
   if (!a) return b as CsvColumnPartial;
   if (!b) return a;
   let histogram = a.histogram ?? b.histogram;
   if (a.histogram && b.histogram) {
-    histogram = new Float64Array(HIST_BUCKETS);
+    histogram = inPlace ? a.histogram : new Float64Array(HIST_BUCKETS);
     for (let i = 0; i < HIST_BUCKETS; i++)
       histogram[i] = (a.histogram[i] as number) + (b.histogram[i] as number);
   }
+  let hll: Uint8Array;
+  if (inPlace) {
+    hll = a.hll;
+    for (let i = 0; i < hll.length; i++)
+      if ((b.hll[i] as number) > (hll[i] as number)) hll[i] = b.hll[i] as number;
+  } else hll = hllMerge(a.hll, b.hll);
   return {
     nulls: a.nulls + b.nulls,
     kinds: a.kinds.map((k, i) => k + (b.kinds[i] ?? 0)),
     moments: mergeMoments(a.moments, b.moments),
     histogram,
-    hll: hllMerge(a.hll, b.hll),
+    hll,
     frequent: mergeFrequentItems(a.frequent, b.frequent),
   };
 }
@@ -88,10 +98,22 @@ function mergeColumn(a: CsvColumnPartial | undefined, b: CsvColumnPartial | unde
  * @example summarizeCsv(mergeCsvPartials(first.finish(), second.finish()))
  */
 export function mergeCsvPartials(a: CsvPartial, b: CsvPartial): CsvPartial {
+  return merge(a, b, false);
+}
+
+/**
+ * {@link mergeCsvPartials} that reuses `a`'s sketch arrays for the result (same values), for a
+ * running merge that owns `a`: it allocates far less.
+ */
+export function mergeCsvPartialsInto(a: CsvPartial, b: CsvPartial): CsvPartial {
+  return merge(a, b, true);
+}
+
+function merge(a: CsvPartial, b: CsvPartial, inPlace: boolean): CsvPartial {
   const width = Math.max(a.columnStats.length, b.columnStats.length);
   const malformed = { ...a.malformed };
   for (const k of Object.keys(malformed) as CsvMalformedKind[]) malformed[k] += b.malformed[k];
-  const max = Math.max(a.examples.length, b.examples.length);
+  const max = Math.max(a.maxExamples ?? a.examples.length, b.maxExamples ?? b.examples.length);
   return {
     dialect: a.dialect,
     columns: a.columns.length >= b.columns.length ? a.columns : b.columns,
@@ -103,8 +125,11 @@ export function mergeCsvPartials(a: CsvPartial, b: CsvPartial): CsvPartial {
       0,
       max,
     ),
+    maxExamples: max,
     invalidUtf8Fields: a.invalidUtf8Fields + b.invalidUtf8Fields,
-    columnStats: Array.from({ length: width }, (_, i) => mergeColumn(a.columnStats[i], b.columnStats[i])),
+    columnStats: Array.from({ length: width }, (_, i) =>
+      mergeColumn(a.columnStats[i], b.columnStats[i], inPlace),
+    ),
   };
 }
 
