@@ -3,11 +3,20 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: "http", include: ["http/**/*.test.ts"], testTimeout: 60_000, hookTimeout: 180_000 } },
+      {
+        test: {
+          name: "http",
+          include: ["http/**/*.test.ts"],
+          setupFiles: ["support/isolate-world.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+        },
+      },
       {
         test: {
           name: "browser",
           include: ["browser/**/*.test.ts"],
+          setupFiles: ["support/isolate-world.ts"],
           testTimeout: 60_000,
           hookTimeout: 180_000,
           fileParallelism: false,
@@ -17,6 +26,7 @@ export default defineConfig({
         test: {
           name: "vercel",
           include: ["vercel/**/*.test.ts"],
+          setupFiles: ["support/isolate-world.ts"],
           testTimeout: 300_000,
           hookTimeout: 600_000,
           fileParallelism: false,

@@ -72,7 +72,8 @@ export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route({
             }),
           };
         },
-        onUploadCompleted: async ({ blob }) => {
+        onUploadCompleted: async ({ blob, tokenPayload }) => {
+          console.log(`[client-upload] completed ${blob.pathname} for ${tokenPayload ?? "unknown uploader"}`);
           // The blob trigger: the file is in the container; start its processing. The store's own
           // head gives the version (etag) in the form every other function sees. A repeated callback
           // finds the version already claimed and starts nothing.

@@ -17,7 +17,7 @@ beforeAll(async () => {
   process.env.BLOB_DIR = dir;
   process.env.VERCEL_BLOB_RETRIES = "0";
   delete process.env.BLOB_READ_WRITE_TOKEN;
-  runtime = await createRuntime({ root: REPO_ROOT, mode: "dev", port: 0, app: false });
+  runtime = await createRuntime({ root: REPO_ROOT, mode: "dev", port: 0, app: false, crons: false });
   // The runtime told the functions where its protocol endpoint is; the SDK in this process uses it too.
   process.env.VERCEL_BLOB_API_URL = process.env.BLOB_LOCAL_API_URL;
 });
@@ -33,6 +33,18 @@ const listed = async (prefix: string) =>
       blobs: { path: string }[];
     }
   ).blobs.map((b) => b.path);
+
+/** Uploads start processing in the background; wait until it has written all it will write. */
+async function processingIdle() {
+  for (let i = 0; i < 600; i++) {
+    const { blobs } = (await (await api("/api/blobs?limit=1000")).json()) as {
+      blobs: { result: { status: string } | null }[];
+    };
+    if (blobs.every((b) => b.result?.status === "done" || b.result?.status === "failed")) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error("processing did not settle in 30 s");
+}
 
 describe("small uploads through a function", () => {
   it("streams the body into the store", async () => {
@@ -54,6 +66,7 @@ describe("small uploads through a function", () => {
     "path=uploads%2F%E2%80%AEevil.txt%07",
     "path=a&path=b",
   ])("refuses %s with 400 and writes nothing", async (query) => {
+    await processingIdle();
     const before = await readdir(dir, { recursive: true });
     const res = await api(`/api/blobs/upload?${query}`, { method: "POST", body: "evil" });
     expect(res.status).toBe(400);
@@ -79,6 +92,15 @@ describe("client uploads: a scoped, expiring token, then straight to storage", (
     expect(logged).toMatch(/\[client-upload\] completed uploads\/client\.bin/);
     expect(logged).toMatch(/"uploader":"Ada"/);
     seen.mockRestore();
+    // The callback is the blob trigger: the file is processed.
+    await vi.waitFor(
+      async () => {
+        const { result } = await (await api("/api/blobs/result?path=uploads/client.bin")).json();
+        expect(result).toMatchObject({ status: "done", trigger: "upload", kind: "file" });
+        expect(result.file.size).toBe(body.length);
+      },
+      { timeout: 20_000, interval: 100 },
+    );
   });
 
   it("refuses a content type the token does not allow", async () => {

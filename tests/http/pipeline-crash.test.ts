@@ -1,0 +1,146 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { FilesystemBlobStore } from "@repo/blob-store/filesystem";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REPO_ROOT } from "../support/paths.js";
+
+// The issue's "done means": kill the dev server while a file is being processed, start it again, and
+// the result still arrives, once. The server is a real process (the local runtime serving api/), so
+// the kill is a SIGKILL with nothing flushed; the Workflow SDK's local world picks the run up again
+// at start, from the step it was in.
+const SERVER = join(REPO_ROOT, "tests/support/serve-functions.mjs");
+const ROWS = 4_000_000; // ~150 MB: long enough to be caught mid-analysis on one thread
+
+let dir: string;
+let server: ChildProcess | undefined;
+
+function freePort(): Promise<number> {
+  return new Promise((ok) => {
+    const s = createServer().listen(0, () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => ok(port));
+    });
+  });
+}
+
+async function start(): Promise<string> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [SERVER, REPO_ROOT, String(port)], {
+    env: {
+      ...process.env,
+      BLOB_DIR: join(dir, "blobs"),
+      WORKFLOW_LOCAL_DATA_DIR: join(dir, "workflow"),
+      PIPELINE_CSV_WORKERS: "1",
+      CRON_SECRET: "crash-test-secret-0123456789",
+    },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  server = child;
+  // Keep reading its output for its whole life: a closed pipe would kill it with EPIPE on its next log.
+  return new Promise((ok, fail) => {
+    let out = "";
+    child.stdout?.setEncoding("utf8");
+    child.stdout?.on("data", (chunk: string) => {
+      out += chunk;
+      const ready = /ready (http:\/\/\S+)/.exec(out);
+      if (ready?.[1]) ok(ready[1]);
+    });
+    child.once("exit", () => fail(new Error(`server exited before it was ready: ${out}`)));
+  });
+}
+
+async function kill() {
+  if (!server || server.exitCode !== null) return;
+  const exited = once(server, "exit");
+  server.kill("SIGKILL");
+  await exited;
+}
+
+function* rows(): Generator<Uint8Array> {
+  const enc = new TextEncoder();
+  yield enc.encode("id,amount,label\n");
+  let chunk = "";
+  for (let i = 1; i <= ROWS; i++) {
+    chunk += `${i},${(i % 1000) / 4},"item ${i % 97}, boxed"\n`;
+    if (chunk.length > 1 << 20) {
+      yield enc.encode(chunk);
+      chunk = "";
+    }
+  }
+  yield enc.encode(chunk);
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "pipeline-crash-"));
+});
+afterAll(async () => {
+  await kill();
+  await rm(dir, { recursive: true, force: true });
+});
+
+type Result = {
+  status: string;
+  attempt: number;
+  runId: string | null;
+  progress: { bytes: number } | null;
+  csv: { rows: number } | null;
+};
+
+describe("a crash in the middle of processing", () => {
+  it("is resumed after a restart and the result arrives once", async () => {
+    // The file lands in the store without its trigger firing (as if the callback were lost); the
+    // timer trigger starts it.
+    const store = new FilesystemBlobStore({ root: join(dir, "blobs") });
+    const blob = await store.put("big/sales.csv", Readable.toWeb(Readable.from(rows())) as ReadableStream, {
+      contentType: "text/csv",
+    });
+
+    let url = await start();
+    const cron = await fetch(`${url}/api/cron/reconcile`, {
+      headers: { authorization: "Bearer crash-test-secret-0123456789" },
+    });
+    expect(cron.status).toBe(200);
+    expect((await cron.json()).started).toContainEqual({ path: "big/sales.csv", why: "no result" });
+
+    const result = async (): Promise<Result | null> =>
+      (await (await fetch(`${url}/api/blobs/result?path=big/sales.csv`)).json()).result;
+
+    // Wait until the analysis is under way and has reported progress, then kill the server.
+    let before: Result | null = null;
+    for (let i = 0; i < 1200; i++) {
+      before = await result();
+      if (before?.status === "processing" && (before.progress?.bytes ?? 0) > 0) break;
+      if (before?.status === "done") throw new Error("finished before it could be interrupted: grow ROWS");
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(before?.status).toBe("processing");
+    await kill();
+
+    url = await start();
+    let after: Result | null = null;
+    for (let i = 0; i < 1200 && after?.status !== "done" && after?.status !== "failed"; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      after = await result();
+    }
+    expect(after).toMatchObject({ status: "done", attempt: 1, runId: before?.runId });
+    expect(after?.csv?.rows).toBe(ROWS);
+
+    // One run, and its analysis step ran twice: the interrupted attempt and the resumed one.
+    const runs = await readdir(join(dir, "workflow/runs"));
+    expect(runs).toHaveLength(1);
+    const steps = await Promise.all(
+      (await readdir(join(dir, "workflow/steps"))).map(async (f) =>
+        JSON.parse(await readFile(join(dir, "workflow/steps", f), "utf8")),
+      ),
+    );
+    const analysis = steps.filter((s) => String(s.stepName).endsWith("//analyzeBlob"));
+    expect(analysis).toHaveLength(1);
+    expect(analysis[0].attempt).toBeGreaterThanOrEqual(2);
+    expect(analysis[0].status).toBe("completed");
+  }, 240_000);
+});
