@@ -31,7 +31,7 @@ const envSchema = z.object({
    * random one. Without it the cron endpoint refuses to run rather than run for anyone.
    */
   CRON_SECRET: z.string().min(16).optional(),
-  /** Worker threads one CSV analysis may use; defaults to the machine's parallelism. */
+  /** Worker threads one CSV analysis may use; 1 (the default) keeps it on the step's own thread. */
   PIPELINE_CSV_WORKERS: z.coerce.number().int().min(1).max(16).optional(),
   /** Vercel sets this on its machines: there, the filesystem is not storage. */
   VERCEL: z.string().optional(),

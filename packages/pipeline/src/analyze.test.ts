@@ -50,6 +50,20 @@ describe("analyzeVersion", () => {
     expect(seen.at(-1)).toBe(meta.size);
   });
 
+  it("a large CSV on worker threads gives the same statistics as on one thread", async () => {
+    let text = "id,price,tag\n";
+    for (let i = 0; i < 400_000; i++) text += `${i},${(i % 977) / 4},"t${i % 13}, x"\n`;
+    const meta = await store.put("d/big.csv", text, { contentType: "text/csv" });
+    const one = await analyzeVersion(store, meta, "csv", { csvWorkers: 1 });
+    const two = await analyzeVersion(store, meta, "csv", { csvWorkers: 2 });
+    expect(two.csv?.rows).toBe(400_000);
+    expect(two.csv?.columns.map((c) => [c.name, c.type, c.count, c.nulls])).toEqual(
+      one.csv?.columns.map((c) => [c.name, c.type, c.count, c.nulls]),
+    );
+    expect(two.csv?.columns[1]?.numeric?.mean).toBeCloseTo(one.csv?.columns[1]?.numeric?.mean ?? 0, 9);
+    expect(two.file.sha256).toBe(one.file.sha256);
+  });
+
   it("an image: metadata, palette and a WebP thumbnail written as a derived blob", async () => {
     const meta = await store.put("pics/p.png", await png(), { contentType: "image/png" });
     const out = await analyzeVersion(store, meta, "image");
