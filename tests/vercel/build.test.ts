@@ -74,4 +74,35 @@ describe("vercel build", () => {
     expect(text).toContain('"dest":"/api/health"');
     expect(text).toContain('"Location":"/card"');
   });
+
+  it("builds the workflow's queue consumers with their triggers and the compiled bundles", async () => {
+    for (const [name, topic] of [
+      ["flow", "__wkf_workflow_*"],
+      ["step", "__wkf_step_*"],
+    ] as const) {
+      const dir = join(output, "functions", "api", "workflow", `${name}.func`);
+      const vc = JSON.parse(await readFile(join(dir, ".vc-config.json"), "utf8"));
+      expect(vc.experimentalTriggers, name).toEqual([
+        expect.objectContaining({ type: "queue/v2beta", topic }),
+      ]);
+      const files = (await readdir(dir, { recursive: true })).map(String);
+      // createRequire()'d CommonJS bundles are traced like static imports.
+      expect(
+        files.some((f) => f.endsWith(join(".well-known", "workflow", "v1", `${name}.js`))),
+        name,
+      ).toBe(true);
+    }
+    const step = (
+      await readdir(join(output, "functions", "api", "workflow", "step.func"), { recursive: true })
+    ).map(String);
+    // The step bundle leaves sharp and the processors outside (native code, worker files): they ship beside it.
+    expect(step.some((f) => f.includes(join("processors", "dist", "csv", "index.js")))).toBe(true);
+    expect(step.some((f) => f.includes(join("processors", "dist", "csv", "worker.js")))).toBe(true);
+    expect(step.some((f) => /sharp-linux-x64.*\.node$/.test(f))).toBe(true);
+  });
+
+  it("carries the reconcile timer into the build output", async () => {
+    const config = JSON.parse(await readFile(join(output, "config.json"), "utf8"));
+    expect(config.crons).toEqual([{ path: "/api/cron/reconcile", schedule: "*/5 * * * *" }]);
+  });
 });
