@@ -185,7 +185,9 @@ describe("fetchForecast against the stand-in", () => {
     const error = await failure("slow", { timeoutMs: 100 });
     expect(error.kind).toBe("timeout");
     expect(error.attempts).toBe(2);
-    expect(Date.now() - started).toBeLessThan(1000);
+    // Two 100 ms attempts, cut off long before the stand-in's 10 s answer; the bound is loose because a
+    // loaded CI machine can stall a process for a second or more.
+    expect(Date.now() - started).toBeLessThan(5000);
     // An aborted attempt can reach the stand-in after the client gave up: wait for it to be counted.
     await vi.waitFor(() => expect(standin.count("open-meteo")).toBe(2));
   });
