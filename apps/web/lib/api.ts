@@ -50,3 +50,7 @@ export const postJson = <T>(url: string, body: unknown, signal?: AbortSignal): P
     body: JSON.stringify(body),
     signal,
   });
+
+/** POSTs with no body (the query string says it all) and reads the JSON answer. */
+export const postEmpty = <T>(url: string): Promise<T> =>
+  send<T>(url, { method: "POST", headers: { accept: "application/json" } });

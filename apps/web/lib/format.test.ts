@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { compass, dayLabel, localTime, withUnit } from "./format";
+import {
+  compass,
+  dayLabel,
+  formatDuration,
+  formatNumber,
+  formatPercent,
+  localTime,
+  withUnit,
+} from "./format";
 
 describe("format", () => {
   it("never turns a missing value into zero", () => {
@@ -18,4 +26,56 @@ describe("format", () => {
     expect(localTime("2025-08-07T00:30:00+05:30")).toBe("12:30 AM");
   });
   it("reads dates as calendar dates", () => expect(dayLabel("2025-08-07")).toBe("Thu, Aug 7"));
+});
+
+describe("formatNumber", () => {
+  it("groups whole numbers", () => {
+    expect(formatNumber(0)).toBe("0");
+    expect(formatNumber(1234567)).toBe("1,234,567");
+    expect(formatNumber(-42)).toBe("-42");
+  });
+  it("keeps decimals in proportion to the size", () => {
+    expect(formatNumber(1234.5678)).toBe("1,234.6");
+    expect(formatNumber(Math.PI)).toBe("3.142");
+    expect(formatNumber(0.000123456)).toBe("0.000123");
+    expect(formatNumber(-0.5)).toBe("-0.5");
+    expect(formatNumber(1e-9)).toBe("1.00e-9");
+  });
+  it("shows a dash for missing or impossible values", () => {
+    expect(formatNumber(null)).toBe("—");
+    expect(formatNumber(Number.NaN)).toBe("—");
+    expect(formatNumber(Number.POSITIVE_INFINITY)).toBe("—");
+  });
+});
+
+describe("formatPercent", () => {
+  it("turns shares into percentages without trailing zeros", () => {
+    expect(formatPercent(0.425)).toBe("42.5%");
+    expect(formatPercent(0.5)).toBe("50%");
+    expect(formatPercent(1)).toBe("100%");
+    expect(formatPercent(0)).toBe("0%");
+    expect(formatPercent(0.12345, 0)).toBe("12%");
+  });
+  it("never rounds a real share down to zero", () => {
+    expect(formatPercent(0.0001)).toBe("<0.1%");
+    expect(formatPercent(0.001, 0)).toBe("<1%");
+  });
+  it("shows a dash for missing values", () => expect(formatPercent(null)).toBe("—"));
+});
+
+describe("formatDuration", () => {
+  it("picks a unit a person reads at a glance", () => {
+    expect(formatDuration(0)).toBe("0 ms");
+    expect(formatDuration(850.4)).toBe("850 ms");
+    expect(formatDuration(1234)).toBe("1.2 s");
+    expect(formatDuration(2000)).toBe("2 s");
+    expect(formatDuration(42_400)).toBe("42 s");
+    expect(formatDuration(120_000)).toBe("2 min");
+    expect(formatDuration(125_000)).toBe("2 min 5 s");
+    expect(formatDuration(3_720_000)).toBe("1 h 2 min");
+  });
+  it("shows a dash for missing or negative durations", () => {
+    expect(formatDuration(null)).toBe("—");
+    expect(formatDuration(-5)).toBe("—");
+  });
 });

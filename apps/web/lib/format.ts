@@ -46,3 +46,46 @@ export function dayLabel(date: string): string {
   const d = new Date(`${date}T12:00:00Z`);
   return d.toLocaleDateString("en-US", { weekday: "short", month: "short", day: "numeric", timeZone: "UTC" });
 }
+
+/**
+ * A statistic for a table cell: whole numbers with thousands separators, others with as many
+ * decimals as their size deserves (1234.5678 → "1,234.6", 3.14159 → "3.142", 0.000123 → "0.000123").
+ */
+export function formatNumber(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return "—";
+  const abs = Math.abs(value);
+  if (Number.isInteger(value)) return value.toLocaleString("en-US");
+  if (abs >= 1e15 || abs < 1e-6) return value.toExponential(2);
+  const options: Intl.NumberFormatOptions =
+    abs >= 1000
+      ? { maximumFractionDigits: 1 }
+      : abs >= 1
+        ? { maximumFractionDigits: 3 }
+        : { maximumSignificantDigits: 3 };
+  return value.toLocaleString("en-US", options);
+}
+
+/** A share of 1 as a percentage: 0.425 → "42.5%", 0.5 → "50%", a sliver that rounds to nothing → "<0.1%". */
+export function formatPercent(share: number | null | undefined, digits = 1): string {
+  if (share === null || share === undefined || !Number.isFinite(share)) return "—";
+  const pct = share * 100;
+  const rounded = Number(pct.toFixed(digits));
+  if (rounded === 0 && pct > 0) return `<${(10 ** -digits).toFixed(digits)}%`;
+  return `${rounded}%`;
+}
+
+/** 850 → "850 ms", 1234 → "1.2 s", 42_000 → "42 s", 125_000 → "2 min 5 s", 3_720_000 → "1 h 2 min". */
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms) || ms < 0) return "—";
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = ms / 1000;
+  if (s < 10) return `${Number(s.toFixed(1))} s`;
+  if (s < 60) return `${Math.round(s)} s`;
+  const total = Math.round(s);
+  if (total < 3600) {
+    const sec = total % 60;
+    return `${Math.floor(total / 60)} min${sec ? ` ${sec} s` : ""}`;
+  }
+  const min = Math.floor((total % 3600) / 60);
+  return `${Math.floor(total / 3600)} h${min ? ` ${min} min` : ""}`;
+}

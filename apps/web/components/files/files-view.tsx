@@ -1,13 +1,62 @@
 "use client";
 
-import { useState } from "react";
-import { FileList } from "./file-list";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { FileList, resultsButtonId } from "./file-list";
+import { RESULT_HEADING_ID, ResultView } from "./result-view";
 import { UploadQueue } from "./upload-queue";
 import { useBlobConfig } from "./use-blob-config";
 
+/**
+ * The files page. The file whose results are shown is in the URL (`/files?view=uploads/a.csv`), so
+ * it can be shared and the back button closes it.
+ */
 export function FilesView() {
   const { data: config, error } = useBlobConfig();
   const [refreshKey, setRefreshKey] = useState(0);
+  const params = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const view = params.get("view") || null;
+
+  // Whether this page pushed the history entry that shows the view: closing then goes back to the
+  // entry before it; a view opened from a link or a reload is closed by replacing the URL instead.
+  const pushedView = useRef(false);
+  const onOpen = useCallback(
+    (path: string) => {
+      if (path === view) {
+        document.getElementById(RESULT_HEADING_ID)?.focus();
+        return;
+      }
+      const url = `${pathname}?${new URLSearchParams({ view: path })}`;
+      // One history entry for the view, whichever files it shows in turn: back closes it.
+      if (view === null) {
+        pushedView.current = true;
+        router.push(url, { scroll: false });
+      } else router.replace(url, { scroll: false });
+    },
+    [view, pathname, router],
+  );
+  const close = useCallback(() => {
+    if (pushedView.current) {
+      pushedView.current = false;
+      router.back();
+    } else router.replace(pathname, { scroll: false });
+  }, [router, pathname]);
+
+  // When the view closes (close button, Escape, back button), focus returns to its file's Results button.
+  const previous = useRef<string | null>(view);
+  useEffect(() => {
+    const was = previous.current;
+    previous.current = view;
+    if (was === null || view !== null) return;
+    pushedView.current = false;
+    const active = document.activeElement;
+    if (active && active !== document.body && document.contains(active)) return;
+    const target = document.getElementById(resultsButtonId(was)) ?? document.getElementById("files-title");
+    target?.focus();
+  }, [view]);
+
   return (
     <>
       {error ? <p className="error-text">The storage settings could not be loaded: {error.message}</p> : null}
@@ -23,7 +72,8 @@ export function FilesView() {
       {config?.clientUploads ? (
         <UploadQueue config={config} onUploaded={() => setRefreshKey((k) => k + 1)} />
       ) : null}
-      <FileList refreshKey={refreshKey} />
+      {view ? <ResultView key={view} path={view} onClose={close} /> : null}
+      <FileList refreshKey={refreshKey} openPath={view} onOpen={onOpen} />
     </>
   );
 }

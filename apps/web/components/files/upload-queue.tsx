@@ -1,7 +1,6 @@
 "use client";
 
 import { contentTypeAllowed } from "@repo/validation/uploads";
-import { upload } from "@vercel/blob/client";
 import { useCallback, useId, useRef, useState } from "react";
 import { formatBytes } from "@/lib/bytes";
 import type { BlobConfig } from "./use-blob-config";
@@ -28,6 +27,21 @@ function pointBlobSdkAt(url: string | null) {
   process.env.VERCEL_BLOB_API_URL = url;
 }
 
+let sdk: Promise<typeof import("@vercel/blob/client")> | undefined;
+
+/**
+ * The browser SDK, loaded only once it is pointed at the right endpoint. When the module loads it
+ * decides, from that URL, whether to stream request bodies (for upload progress); Chromium streams
+ * uploads only over HTTP/2, and the SDK skips streaming for http://localhost — but only if it sees the
+ * local URL at load time. Imported statically, it would see the default and every local upload under
+ * 64 MB would fail with ERR_ALPN_NEGOTIATION_FAILED.
+ */
+function blobClient(url: string | null) {
+  pointBlobSdkAt(url);
+  sdk ??= import("@vercel/blob/client");
+  return sdk;
+}
+
 /**
  * Drop or pick several files; each goes straight to storage with a client token from
  * /api/blobs/client-upload, with its own progress bar (bytes sent) and a cancel button.
@@ -40,7 +54,6 @@ export function UploadQueue({ config, onUploaded }: { config: BlobConfig; onUplo
     typeof window === "undefined" ? "" : (localStorage.getItem("uploader") ?? ""),
   );
   const picker = useRef<HTMLInputElement>(null);
-  pointBlobSdkAt(config.clientApiUrl);
 
   const update = useCallback((itemId: string, patch: Partial<Item>) => {
     setItems((all) => all.map((it) => (it.id === itemId ? { ...it, ...patch } : it)));
@@ -70,15 +83,18 @@ export function UploadQueue({ config, onUploaded }: { config: BlobConfig; onUplo
         ...all,
         { id: itemId, name: file.name, size: file.size, loaded: 0, status: "uploading", controller },
       ]);
-      upload(`uploads/${file.name}`, file, {
-        access: "public",
-        handleUploadUrl: "/api/blobs/client-upload",
-        clientPayload: JSON.stringify({ uploader: uploader.trim() || "anonymous" }),
-        contentType: type,
-        multipart: file.size > 64 * 1024 * 1024,
-        abortSignal: controller.signal,
-        onUploadProgress: ({ loaded }) => update(itemId, { loaded }),
-      })
+      blobClient(config.clientApiUrl)
+        .then(({ upload }) =>
+          upload(`uploads/${file.name}`, file, {
+            access: "public",
+            handleUploadUrl: "/api/blobs/client-upload",
+            clientPayload: JSON.stringify({ uploader: uploader.trim() || "anonymous" }),
+            contentType: type,
+            multipart: file.size > 64 * 1024 * 1024,
+            abortSignal: controller.signal,
+            onUploadProgress: ({ loaded }) => update(itemId, { loaded }),
+          }),
+        )
         .then(() => {
           update(itemId, { status: "done", loaded: file.size });
           onUploaded();

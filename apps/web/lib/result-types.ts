@@ -1,0 +1,48 @@
+/**
+ * The blob trigger's result types as the web app uses them, all derived from the pipeline's contract
+ * (types only: nothing of the engine reaches the browser bundle).
+ */
+import type { BlobResult, ImageResult, ResultSummary } from "@repo/pipeline/result";
+
+export type {
+  BlobResult,
+  FileFacts,
+  ImageResult,
+  ResultKind,
+  ResultStatus,
+  ResultSummary,
+  TriggerReason,
+} from "@repo/pipeline/result";
+
+export type CsvSummary = NonNullable<BlobResult["csv"]>;
+export type CsvColumnSummary = CsvSummary["columns"][number];
+export type HistogramBin = NonNullable<CsvColumnSummary["numeric"]>["histogram"][number];
+export type CsvMalformedKind = CsvSummary["malformed"]["examples"][number]["kind"];
+export type ExifSummary = ImageResult["exif"];
+export type DominantColor = ImageResult["dominantColors"][number];
+
+/** One file as GET /api/blobs lists it. */
+export interface BlobRow {
+  path: string;
+  size: number;
+  contentType: string;
+  uploadedAt: string;
+  etag: string;
+  meta: Record<string, string>;
+  /** Null until the trigger has queued the file. */
+  result: ResultSummary | null;
+}
+
+export interface BlobListAnswer {
+  blobs: BlobRow[];
+  cursor: string | null;
+}
+
+export type RunStatus = "pending" | "running" | "completed" | "failed" | "cancelled";
+
+/** GET /api/blobs/result?path= */
+export interface ResultAnswer {
+  blob: Omit<BlobRow, "result">;
+  result: BlobResult | null;
+  run: { id?: string; status: RunStatus | string } | null;
+}
