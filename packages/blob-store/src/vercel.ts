@@ -250,9 +250,15 @@ export class VercelBlobStore implements BlobStore {
       }
       headers.range = `bytes=${range.start}-${range.end ?? ""}`;
     }
+    // An overwritten blob can be served stale from the CDN for up to a minute, which would pair the
+    // fresh etag from head() with old bytes (a result document read for a compare-and-swap, say). Ask
+    // for this version by its etag, as readSidecar does.
+    const target = new URL(metadata.url);
+    if (this.access === "private") target.searchParams.set("cache", "0");
+    else target.searchParams.set("v", metadata.etag.replace(/"/g, ""));
     let response: Response;
     try {
-      response = await this.fetch(metadata.url, {
+      response = await this.fetch(target.toString(), {
         headers,
         ...(options.signal ? { signal: options.signal } : {}),
       });

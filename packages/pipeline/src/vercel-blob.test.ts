@@ -1,0 +1,72 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { VercelBlobStore } from "@repo/blob-store/vercel";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { configurePipeline } from "./context.js";
+import { readResult } from "./documents.js";
+import { listRuns } from "./in-process.js";
+import { thumbnailPath } from "./result.js";
+import { startVercelBlob } from "./test-support/vercel-blob.js";
+import { reconcile, triggerBlob } from "./trigger.js";
+
+// The production store: the pipeline on VercelBlobStore, i.e. the real @vercel/blob SDK speaking the
+// Vercel Blob protocol (to the repo's server of it). Claims, compare-and-swap writes and derived
+// blobs must hold there exactly as on the filesystem store.
+let dir: string;
+let blob: { store: VercelBlobStore; close: () => Promise<void> };
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "pipeline-vercel-"));
+  blob = await startVercelBlob(dir);
+  configurePipeline({ store: blob.store });
+});
+afterAll(async () => {
+  await blob?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function settled(path: string, etag: string) {
+  for (let i = 0; i < 600; i++) {
+    const doc = (await readResult(blob.store, path, etag))?.doc;
+    if (doc?.status === "done" || doc?.status === "failed") return doc;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${path} did not settle`);
+}
+
+describe("the pipeline on Vercel Blob", () => {
+  it("processes a CSV once however often its event arrives", async () => {
+    const { store } = blob;
+    const meta = await store.put("v/sales.csv", "city,amount\nParis,10\nRome,12.5\n", {
+      contentType: "text/csv",
+    });
+    const before = (await listRuns()).length;
+    const outcomes = await Promise.all([1, 2, 3, 4].map(() => triggerBlob({ store }, meta, "upload")));
+    expect(outcomes.filter((o) => o.started)).toHaveLength(1);
+    const doc = await settled(meta.path, meta.etag);
+    expect(doc).toMatchObject({ status: "done", kind: "csv", attempt: 1 });
+    expect(doc.csv?.columns[1]?.numeric).toMatchObject({ min: 10, max: 12.5 });
+    expect((await listRuns()).length - before).toBe(1);
+  });
+
+  it("writes an image's thumbnail as a derived blob", async () => {
+    const { default: sharp } = await import("sharp");
+    const png = await sharp({ create: { width: 30, height: 60, channels: 3, background: "#118844" } })
+      .png()
+      .toBuffer();
+    const meta = await blob.store.put("v/leaf.png", png, { contentType: "image/png" });
+    await triggerBlob({ store: blob.store }, meta, "server-put");
+    const doc = await settled(meta.path, meta.etag);
+    expect(doc.image?.dominantColors[0]?.hex).toBe("#118844");
+    const thumb = await blob.store.head(thumbnailPath(meta.path, meta.etag));
+    expect(thumb?.contentType).toBe("image/webp");
+  });
+
+  it("the timer finds a file with no result", async () => {
+    const meta = await blob.store.put("v/quiet.csv", "x\n1\n");
+    const report = await reconcile({ store: blob.store });
+    expect(report.started).toContainEqual({ path: "v/quiet.csv", why: "no result" });
+    expect(await settled(meta.path, meta.etag)).toMatchObject({ status: "done", trigger: "cron" });
+  });
+});
