@@ -70,14 +70,19 @@ describe("results on the Files page", () => {
     await page.screenshot({ path: "test-results/results-list.png", fullPage: true });
 
     // The CSV's results: its columns, a histogram per numeric column, top values of text columns.
-    await row("sales.csv").getByRole("button", { name: /Results/ }).click();
+    await row("sales.csv")
+      .getByRole("button", { name: /Results/ })
+      .click();
     await page.getByRole("heading", { name: "Results for sales.csv" }).waitFor();
     expect(new URL(page.url()).searchParams.get("view")).toMatch(/sales\.csv$/);
     const columns = page.getByRole("table", { name: "Columns" });
     await columns.waitFor();
     const text = (await columns.textContent()) ?? "";
     for (const name of ["region", "amount", "note"]) expect(text).toContain(name);
-    await page.getByLabel(/^Histogram of amount/).first().waitFor();
+    await page
+      .getByLabel(/^Histogram of amount/)
+      .first()
+      .waitFor();
     expect(await page.getByText("item 3, boxed").count()).toBeGreaterThan(0);
     await page.screenshot({ path: "test-results/results-csv.png", fullPage: true });
 
@@ -86,7 +91,9 @@ describe("results on the Files page", () => {
     await page.getByRole("heading", { name: "Results for sales.csv" }).waitFor({ state: "detached" });
 
     // The image's results: the thumbnail (a derived blob), its palette and metadata.
-    await row("photo.png").getByRole("button", { name: /Results/ }).click();
+    await row("photo.png")
+      .getByRole("button", { name: /Results/ })
+      .click();
     await page.getByRole("heading", { name: "Results for photo.png" }).waitFor();
     const thumb = page.getByRole("img", { name: /^Thumbnail of photo\.png/ });
     await thumb.waitFor();

@@ -96,7 +96,7 @@ describe("a crash in the middle of processing", () => {
     // The file lands in the store without its trigger firing (as if the callback were lost); the
     // timer trigger starts it.
     const store = new FilesystemBlobStore({ root: join(dir, "blobs") });
-    const blob = await store.put("big/sales.csv", Readable.toWeb(Readable.from(rows())) as ReadableStream, {
+    await store.put("big/sales.csv", Readable.toWeb(Readable.from(rows())) as ReadableStream, {
       contentType: "text/csv",
     });
 
