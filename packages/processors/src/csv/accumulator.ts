@@ -345,6 +345,12 @@ function validUtf8(b: Uint8Array, s: number, e: number): boolean {
   return true;
 }
 
+/** Byte classes of the parser's lookup tables. */
+const T_END = 1;
+const T_QUOTE = 2;
+const T_HIGH = 3;
+const T_BREAK = 4;
+
 const F_QUOTED = 1;
 const F_ESCAPED = 2;
 const F_HIGH = 4;
@@ -392,6 +398,10 @@ class Accumulator implements CsvAccumulator {
   private examples: CsvMalformedExample[] = [];
   private readonly maxRowBytes: number;
   private readonly maxExamples: number;
+  /** Byte classes outside quotes (T_END, T_QUOTE, T_HIGH or 0), see {@link setDialect}. */
+  private unquotedTable = new Uint8Array(256);
+  /** Byte classes inside quotes (T_QUOTE, T_BREAK, T_HIGH or 0). */
+  private quotedTable = new Uint8Array(256);
   private fStart = new Int32Array(64);
   private fEnd = new Int32Array(64);
   private fFlags = new Uint8Array(64);
@@ -427,6 +437,19 @@ class Accumulator implements CsvAccumulator {
     this.delim = d.delimiter.charCodeAt(0);
     this.quote = d.quote.charCodeAt(0);
     this.headerPending = d.header;
+    const tu = new Uint8Array(256);
+    const tq = new Uint8Array(256);
+    tu.fill(T_HIGH, 0x80);
+    tq.fill(T_HIGH, 0x80);
+    tu[10] = T_END;
+    tu[13] = T_END;
+    tu[this.delim] = T_END;
+    if (this.quote !== this.delim) tu[this.quote] = T_QUOTE;
+    tq[10] = T_BREAK;
+    tq[13] = T_BREAK;
+    tq[this.quote] = T_QUOTE;
+    this.unquotedTable = tu;
+    this.quotedTable = tq;
     if (this.columnNames) this.initColumns(this.columnNames.length);
   }
 
@@ -573,8 +596,17 @@ class Accumulator implements CsvAccumulator {
    * start of an unfinished row). With `final`, everything is consumed.
    */
   private parse(b: Uint8Array, from: number, len: number, final: boolean): number {
+    const used = this.parseRows(b, from, len, final);
+    // The frequent-items tables read labels of new values lazily: before `b` changes.
+    for (const c of this.cols) c.frequent.flushLabels();
+    return used;
+  }
+
+  private parseRows(b: Uint8Array, from: number, len: number, final: boolean): number {
     const D = this.delim;
     const Q = this.quote;
+    const tu = this.unquotedTable;
+    const tq = this.quotedTable;
     let fStart = this.fStart;
     let fEnd = this.fEnd;
     let fFlags = this.fFlags;
@@ -614,10 +646,11 @@ class Accumulator implements CsvAccumulator {
           for (;;) {
             for (; p < len; p++) {
               c = b[p] as number;
-              if (c === Q) break;
-              if (c === 10) breaks++;
-              else if (c === 13 && b[p + 1] !== 10) breaks++;
-              if (c >= 0x80) flags |= F_HIGH;
+              const t = tq[c] as number;
+              if (t === 0) continue;
+              if (t === T_QUOTE) break;
+              if (t === T_HIGH) flags |= F_HIGH;
+              else if (c === 10 || b[p + 1] !== 10) breaks++;
             }
             if (p >= len) break;
             if (p + 1 < len && b[p + 1] === Q) {
@@ -654,15 +687,15 @@ class Accumulator implements CsvAccumulator {
             fe = p;
           }
         } else {
-          let high = 0;
+          // One table load per byte: only delimiters, line breaks, quotes and bytes ≥ 0x80 stop.
           for (; p < len; p++) {
-            c = b[p] as number;
-            if (c === D || c === 10 || c === 13) break;
-            if (c === Q) stray = true;
-            high |= c;
+            const t = tu[b[p] as number] as number;
+            if (t === 0) continue;
+            if (t === T_END) break;
+            if (t === T_HIGH) flags = F_HIGH;
+            else stray = true;
           }
           fe = p;
-          if (high >= 0x80) flags = F_HIGH;
         }
         if (p >= len && !final) break;
         fStart[nf] = fs;

@@ -195,6 +195,28 @@ describe("statistics", () => {
       expect(t.count + (values?.maxError ?? 0)).toBeGreaterThanOrEqual(exact);
     }
   });
+
+  it("keeps the labels of frequent values when the caller reuses its chunk buffer", () => {
+    const r = rng(5);
+    const lines = ["k"];
+    for (let i = 0; i < 30_000; i++) {
+      const x = r();
+      lines.push(x < 0.2 ? "heavy-1" : x < 0.3 ? '"heavy, ""2"""' : `rare-${Math.floor(r() * 1e6)}`);
+    }
+    const bytes = enc.encode(`${lines.join("\n")}\n`);
+    const whole = analyze(bytes).columns[0]?.values;
+    // One buffer, overwritten before every push: labels must be copied before the bytes change.
+    const acc = createCsvAccumulator();
+    const buf = new Uint8Array(777);
+    for (let i = 0; i < bytes.length; i += buf.length) {
+      const part = bytes.subarray(i, i + buf.length);
+      buf.set(part);
+      acc.push(buf.subarray(0, part.length));
+    }
+    const reused = summarizeCsv(acc.finish()).columns[0]?.values;
+    expect(reused).toEqual(whole);
+    expect(whole?.top.slice(0, 2).map((t) => t.value)).toEqual(["heavy-1", 'heavy, "2"']);
+  });
 });
 
 describe("merging", () => {

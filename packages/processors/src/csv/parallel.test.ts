@@ -8,7 +8,7 @@ import {
   createCsvAccumulator,
   summarizeCsv,
 } from "./index.js";
-import { selectKth } from "./sketches.js";
+import { HLL_P, hllMergeInto, selectKth } from "./sketches.js";
 
 const enc = new TextEncoder();
 
@@ -102,6 +102,22 @@ describe("RowCutter", () => {
       expect(selectKth(a, n, k)).toBe(sorted[k]);
     }
   });
+
+  it("merges HyperLogLog registers as their maximum, four at a time or not", () => {
+    const r = rng(10);
+    const m = 1 << HLL_P;
+    for (const offset of [0, 1]) {
+      const a = new Uint8Array(m + 1).subarray(offset, offset + m);
+      const b = new Uint8Array(m);
+      for (let i = 0; i < m; i++) {
+        a[i] = r() < 0.3 ? 0 : Math.floor(r() * 20);
+        b[i] = r() < 0.3 ? 0 : Math.floor(r() * 20);
+      }
+      const expected = a.map((x, i) => Math.max(x, b[i] as number));
+      hllMergeInto(a, b);
+      expect(a).toEqual(expected);
+    }
+  });
 });
 
 /**
@@ -148,6 +164,17 @@ describe("analyzeCsvParallel", () => {
       expect(rounded(s)).toEqual(expected);
     }
     expect(single(bytes).malformed.rows).toBeGreaterThan(10);
+  });
+
+  it("equals it with worker threads only, and with this thread parsing most pieces", async () => {
+    const bytes = messy(600, 5);
+    const expected = rounded(single(bytes));
+    for (const segmentBytes of [37, 1000]) {
+      const workersOnly = await parallel(bytes, { segmentBytes, parseHere: false }, segmentBytes);
+      expect(rounded(workersOnly)).toEqual(expected);
+      const mostlyHere = await parallel(bytes, { segmentBytes, maxInFlight: 1 }, segmentBytes + 1);
+      expect(rounded(mostlyHere)).toEqual(expected);
+    }
   });
 
   it("equals it with LF, CR-only line breaks, no header, tabs and bigger chunks", async () => {

@@ -2,20 +2,39 @@ import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import { type CsvDialect, type CsvOptions, type CsvPartial, createCsvAccumulator } from "./accumulator.js";
+import {
+  type CsvAccumulator,
+  type CsvDialect,
+  type CsvOptions,
+  type CsvPartial,
+  createCsvAccumulator,
+  recycleCsvAccumulator,
+} from "./accumulator.js";
 import { RowCutter } from "./boundary.js";
 import { detectCsvDialect } from "./dialect.js";
 import { type CsvSummary, mergeCsvPartialsInto, type SummaryOptions, summarizeCsv } from "./summary.js";
 
 /** Options of {@link analyzeCsvParallel}. */
 export interface CsvParallelOptions extends CsvOptions, SummaryOptions {
-  /** Worker threads. Default `os.availableParallelism()`; 1 parses in this thread. */
+  /**
+   * Threads that parse: `workers − 1` worker threads plus this one (or `workers` worker threads with
+   * `parseHere: false`). Default `os.availableParallelism()`; 1 parses in this thread only.
+   */
   workers?: number;
+  /**
+   * Whether this thread parses pieces too, between reads, whenever the worker threads have
+   * `maxInFlight` pieces queued. Default true: one worker thread (its isolate and heap, ~20 MB of
+   * RSS) fewer, and fewer pieces waiting in memory.
+   */
+  parseHere?: boolean;
   /** Target size of the pieces handed to workers (each ends at the first row end after it). Default 4 MiB. */
   segmentBytes?: number;
   /** Inputs shorter than this are parsed in this thread: starting workers would cost more. Default 8 MiB. */
   minParallelBytes?: number;
-  /** Pieces sent to workers and not yet parsed, which bounds memory. Default 2 per worker. */
+  /**
+   * Pieces sent to worker threads and not yet parsed, which bounds memory. Default 1 per worker
+   * thread when this thread parses too (it takes the next piece while they are busy), else 2.
+   */
   maxInFlight?: number;
   /** Called with the number of bytes read from the source so far, after every chunk. */
   onProgress?: (bytesRead: number) => void;
@@ -122,7 +141,9 @@ function concat(chunks: Uint8Array[], limit: number): Uint8Array {
  * {@link analyzeCsvStream}, several times faster on large inputs. This thread reads the stream,
  * detects the dialect on its first bytes, cuts the bytes into pieces of about `segmentBytes` at
  * true row boundaries (following quotes, so a quoted line break is never a cut) and hands them to
- * the workers, a bounded number at a time; their partial results are merged in file order, so row
+ * the workers, a bounded number at a time (when they all have `maxInFlight` pieces queued, this
+ * thread parses the next piece itself, which saves a worker's memory and suits machines with few
+ * cores); their partial results are merged in file order, so row
  * counts, malformed-row line numbers and examples are those of a single pass. Means and standard
  * deviations may differ in the last bits (Chan's merge instead of one Welford pass), and for columns
  * with more distinct values than the frequent-items table holds, the approximate top values and
@@ -265,8 +286,12 @@ async function fanOut(f: FanOut): Promise<CsvPartial> {
   if (columns) rest.columns = columns;
 
   const segmentBytes = Math.max(16, Math.floor(options.segmentBytes ?? DEFAULT_SEGMENT));
-  const cap = (2 * segmentBytes + 3) & ~3;
-  const maxInFlight = Math.max(1, Math.floor(options.maxInFlight ?? 2 * f.workers));
+  // Room past the target for the rest of the row that ends the piece; a piece whose row does not
+  // end there goes out in parts (see `feed`).
+  const cap = (segmentBytes + Math.max(64 * 1024, segmentBytes >> 2) + 3) & ~3;
+  const parseHere = options.parseHere ?? true;
+  const threads = parseHere ? f.workers - 1 : f.workers;
+  const maxInFlight = Math.max(1, Math.floor(options.maxInFlight ?? (parseHere ? 1 : 2) * threads));
   const spare: ArrayBuffer[] = [];
   const results = new Map<number, CsvPartial>();
   let merged: CsvPartial | null = null;
@@ -291,10 +316,20 @@ async function fanOut(f: FanOut): Promise<CsvPartial> {
     });
   signal?.addEventListener("abort", notify);
 
+  const accept = (id: number, partial: CsvPartial) => {
+    results.set(id, partial);
+    for (let p = results.get(nextMerge); p; p = results.get(nextMerge)) {
+      results.delete(nextMerge++);
+      merged = merged ? mergeCsvPartialsInto(merged, p) : p;
+    }
+  };
   const pool: Worker[] = [];
   const load: number[] = [];
+  /** The worker of each piece being sent in parts; -1 for this thread. */
   const jobWorker = new Map<number, number>();
-  for (let k = 0; k < f.workers; k++) {
+  /** Accumulators of the pieces this thread parses, until their last part. */
+  const local = new Map<number, CsvAccumulator>();
+  for (let k = 0; k < threads; k++) {
     // A small young generation: a worker allocates little on the heap, and RSS is the budget.
     const w = new Worker(f.workerUrl, { resourceLimits: { maxYoungGenerationSizeMb: 4 } });
     w.on("message", (r: PieceReply) => {
@@ -302,13 +337,7 @@ async function fanOut(f: FanOut): Promise<CsvPartial> {
       load[k] = (load[k] as number) - 1;
       if (r.error !== undefined) failure ??= new Error(`CSV worker failed: ${r.error}`);
       if (r.buffer && spare.length <= maxInFlight) spare.push(r.buffer);
-      if (r.partial) {
-        results.set(r.id, r.partial);
-        for (let p = results.get(nextMerge); p; p = results.get(nextMerge)) {
-          results.delete(nextMerge++);
-          merged = merged ? mergeCsvPartialsInto(merged, p) : p;
-        }
-      }
+      if (r.partial) accept(r.id, r.partial);
       notify();
     });
     w.on("error", (e) => {
@@ -325,28 +354,52 @@ async function fanOut(f: FanOut): Promise<CsvPartial> {
   }
 
   let job = -1;
+  /** Sends a piece (or a part of one) to a worker, or parses it here when the workers are busy. */
   const send = async (buffer: ArrayBuffer, length: number, end: boolean) => {
     check();
-    while (inFlight >= maxInFlight) {
-      await waitEvent();
-      check();
-    }
     const message: PieceMessage = { id: job, buffer, length, end };
     if (job < 0) {
+      if (!parseHere || pool.length === 0)
+        while (inFlight >= maxInFlight) {
+          await waitEvent();
+          check();
+        }
       message.id = nextId++;
       let k = 0;
       for (let i = 1; i < pool.length; i++) if ((load[i] as number) < (load[k] as number)) k = i;
+      if (parseHere && inFlight >= maxInFlight) k = -1;
       jobWorker.set(message.id, k);
       message.options = message.id === 0 ? first : rest;
     }
     const k = jobWorker.get(message.id) as number;
-    (pool[k] as Worker).postMessage(message, [buffer]);
-    inFlight++;
-    load[k] = (load[k] as number) + 1;
     if (end) {
       jobWorker.delete(message.id);
       job = -1;
     } else job = message.id;
+    if (k < 0) {
+      // Synchronously, in this thread: the accumulator keeps no reference to the bytes.
+      let acc = local.get(message.id);
+      if (!acc) {
+        acc = createCsvAccumulator(message.options ?? {});
+        local.set(message.id, acc);
+      }
+      acc.push(new Uint8Array(buffer, 0, length));
+      if (spare.length <= maxInFlight) spare.push(buffer);
+      if (end) {
+        local.delete(message.id);
+        const partial = acc.finish();
+        recycleCsvAccumulator(acc);
+        accept(message.id, partial);
+      }
+      return;
+    }
+    while (inFlight >= maxInFlight) {
+      await waitEvent();
+      check();
+    }
+    (pool[k] as Worker).postMessage(message, [buffer]);
+    inFlight++;
+    load[k] = (load[k] as number) + 1;
   };
 
   let buffer = spare.pop() ?? new ArrayBuffer(cap);

@@ -103,13 +103,35 @@ export function hllAdd(registers: Uint8Array, hash: number): void {
  * @example hllMerge(new Uint8Array(16384), new Uint8Array(16384))
  */
 export function hllMerge(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(HLL_M);
-  for (let i = 0; i < HLL_M; i++) {
-    const x = a[i] as number;
-    const y = b[i] as number;
-    out[i] = Math.max(x, y);
-  }
+  const out = a.slice(0, HLL_M);
+  hllMergeInto(out, b);
   return out;
+}
+
+/**
+ * Merges the registers `b` into `a` (register-wise maximum, in place). Four registers at a time:
+ * registers are below 128, so per byte `(a | 0x80) − b` keeps its top bit exactly when a ≥ b, and no
+ * byte borrows from its neighbour. A merge per piece of a file made this loop most of the merge.
+ *
+ * @example const a = new Uint8Array(16384); hllMergeInto(a, new Uint8Array(16384));
+ */
+export function hllMergeInto(a: Uint8Array, b: Uint8Array): void {
+  const n = Math.min(a.length, b.length, HLL_M);
+  if (a.byteOffset % 4 !== 0 || b.byteOffset % 4 !== 0 || n % 4 !== 0) {
+    for (let i = 0; i < n; i++) if ((b[i] as number) > (a[i] as number)) a[i] = b[i] as number;
+    return;
+  }
+  const wa = new Uint32Array(a.buffer, a.byteOffset, n >> 2);
+  const wb = new Uint32Array(b.buffer, b.byteOffset, n >> 2);
+  for (let i = 0; i < wa.length; i++) {
+    const y = wb[i] as number;
+    if (y === 0) continue;
+    const x = wa[i] as number;
+    const ge = ((x | 0x80808080) - y) & 0x80808080;
+    // 0xff in the bytes where x ≥ y.
+    const m = (ge >>> 7) * 0xff;
+    wa[i] = (x & m) | (y & ~m);
+  }
 }
 
 /**
@@ -309,7 +331,8 @@ const decoder = new TextDecoder();
  * sketch: counts live in an open-addressing table keyed by two 32-bit hashes; when it is full, the
  * median count is subtracted from every entry and the non-positive ones are dropped. A purge costs
  * O(capacity) and frees half the table, so an update is amortised O(1) and allocation-free (labels
- * are copied into a byte slab and decoded only at the end). Any value more frequent than
+ * are copied into a byte slab, lazily: only for entries that survive a purge or are still there when
+ * the caller's bytes change, see {@link FrequentItems.flushLabels}; they are decoded only at the end). Any value more frequent than
  * total/(capacity/2) is guaranteed to be present, and each count is at most `offset` too low.
  * Merging adds one table's entries into the other with their counts and adds the offsets.
  *
@@ -329,17 +352,38 @@ export class FrequentItems {
   private readonly index = new Int32Array(FREQ_CAPACITY * 2);
   private readonly scratch = new Float64Array(FREQ_CAPACITY);
   /** Labels that arrived as strings (from merged partials) rather than bytes. */
-  private readonly stringLabels = new Map<number, string>();
+  private readonly stringLabels: (string | undefined)[] = new Array(FREQ_CAPACITY).fill(undefined);
+  /** Whether any entry may have a label in {@link stringLabels}. */
+  private hasStrings = false;
+  /**
+   * Labels not copied yet: where in {@link pendingSource} the value of an entry lies (start, end,
+   * escaped flag; start −1 when the label is in {@link labels}). In a column of mostly distinct values
+   * nearly every entry is dropped by the next purge, so its label is copied only if it survives one,
+   * or when {@link flushLabels} is called before the source bytes change.
+   */
+  private readonly pendingStart = new Int32Array(FREQ_CAPACITY).fill(-1);
+  private readonly pendingEnd = new Int32Array(FREQ_CAPACITY);
+  private readonly pendingEscaped = new Uint8Array(FREQ_CAPACITY);
+  private pendingSource: Uint8Array | null = null;
+  private pendingCount = 0;
 
   /** Empties the table for reuse: its typed arrays (~70 KiB) are kept. */
   clear(): void {
     this.offset = 0;
     this.size = 0;
     this.index.fill(0);
-    this.stringLabels.clear();
+    if (this.hasStrings) this.stringLabels.fill(undefined);
+    this.hasStrings = false;
+    this.pendingStart.fill(-1);
+    this.pendingSource = null;
+    this.pendingCount = 0;
   }
 
-  /** Counts the value whose hashes are in {@link hashOut}, with bytes `bytes[start..end)` as its label. */
+  /**
+   * Counts the value whose hashes are in {@link hashOut}, with bytes `bytes[start..end)` as its label.
+   * The bytes of a new entry are read later, at the latest by {@link flushLabels}, which the caller
+   * must call before it changes or releases `bytes`.
+   */
   addBytes(bytes: Uint8Array, start: number, end: number, escaped: boolean, weight: number): void {
     const a = hashOut[0] as number;
     const b = hashOut[1] as number;
@@ -348,7 +392,32 @@ export class FrequentItems {
       this.counts[e] = (this.counts[e] as number) + weight;
       return;
     }
+    if (this.pendingSource !== bytes) {
+      if (this.pendingCount > 0) this.flushLabels();
+      this.pendingSource = bytes;
+    }
     const slot = this.insert(a, b, weight);
+    this.pendingStart[slot] = start;
+    this.pendingEnd[slot] = end;
+    this.pendingEscaped[slot] = escaped ? 1 : 0;
+    this.pendingCount++;
+    if (this.hasStrings) this.stringLabels[slot] = undefined;
+  }
+
+  /** Copies the labels of new entries out of the bytes given to {@link addBytes}. */
+  flushLabels(): void {
+    if (this.pendingCount > 0) for (let e = 0; e < this.size; e++) this.copyLabel(e);
+    this.pendingCount = 0;
+    this.pendingSource = null;
+  }
+
+  private copyLabel(slot: number): void {
+    const start = this.pendingStart[slot] as number;
+    if (start < 0) return;
+    const bytes = this.pendingSource as Uint8Array;
+    const end = this.pendingEnd[slot] as number;
+    const escaped = this.pendingEscaped[slot] === 1;
+    this.pendingStart[slot] = -1;
     let n = 0;
     const base = slot * LABEL_MAX;
     for (let i = start; i < end && n < LABEL_MAX; i++) {
@@ -362,7 +431,6 @@ export class FrequentItems {
       if (n > 0 && (this.labels[base + n - 1] as number) >= 0xc0) n--;
     }
     this.labelLen[slot] = n;
-    this.stringLabels.delete(slot);
   }
 
   /** Adds every entry of `data` (a table of another piece of the file). */
@@ -379,7 +447,9 @@ export class FrequentItems {
       }
       const slot = this.insert(a, b, w);
       this.labelLen[slot] = 0;
-      this.stringLabels.set(slot, data.labels[i] ?? "");
+      this.pendingStart[slot] = -1;
+      this.stringLabels[slot] = data.labels[i] ?? "";
+      this.hasStrings = true;
     }
   }
 
@@ -416,22 +486,36 @@ export class FrequentItems {
     const median = selectKth(this.scratch, this.size, this.size >> 1);
     this.offset += median;
     let w = 0;
-    const moved = new Map<number, string>();
+    const strings = this.hasStrings;
+    let pending = 0;
     for (let e = 0; e < this.size; e++) {
       const c = (this.counts[e] as number) - median;
-      if (c <= 0) continue;
+      if (c <= 0) {
+        this.pendingStart[e] = -1;
+        continue;
+      }
       this.h1[w] = this.h1[e] as number;
       this.h2[w] = this.h2[e] as number;
       this.counts[w] = c;
-      const len = this.labelLen[e] as number;
-      this.labels.copyWithin(w * LABEL_MAX, e * LABEL_MAX, e * LABEL_MAX + len);
-      this.labelLen[w] = len;
-      const s = this.stringLabels.get(e);
-      if (s !== undefined) moved.set(w, s);
+      const start = this.pendingStart[e] as number;
+      if (start >= 0) {
+        // A surviving entry keeps its label's place in the source: it moves with the entry.
+        this.pendingStart[e] = -1;
+        this.pendingStart[w] = start;
+        this.pendingEnd[w] = this.pendingEnd[e] as number;
+        this.pendingEscaped[w] = this.pendingEscaped[e] as number;
+        pending++;
+      } else {
+        const len = this.labelLen[e] as number;
+        if (w !== e) this.labels.copyWithin(w * LABEL_MAX, e * LABEL_MAX, e * LABEL_MAX + len);
+        this.labelLen[w] = len;
+      }
+      // Every index below the final w is the destination of one survivor: its string moves with it.
+      if (strings) this.stringLabels[w] = this.stringLabels[e];
       w++;
     }
-    this.stringLabels.clear();
-    for (const [k, v] of moved) this.stringLabels.set(k, v);
+    this.pendingCount = pending;
+    if (strings) this.stringLabels.fill(undefined, w);
     this.size = w;
     this.index.fill(0);
     for (let e = 0; e < w; e++) this.link(e);
@@ -442,10 +526,11 @@ export class FrequentItems {
    * hashes), so that the result does not depend on the order in which pieces were added.
    */
   toData(): FrequentItemsData {
+    this.flushLabels();
     const labels: string[] = [];
     for (let e = 0; e < this.size; e++)
       labels.push(
-        this.stringLabels.get(e) ??
+        this.stringLabels[e] ??
           decoder.decode(this.labels.subarray(e * LABEL_MAX, e * LABEL_MAX + (this.labelLen[e] as number))),
       );
     const order = Array.from({ length: this.size }, (_, i) => i).sort(
@@ -515,6 +600,9 @@ let mergeTable: FrequentItems | null = null;
  * @example mergeFrequentItems(a.toData(), b.toData()).counts
  */
 export function mergeFrequentItems(a: FrequentItemsData, b: FrequentItemsData): FrequentItemsData {
+  // A side without values (a numeric column's) changes nothing: its data is already in order.
+  if (b.counts.length === 0 && b.offset === 0) return a;
+  if (a.counts.length === 0 && a.offset === 0) return b;
   // One table serves every merge: its result is copied out as plain data.
   mergeTable ??= new FrequentItems();
   const f = mergeTable;

@@ -16,6 +16,7 @@ import {
   histogramBins,
   hllEstimate,
   hllMerge,
+  hllMergeInto,
   mergeFrequentItems,
   mergeMoments,
 } from "./sketches.js";
@@ -77,8 +78,7 @@ function mergeColumn(
   let hll: Uint8Array;
   if (inPlace) {
     hll = a.hll;
-    for (let i = 0; i < hll.length; i++)
-      if ((b.hll[i] as number) > (hll[i] as number)) hll[i] = b.hll[i] as number;
+    hllMergeInto(hll, b.hll);
   } else hll = hllMerge(a.hll, b.hll);
   return {
     nulls: a.nulls + b.nulls,
