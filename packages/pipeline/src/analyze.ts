@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import type { BlobStore } from "@repo/blob-store/types";
 import { analyzeCsvParallel, analyzeCsvStream } from "@repo/processors/csv";
 import { analyzeImage, type ProcessorError } from "@repo/processors/image";
-import { isTypeMismatch, SNIFF_HEAD_BYTES, sniffType } from "@repo/processors/sniff";
+import { chunksOf, isTypeMismatch, SNIFF_HEAD_BYTES, sniffType } from "@repo/processors/sniff";
 import { blobErrorCode } from "./documents.js";
 import { type FileFacts, type ImageResult, type ResultKind, thumbnailPath } from "./result.js";
 
@@ -97,28 +97,16 @@ class Tap {
   constructor(private readonly onBytes?: (bytes: number) => void) {}
 
   async *through(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
-    const reader = body.getReader();
-    let finished = false;
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) {
-          finished = true;
-          return;
-        }
-        this.size += value.length;
-        this.hash.update(value);
-        if (this.headLength < this.head.length) {
-          const take = value.subarray(0, this.head.length - this.headLength);
-          this.head.set(take, this.headLength);
-          this.headLength += take.length;
-        }
-        this.onBytes?.(this.size);
-        yield value;
+    for await (const value of chunksOf(body)) {
+      this.size += value.length;
+      this.hash.update(value);
+      if (this.headLength < this.head.length) {
+        const take = value.subarray(0, this.head.length - this.headLength);
+        this.head.set(take, this.headLength);
+        this.headLength += take.length;
       }
-    } finally {
-      if (!finished) await reader.cancel().catch(() => undefined);
-      reader.releaseLock();
+      this.onBytes?.(this.size);
+      yield value;
     }
   }
 

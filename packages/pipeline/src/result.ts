@@ -4,7 +4,7 @@
  * helpers without pulling in the engine.
  */
 import type { CsvSummary } from "@repo/processors/csv";
-import type { DominantColor, ExifSummary, ImageFormat } from "@repo/processors/image";
+import type { ImageAnalysis } from "@repo/processors/image";
 
 /** Every derived blob lives under this prefix; nothing under it ever triggers processing. */
 export const DERIVED_PREFIX = "_results/";
@@ -34,23 +34,11 @@ export interface FileFacts {
   mismatch: boolean;
 }
 
-export interface ImageResult {
-  format: ImageFormat;
-  width: number;
-  height: number;
-  displayWidth: number;
-  displayHeight: number;
-  orientation: number;
-  hasAlpha: boolean;
-  animated: boolean;
-  pages: number;
-  space: string | null;
-  density: number | null;
-  exif: ExifSummary;
-  dominantColors: DominantColor[];
+/** An image's analysis as stored: the thumbnail's bytes are a derived blob, named here by its path. */
+export type ImageResult = Omit<ImageAnalysis, "thumbnail" | "bytes"> & {
   /** The WebP thumbnail, a derived blob: fetch it with /api/blobs/content?path=. */
   thumbnail: { path: string; width: number; height: number; size: number };
-}
+};
 
 export interface BlobResult {
   /** Schema version of this document. */

@@ -33,20 +33,25 @@ function owns(doc: BlobResult, input: ProcessInput): boolean {
   return doc.attempt === input.attempt && doc.status !== "done" && doc.status !== "failed";
 }
 
-/** Writes the failure a retry cannot fix, then stops the run without further retries. */
-async function giveUp(input: ProcessInput, error: UnprocessableError): Promise<never> {
+/** Marks the attempt failed with a reason, unless it is no longer this run's to mark. */
+async function markFailed(input: ProcessInput, error: { code: string; message: string }): Promise<void> {
   const at = now().toISOString();
   await updateResult(pipelineContext().store, input.path, input.etag, (doc) =>
     owns(doc, input)
       ? {
           ...doc,
           status: "failed",
-          error: { code: error.code, message: error.message },
+          error,
           timings: { ...doc.timings, finishedAt: at, durationMs: elapsed(doc, at) },
           updatedAt: at,
         }
       : null,
   );
+}
+
+/** Writes the failure a retry cannot fix, then stops the run without further retries. */
+async function giveUp(input: ProcessInput, error: UnprocessableError): Promise<never> {
+  await markFailed(input, { code: error.code, message: error.message });
   throw new FatalError(error.message);
 }
 
@@ -155,16 +160,8 @@ export async function finishProcessing(
 /** When a step gave up after its retries: say so in the document, unless it already says why. */
 export async function failProcessing(input: ProcessInput, message: string): Promise<void> {
   "use step";
-  const at = now().toISOString();
-  await updateResult(pipelineContext().store, input.path, input.etag, (doc) =>
-    owns(doc, input)
-      ? {
-          ...doc,
-          status: "failed",
-          error: { code: "processing_failed", message: `Processing failed after retries: ${message}` },
-          timings: { ...doc.timings, finishedAt: at, durationMs: elapsed(doc, at) },
-          updatedAt: at,
-        }
-      : null,
-  );
+  await markFailed(input, {
+    code: "processing_failed",
+    message: `Processing failed after retries: ${message}`,
+  });
 }

@@ -7,6 +7,7 @@ export {
   type AnalyzeStreamOptions,
   analyzeAnyStream,
   type ByteSource,
+  chunksOf,
   isTypeMismatch,
   type StreamAnalysis,
 } from "./sniff-stream.js";
