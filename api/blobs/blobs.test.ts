@@ -24,7 +24,8 @@ beforeAll(async () => {
   };
 });
 afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
+  await processingIdle();
+  await rm(dir, { recursive: true, force: true, maxRetries: 10 });
 });
 
 const at = (path: string, query: Record<string, string>) =>

@@ -32,7 +32,7 @@ beforeAll(async () => {
   store = new FilesystemBlobStore({ root: dir });
   api = await load();
 });
-afterAll(() => rm(dir, { recursive: true, force: true }));
+afterAll(() => rm(dir, { recursive: true, force: true, maxRetries: 10 }));
 
 const at = (path: string, query: Record<string, string> = {}) =>
   `http://localhost${path}?${new URLSearchParams(query)}`;

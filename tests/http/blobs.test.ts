@@ -22,8 +22,9 @@ beforeAll(async () => {
   process.env.VERCEL_BLOB_API_URL = process.env.BLOB_LOCAL_API_URL;
 });
 afterAll(async () => {
+  if (runtime) await processingIdle();
   await runtime?.close();
-  await rm(dir, { recursive: true, force: true });
+  await rm(dir, { recursive: true, force: true, maxRetries: 10 });
 });
 
 const api = (path: string, init?: RequestInit) => fetch(`${runtime.url}${path}`, init);

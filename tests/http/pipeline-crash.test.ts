@@ -80,7 +80,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await kill();
-  await rm(dir, { recursive: true, force: true });
+  await rm(dir, { recursive: true, force: true, maxRetries: 10 });
 });
 
 type Result = {

@@ -21,7 +21,7 @@ beforeEach(async () => {
   store = new FilesystemBlobStore({ root: dir });
   configurePipeline({ store, csvWorkers: 1 });
 });
-afterEach(() => rm(dir, { recursive: true, force: true }));
+afterEach(() => rm(dir, { recursive: true, force: true, maxRetries: 10 }));
 
 async function settled(s: BlobStore, path: string, etag: string, timeoutMs = 45_000): Promise<BlobResult> {
   const until = Date.now() + timeoutMs;

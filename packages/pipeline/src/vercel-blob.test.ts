@@ -23,7 +23,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await blob?.close();
-  await rm(dir, { recursive: true, force: true });
+  await rm(dir, { recursive: true, force: true, maxRetries: 10 });
 });
 
 async function settled(path: string, etag: string) {
