@@ -186,7 +186,7 @@ export async function reconcile(deps: TriggerDeps, options: ReconcileOptions = {
     cursor = report.truncated ? null : page.cursor;
   } while (cursor);
 
-  const results = new Map<string, { at: string; uploadedAt: Date }>(); // result path → its blob
+  const results = new Set<string>(); // paths of result documents
   const derived: { path: string; uploadedAt: Date }[] = [];
   cursor = null;
   do {
@@ -197,7 +197,7 @@ export async function reconcile(deps: TriggerDeps, options: ReconcileOptions = {
     });
     for (const blob of page.blobs) {
       derived.push({ path: blob.path, uploadedAt: blob.uploadedAt });
-      if (blob.path.endsWith(".json")) results.set(blob.path, { at: blob.path, uploadedAt: blob.uploadedAt });
+      if (blob.path.endsWith(".json")) results.add(blob.path);
     }
     cursor = page.cursor;
   } while (cursor);
