@@ -52,7 +52,9 @@ export async function main(argv: string[]): Promise<void> {
   const count = runtime.functions().length;
   const cronCount = runtime.crons().length;
   const cronNote =
-    cronCount === 0 ? "" : `, ${cronCount} cron jobs${crons ? "" : " not scheduled (--no-crons)"}`;
+    cronCount === 0
+      ? ""
+      : `, ${cronCount} cron job${cronCount === 1 ? "" : "s"}${crons ? "" : " not scheduled (--no-crons)"}`;
   console.log(
     `\n  ▲ ${mode === "dev" ? "Dev" : "Production-like"} runtime ready on ${runtime.url} (${count} functions${cronNote})\n`,
   );
