@@ -8,6 +8,7 @@ import { configurePipeline } from "./context.js";
 import { createResult, readResult } from "./documents.js";
 import { listRuns } from "./in-process.js";
 import { type BlobResult, queuedResult, resultPath, thumbnailPath } from "./result.js";
+import { settled } from "./test-support/settled.js";
 import { reconcile, removeDerived, restartBlob, triggerBlob } from "./trigger.js";
 
 // These run the real workflow: @workflow/vitest compiles process-blob.ts and steps.ts and the local
@@ -22,17 +23,6 @@ beforeEach(async () => {
   configurePipeline({ store, csvWorkers: 1 });
 });
 afterEach(() => rm(dir, { recursive: true, force: true, maxRetries: 10 }));
-
-async function settled(s: BlobStore, path: string, etag: string, timeoutMs = 45_000): Promise<BlobResult> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const doc = (await readResult(s, path, etag))?.doc;
-    if (doc && (doc.status === "done" || doc.status === "failed")) return doc;
-    if (Date.now() > until)
-      throw new Error(`still ${doc?.status ?? "without a result"} after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** A store whose full reads of one path fail `times` times with a transient store error. */
 function flaky(inner: BlobStore, path: string, times: number): BlobStore & { failures: number } {

@@ -4,9 +4,9 @@ import { join } from "node:path";
 import type { VercelBlobStore } from "@repo/blob-store/vercel";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configurePipeline } from "./context.js";
-import { readResult } from "./documents.js";
 import { listRuns } from "./in-process.js";
 import { thumbnailPath } from "./result.js";
+import { settled as settledIn } from "./test-support/settled.js";
 import { startVercelBlob } from "./test-support/vercel-blob.js";
 import { reconcile, triggerBlob } from "./trigger.js";
 
@@ -26,14 +26,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true, maxRetries: 10 });
 });
 
-async function settled(path: string, etag: string) {
-  for (let i = 0; i < 600; i++) {
-    const doc = (await readResult(blob.store, path, etag))?.doc;
-    if (doc?.status === "done" || doc?.status === "failed") return doc;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`${path} did not settle`);
-}
+const settled = (path: string, etag: string) => settledIn(blob.store, path, etag);
 
 describe("the pipeline on Vercel Blob", () => {
   it("processes a CSV once however often its event arrives", async () => {
