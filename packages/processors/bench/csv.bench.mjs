@@ -246,6 +246,16 @@ function main() {
     ],
     { stdio: "inherit" },
   );
+  // The parser's WebAssembly kernel, where dist/csv/kernel.js looks for it.
+  execFileSync(
+    process.execPath,
+    [
+      join(PKG, "node_modules/assemblyscript/bin/asc.js"),
+      ...[join(PKG, "assembly/csv-kernel.ts"), "--config", join(PKG, "assembly/asconfig.json")],
+      ...["--outFile", join(OURS_JS, "kernel.wasm")],
+    ],
+    { stdio: "inherit" },
+  );
   for (const size of sizes) {
     const file = join(tmpdir(), `processors-bench-${size}mb.csv`);
     if (!existsSync(file)) {

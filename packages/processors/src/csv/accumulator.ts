@@ -1,15 +1,6 @@
 import { detectCsvDialect } from "./dialect.js";
-import {
-  FrequentItems,
-  type FrequentItemsData,
-  HIST_BUCKETS,
-  HLL_P,
-  hashBytes,
-  hashOut,
-  histogramAdd,
-  hllAdd,
-  type Moments,
-} from "./sketches.js";
+import { type CsvKernel, createKernel, releaseKernel, STATUS_DONE, STATUS_HEADER } from "./kernel.js";
+import { FrequentItems, type FrequentItemsData, HIST_BUCKETS, HLL_P, type Moments } from "./sketches.js";
 
 /** How a CSV file is written. Detected from the first chunk when not given. */
 export interface CsvDialect {
@@ -44,12 +35,6 @@ export interface CsvOptions {
 export const KINDS = ["integer", "number", "boolean", "date", "datetime", "text"] as const;
 /** One of {@link KINDS}. */
 export type CsvKind = (typeof KINDS)[number];
-const K_INT = 0;
-const K_NUM = 1;
-const K_BOOL = 2;
-const K_DATE = 3;
-const K_DATETIME = 4;
-const K_TEXT = 5;
 
 /** Why a row was counted as malformed. */
 export type CsvMalformedKind = "ragged" | "stray-quote" | "unterminated-quote" | "too-long";
@@ -66,7 +51,7 @@ export interface CsvColumnPartial {
   nulls: number;
   /** Count of values per kind, in the order of {@link KINDS}. */
   kinds: number[];
-  /** Welford state over the integer and number values. */
+  /** Count, mean, squared deviations, min and max of the integer and number values. */
   moments: Moments;
   /** Log-linear bucket counts of the numeric values, or null when there were none. */
   histogram: Float64Array | null;
@@ -104,55 +89,10 @@ export interface CsvAccumulator {
 
 const DETECT_BYTES = 64 * 1024;
 const EXAMPLE_CHARS = 100;
-
-class ColumnAcc {
-  nulls = 0;
-  kinds = [0, 0, 0, 0, 0, 0];
-  n = 0;
-  mean = 0;
-  m2 = 0;
-  min = Number.POSITIVE_INFINITY;
-  max = Number.NEGATIVE_INFINITY;
-  histogram: Float64Array | null = null;
-  hll = new Uint8Array(1 << HLL_P);
-  frequent = spareTables.pop() ?? new FrequentItems();
-
-  /**
-   * Welford runs on x − shift (the first value): with data like 1e9 + noise the running mean then
-   * stays small, so its rounding errors scale with the noise, not with 1e9.
-   */
-  shift = Number.NaN;
-
-  addNumber(x0: number): void {
-    if (this.n === 0) this.shift = x0;
-    const x = x0 - this.shift;
-    const n = ++this.n;
-    const d = x - this.mean;
-    this.mean += d / n;
-    this.m2 += d * (x - this.mean);
-    if (x0 < this.min) this.min = x0;
-    if (x0 > this.max) this.max = x0;
-    if (this.histogram === null) this.histogram = new Float64Array(HIST_BUCKETS);
-    histogramAdd(this.histogram, x0);
-  }
-
-  toPartial(): CsvColumnPartial {
-    return {
-      nulls: this.nulls,
-      kinds: this.kinds.slice(),
-      moments: {
-        n: this.n,
-        mean: this.n > 0 ? this.shift + this.mean : 0,
-        m2: this.m2,
-        min: this.min,
-        max: this.max,
-      },
-      histogram: this.histogram,
-      hll: this.hll,
-      frequent: this.frequent.toData(),
-    };
-  }
-}
+/** Text values the kernel queues for the frequent-items tables before it hands back. */
+const EVENTS = 16384;
+const MALFORMED: CsvMalformedKind[] = ["ragged", "stray-quote", "unterminated-quote"];
+const HLL_BYTES = 1 << HLL_P;
 
 /** Frequent-items tables of finished accumulators, see {@link recycleCsvAccumulator}. */
 const spareTables: FrequentItems[] = [];
@@ -166,194 +106,7 @@ export function recycleCsvAccumulator(acc: CsvAccumulator): void {
   if (acc instanceof Accumulator) acc.recycle(spareTables);
 }
 
-/** Powers of ten that are exact doubles, so `mantissa / 10^k` is correctly rounded. */
-const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
-/** The numeric value of the last field {@link classify} called a number. */
-let numValue = 0;
-const latin1 = new TextDecoder("latin1");
 const utf8 = new TextDecoder();
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
-
-function digits2(b: Uint8Array, i: number): number {
-  const x = (b[i] as number) - 48;
-  const y = (b[i + 1] as number) - 48;
-  return x >= 0 && x <= 9 && y >= 0 && y <= 9 ? x * 10 + y : -1;
-}
-
-/**
- * The kind of the (non-empty, unescaped) field `b[s..e)`; numbers are left in `numValue`. Numbers are
- * parsed from the bytes: the digits accumulate into an integer mantissa, divided by an exact power of
- * ten, which is correctly rounded up to 15 significant digits; longer ones fall back to Number().
- */
-function classify(b: Uint8Array, s: number, e: number): number {
-  let i = s;
-  let c = b[i] as number;
-  if (isDigit(c) || c === 45 || c === 43 || c === 46) {
-    let neg = false;
-    if (c === 45 || c === 43) {
-      neg = c === 45;
-      i++;
-    }
-    let mant = 0;
-    let nd = 0;
-    const d0 = i;
-    for (; i < e; i++) {
-      c = b[i] as number;
-      if (!isDigit(c)) break;
-      mant = mant * 10 + (c - 48);
-    }
-    nd = i - d0;
-    if (i === e && nd > 0) {
-      if (nd > 15) numValue = Number(latin1.decode(b.subarray(s, e)));
-      else numValue = neg ? -mant : mant;
-      return K_INT;
-    }
-    // A date starts with four digits and a dash.
-    if (nd === 4 && c === 45 && !neg && d0 === s) return classifyDate(b, s, e);
-    let frac = 0;
-    if (c === 46) {
-      i++;
-      const f0 = i;
-      for (; i < e; i++) {
-        c = b[i] as number;
-        if (!isDigit(c)) break;
-        mant = mant * 10 + (c - 48);
-      }
-      frac = i - f0;
-    }
-    if (nd + frac === 0) return K_TEXT;
-    let exp = 0;
-    let hasExp = false;
-    if (i < e && (c === 101 || c === 69)) {
-      i++;
-      let eneg = false;
-      c = b[i] as number;
-      if (c === 45 || c === 43) {
-        eneg = c === 45;
-        i++;
-      }
-      const x0 = i;
-      for (; i < e; i++) {
-        c = b[i] as number;
-        if (!isDigit(c)) break;
-        exp = exp * 10 + (c - 48);
-      }
-      if (i === x0) return K_TEXT;
-      if (eneg) exp = -exp;
-      hasExp = true;
-    }
-    if (i !== e) return K_TEXT;
-    if (nd + frac > 15 || hasExp || frac > 22) numValue = Number(latin1.decode(b.subarray(s, e)));
-    else numValue = neg ? -mant / (POW10[frac] as number) : mant / (POW10[frac] as number);
-    return K_NUM;
-  }
-  const len = e - s;
-  // true / false in any case.
-  if (
-    len === 4 &&
-    (c | 32) === 116 &&
-    ((b[s + 1] as number) | 32) === 114 &&
-    ((b[s + 2] as number) | 32) === 117 &&
-    ((b[s + 3] as number) | 32) === 101
-  )
-    return K_BOOL;
-  if (
-    len === 5 &&
-    (c | 32) === 102 &&
-    ((b[s + 1] as number) | 32) === 97 &&
-    ((b[s + 2] as number) | 32) === 108 &&
-    ((b[s + 3] as number) | 32) === 115 &&
-    ((b[s + 4] as number) | 32) === 101
-  )
-    return K_BOOL;
-  return K_TEXT;
-}
-
-/** ISO 8601: YYYY-MM-DD, optionally [T ]HH:MM[:SS[.fff…]][Z|±HH:MM]. */
-function classifyDate(b: Uint8Array, s: number, e: number): number {
-  const len = e - s;
-  if (len < 10) return K_TEXT;
-  const mo = digits2(b, s + 5);
-  const d = digits2(b, s + 8);
-  if (b[s + 7] !== 45 || mo < 1 || mo > 12 || d < 1 || d > 31) return K_TEXT;
-  if (len === 10) return K_DATE;
-  let i = s + 10;
-  const t = b[i] as number;
-  if ((t !== 84 && t !== 32) || len < 16) return K_TEXT;
-  const hh = digits2(b, i + 1);
-  const mm = digits2(b, i + 4);
-  if (hh < 0 || hh > 23 || b[i + 3] !== 58 || mm < 0 || mm > 59) return K_TEXT;
-  i += 6;
-  if (i < e && b[i] === 58) {
-    const ss = digits2(b, i + 1);
-    if (ss < 0 || ss > 60) return K_TEXT;
-    i += 3;
-    if (i < e && b[i] === 46) {
-      i++;
-      const f0 = i;
-      while (i < e && isDigit(b[i] as number)) i++;
-      if (i === f0) return K_TEXT;
-    }
-  }
-  if (i === e) return K_DATETIME;
-  if (b[i] === 90 && i + 1 === e) return K_DATETIME;
-  if (
-    (b[i] === 43 || b[i] === 45) &&
-    e - i === 6 &&
-    digits2(b, i + 1) >= 0 &&
-    b[i + 3] === 58 &&
-    digits2(b, i + 4) >= 0
-  )
-    return K_DATETIME;
-  return K_TEXT;
-}
-
-/** Whether `b[s..e)` is valid UTF-8 (called only for fields that contain a byte ≥ 0x80). */
-function validUtf8(b: Uint8Array, s: number, e: number): boolean {
-  let i = s;
-  while (i < e) {
-    const c = b[i] as number;
-    if (c < 0x80) {
-      i++;
-      continue;
-    }
-    let n: number;
-    let min: number;
-    if (c >= 0xc2 && c <= 0xdf) {
-      n = 1;
-      min = 0x80;
-    } else if (c >= 0xe0 && c <= 0xef) {
-      n = 2;
-      min = 0x800;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      n = 3;
-      min = 0x10000;
-    } else return false;
-    if (i + n >= e) return false;
-    let cp = c & (0x3f >> n);
-    for (let k = 1; k <= n; k++) {
-      const x = b[i + k] as number;
-      if ((x & 0xc0) !== 0x80) return false;
-      cp = (cp << 6) | (x & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
-    i += n + 1;
-  }
-  return true;
-}
-
-/** Byte classes of the parser's lookup tables. */
-const T_END = 1;
-const T_QUOTE = 2;
-const T_HIGH = 3;
-const T_BREAK = 4;
-
-const F_QUOTED = 1;
-const F_ESCAPED = 2;
-const F_HIGH = 4;
 
 /**
  * Starts the statistics of a CSV/TSV file, or of one piece of it that begins at a row boundary
@@ -361,9 +114,16 @@ const F_HIGH = 4;
  * Memory stays bounded: only an unfinished row is carried from one chunk to the next, and the
  * sketches are of fixed size.
  *
- * The parser works on bytes: it records field offsets, classifies and parses numbers from the bytes,
- * and hashes non-numeric values for the sketches without making strings; strings are made only for
- * the header, frequent-value labels and malformed-row examples.
+ * Rows are parsed by a WebAssembly kernel (assembly/csv-kernel.ts) that scans each field once:
+ * numbers are parsed from the bytes while their end is looked for, other values are hashed on the
+ * way for the sketches, and the column statistics (kinds, moments, histograms, HyperLogLog) live in
+ * its memory. Strings are made only for the header, frequent-value labels and malformed-row examples.
+ *
+ * Rules: a field is quoted only when its first byte is the quote; inside, `""` is a quote and line
+ * breaks are data; text after a closing quote makes the row a `stray-quote` one (counted, kept, its
+ * field read as text); LF, CRLF and lone CR end rows; a blank line is not a row; a row with another
+ * number of fields than the header is `ragged` and left out of the column statistics, like a row
+ * whose quote never closes (`unterminated-quote`) or that is longer than `maxRowBytes` (`too-long`).
  *
  * @example
  * const acc = createCsvAccumulator();
@@ -376,35 +136,21 @@ export function createCsvAccumulator(options: CsvOptions = {}): CsvAccumulator {
 
 class Accumulator implements CsvAccumulator {
   private dialect: CsvDialect | null = null;
-  private delim = 44;
-  private quote = 34;
   private columnNames: string[] | null;
-  private expected = -1;
-  private cols: ColumnAcc[] = [];
-  private pending = new Uint8Array(0);
-  private pendingLen = 0;
-  private started = false;
-  private headerPending = false;
-  private rows = 0;
+  private k: CsvKernel | null = null;
+  /** A view of the kernel's memory, renewed when it grows. */
+  private mem = new Uint8Array(0);
+  private inputPtr = 0;
+  /** Bytes of an unfinished row at the start of the kernel's input. */
+  private carry = 0;
+  /** The first bytes, kept until the dialect is known. */
+  private head: Uint8Array | null = new Uint8Array(0);
+  private frequent: FrequentItems[] = [];
   private bytes = 0;
-  private lineBreaks = 0;
-  private invalidUtf8Fields = 0;
-  private malformed: Record<CsvMalformedKind, number> = {
-    ragged: 0,
-    "stray-quote": 0,
-    "unterminated-quote": 0,
-    "too-long": 0,
-  };
+  private tooLong = 0;
   private examples: CsvMalformedExample[] = [];
   private readonly maxRowBytes: number;
   private readonly maxExamples: number;
-  /** Byte classes outside quotes (T_END, T_QUOTE, T_HIGH or 0), see {@link setDialect}. */
-  private unquotedTable = new Uint8Array(256);
-  /** Byte classes inside quotes (T_QUOTE, T_BREAK, T_HIGH or 0). */
-  private quotedTable = new Uint8Array(256);
-  private fStart = new Int32Array(64);
-  private fEnd = new Int32Array(64);
-  private fFlags = new Uint8Array(64);
   /** Bytes of the current too-long row that are being skipped up to its line break. */
   private skipping = false;
   private finished = false;
@@ -424,397 +170,259 @@ class Accumulator implements CsvAccumulator {
 
   recycle(into: FrequentItems[]): void {
     if (!this.finished) return;
-    for (const c of this.cols) {
+    for (const f of this.frequent) {
       if (into.length >= 64) break;
-      c.frequent.clear();
-      into.push(c.frequent);
+      f.clear();
+      into.push(f);
     }
-    this.cols = [];
+    this.frequent = [];
+    if (this.k) releaseKernel(this.k);
+    this.k = null;
   }
 
   private setDialect(d: CsvDialect): void {
     this.dialect = d;
-    this.delim = d.delimiter.charCodeAt(0);
-    this.quote = d.quote.charCodeAt(0);
-    this.headerPending = d.header;
-    const tu = new Uint8Array(256);
-    const tq = new Uint8Array(256);
-    tu.fill(T_HIGH, 0x80);
-    tq.fill(T_HIGH, 0x80);
-    tu[10] = T_END;
-    tu[13] = T_END;
-    tu[this.delim] = T_END;
-    if (this.quote !== this.delim) tu[this.quote] = T_QUOTE;
-    tq[10] = T_BREAK;
-    tq[13] = T_BREAK;
-    tq[this.quote] = T_QUOTE;
-    this.unquotedTable = tu;
-    this.quotedTable = tq;
-    if (this.columnNames) this.initColumns(this.columnNames.length);
+    const k = createKernel();
+    k.init(d.delimiter.charCodeAt(0), d.quote.charCodeAt(0), d.header ? 1 : 0, EVENTS);
+    k.wantExamples(this.maxExamples);
+    this.k = k;
+    if (this.columnNames) this.setColumns(this.columnNames.length);
   }
 
-  private initColumns(n: number): void {
-    this.expected = n;
-    this.cols = Array.from({ length: n }, () => new ColumnAcc());
+  private setColumns(n: number): void {
+    (this.k as CsvKernel).setColumns(n);
+    this.tables(n);
+  }
+
+  private tables(n: number): void {
+    while (this.frequent.length < n) this.frequent.push(spareTables.pop() ?? new FrequentItems());
+  }
+
+  private view(): Uint8Array {
+    const buffer = (this.k as CsvKernel).memory.buffer;
+    if (this.mem.buffer !== buffer) this.mem = new Uint8Array(buffer);
+    return this.mem;
   }
 
   push(input: Uint8Array): void {
     if (this.finished) throw new Error("push after finish");
-    // Node's Buffers are a Uint8Array subclass; a plain view keeps every byte access in the parser
-    // monomorphic (mixing Buffer and Uint8Array receivers costs a third of the speed).
-    const chunk =
-      input.constructor === Uint8Array ? input : new Uint8Array(input.buffer, input.byteOffset, input.length);
-    this.bytes += chunk.length;
-    if (chunk.length === 0) return;
-    let from = 0;
-    if (!this.started && this.pendingLen === 0) {
-      // A first chunk long enough to start on is parsed in place, not copied (a worker's piece).
-      const bom = chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf ? 3 : 0;
-      if (chunk.length - bom >= (this.dialect ? 1 : DETECT_BYTES)) {
-        from = bom;
-        if (!this.dialect) this.detect(chunk.subarray(bom), false);
-        this.started = true;
-      }
-    }
-    if (this.started && this.dialect) {
-      if (this.pendingLen > 0) {
-        // Complete the unfinished row with the chunk's first line only, then parse the chunk in place:
-        // copying whole chunks behind a row's tail costs a memcpy per chunk.
-        const k = chunk.indexOf(10);
-        if (k < 0 || this.pendingLen + k + 1 > this.maxRowBytes) {
-          this.append(chunk);
-          const used = this.parse(this.pending, 0, this.pendingLen, false);
-          this.keep(this.pending, used, this.pendingLen);
-          return;
-        }
-        this.append(chunk.subarray(0, k + 1));
-        const used = this.parse(this.pending, 0, this.pendingLen, false);
-        if (used < this.pendingLen) {
-          // The line break was inside a quoted field: go on with the whole chunk behind the row.
-          this.keep(this.pending, used, this.pendingLen);
-          this.append(chunk.subarray(k + 1));
-          const more = this.parse(this.pending, 0, this.pendingLen, false);
-          this.keep(this.pending, more, this.pendingLen);
-          return;
-        }
-        this.pendingLen = 0;
-        from = k + 1;
-      }
-      const used = this.parse(chunk, from, chunk.length, false);
-      this.keep(chunk, used, chunk.length);
+    this.bytes += input.length;
+    if (input.length === 0) return;
+    if (this.head) {
+      const head = this.head;
+      const joined = new Uint8Array(head.length + input.length);
+      joined.set(head);
+      joined.set(input, head.length);
+      this.head = joined;
+      if (joined.length < 3) return;
+      const bom = joined[0] === 0xef && joined[1] === 0xbb && joined[2] === 0xbf ? 3 : 0;
+      if (!this.dialect && joined.length - bom < DETECT_BYTES) return;
+      this.start(false);
       return;
     }
-    this.append(chunk);
-    if (!this.started) {
-      if (this.pendingLen < 3) return;
-      this.start(false);
-      if (!this.started) return;
-    }
-    const used = this.parse(this.pending, 0, this.pendingLen, false);
-    this.keep(this.pending, used, this.pendingLen);
+    this.feed(input);
   }
 
   finish(): CsvPartial {
     if (!this.finished) {
       this.finished = true;
-      if (!this.started) this.start(true);
-      if (this.pendingLen > 0) this.parse(this.pending, 0, this.pendingLen, true);
-      this.pendingLen = 0;
+      if (this.head) this.start(true);
+      if (this.k && this.carry > 0 && !this.skipping) this.run(this.carry, true);
+      this.carry = 0;
     }
     const dialect = this.dialect ?? { delimiter: ",", quote: '"', header: false };
+    const k = this.k;
+    const n = k ? k.getNcols() : -1;
+    const columnStats: CsvColumnPartial[] = [];
+    const malformed: Record<CsvMalformedKind, number> = {
+      ragged: 0,
+      "stray-quote": 0,
+      "unterminated-quote": 0,
+      "too-long": this.tooLong,
+    };
+    if (k) {
+      k.flush();
+      const f64 = new Float64Array(k.memory.buffer);
+      const m = k.getMalformed() >> 3;
+      MALFORMED.forEach((kind, i) => {
+        malformed[kind] = f64[m + i] as number;
+      });
+      const nulls = k.getColNulls() >> 3;
+      const kinds = k.getColKinds() >> 3;
+      const moments = k.getColMoments() >> 3;
+      const hll = k.getColHll();
+      this.tables(n);
+      for (let i = 0; i < n; i++) {
+        const mo = moments + i * 5;
+        const hist = k.getColHist(i);
+        columnStats.push({
+          nulls: f64[nulls + i] as number,
+          kinds: Array.from(f64.subarray(kinds + i * 6, kinds + i * 6 + 6)),
+          moments: {
+            n: f64[mo] as number,
+            mean: f64[mo + 1] as number,
+            m2: f64[mo + 2] as number,
+            min: f64[mo + 3] as number,
+            max: f64[mo + 4] as number,
+          },
+          histogram: hist === 0 ? null : f64.slice(hist >> 3, (hist >> 3) + HIST_BUCKETS),
+          hll: new Uint8Array(k.memory.buffer).slice(hll + i * HLL_BYTES, hll + (i + 1) * HLL_BYTES),
+          frequent: (this.frequent[i] as FrequentItems).toData(),
+        });
+      }
+    }
     return {
       dialect,
-      columns: this.columnNames ?? this.cols.map((_, i) => `column${i + 1}`),
-      rows: this.rows,
+      columns: this.columnNames ?? Array.from({ length: Math.max(0, n) }, (_, i) => `column${i + 1}`),
+      rows: k ? k.getRows() : 0,
       bytes: this.bytes,
-      lineBreaks: this.lineBreaks,
-      malformed: { ...this.malformed },
+      lineBreaks: k ? k.getLineBreaks() : 0,
+      malformed,
       examples: this.examples.slice(),
       maxExamples: this.maxExamples,
-      invalidUtf8Fields: this.invalidUtf8Fields,
-      columnStats: this.cols.map((c) => c.toPartial()),
+      invalidUtf8Fields: k ? k.getInvalidUtf8() : 0,
+      columnStats,
     };
   }
 
-  /** Strips a BOM and detects the dialect once enough bytes (or all of them) are in. */
+  /** Strips a BOM, detects the dialect (unless given) and parses the bytes kept so far. */
   private start(final: boolean): void {
-    const p = this.pending;
-    if (this.pendingLen >= 3 && p[0] === 0xef && p[1] === 0xbb && p[2] === 0xbf) {
-      p.copyWithin(0, 3, this.pendingLen);
-      this.pendingLen -= 3;
-    }
+    let head = this.head as Uint8Array;
+    this.head = null;
+    if (head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) head = head.subarray(3);
     if (!this.dialect) {
-      if (!final && this.pendingLen < DETECT_BYTES) return;
-      this.detect(p.subarray(0, this.pendingLen), final);
+      this.setDialect(
+        detectCsvDialect(head, {
+          ...(this.options.delimiter !== undefined ? { delimiter: this.options.delimiter } : {}),
+          ...(this.options.quote !== undefined ? { quote: this.options.quote } : {}),
+          ...(this.header !== undefined ? { header: this.header } : {}),
+          final,
+        }),
+      );
     }
-    this.started = true;
+    if (head.length > 0) this.feed(head);
   }
 
-  private detect(bytes: Uint8Array, final: boolean): void {
-    const detected = detectCsvDialect(bytes, {
-      ...(this.options.delimiter !== undefined ? { delimiter: this.options.delimiter } : {}),
-      ...(this.options.quote !== undefined ? { quote: this.options.quote } : {}),
-      ...(this.header !== undefined ? { header: this.header } : {}),
-      final,
-    });
-    this.setDialect(detected);
-  }
-
-  private append(chunk: Uint8Array): void {
-    const need = this.pendingLen + chunk.length;
-    if (need > this.pending.length) {
-      const grown = new Uint8Array(Math.max(need, this.pending.length * 2, 65536));
-      grown.set(this.pending.subarray(0, this.pendingLen));
-      this.pending = grown;
-    }
-    this.pending.set(chunk, this.pendingLen);
-    this.pendingLen = need;
-  }
-
-  private keep(src: Uint8Array, from: number, to: number): void {
-    const n = to - from;
-    if (src === this.pending) {
-      if (from > 0) this.pending.copyWithin(0, from, to);
-      this.pendingLen = n;
-      return;
-    }
-    this.pendingLen = 0;
-    if (n > 0) this.append(src.subarray(from, to));
-  }
-
-  private note(kind: CsvMalformedKind, line: number, b: Uint8Array, s: number, e: number): void {
-    this.malformed[kind]++;
-    if (this.examples.length >= this.maxExamples) return;
-    let end = Math.min(e, s + EXAMPLE_CHARS * 4);
-    while (end > s && (b[end - 1] === 10 || b[end - 1] === 13)) end--;
-    const text = utf8.decode(b.subarray(s, end)).slice(0, EXAMPLE_CHARS);
-    this.examples.push({ line, kind, text });
-  }
-
-  /**
-   * Parses complete rows of `b[from..len)` and returns the offset of the first byte not consumed (the
-   * start of an unfinished row). With `final`, everything is consumed.
-   */
-  private parse(b: Uint8Array, from: number, len: number, final: boolean): number {
-    const used = this.parseRows(b, from, len, final);
-    // The frequent-items tables read labels of new values lazily: before `b` changes.
-    for (const c of this.cols) c.frequent.flushLabels();
-    return used;
-  }
-
-  private parseRows(b: Uint8Array, from: number, len: number, final: boolean): number {
-    const D = this.delim;
-    const Q = this.quote;
-    const tu = this.unquotedTable;
-    const tq = this.quotedTable;
-    let fStart = this.fStart;
-    let fEnd = this.fEnd;
-    let fFlags = this.fFlags;
-    let pos = from;
+  /** Appends bytes behind the unfinished row in the kernel's input and parses the complete rows. */
+  private feed(chunk: Uint8Array): void {
+    const k = this.k as CsvKernel;
+    let off = 0;
     if (this.skipping) {
       // Resynchronise after a too-long row: drop bytes up to the next line break.
-      while (pos < len && b[pos] !== 10) pos++;
-      if (pos === len) return final ? len : len;
-      pos++;
-      this.lineBreaks++;
+      const lf = chunk.indexOf(10);
+      if (lf < 0) return;
+      k.addLineBreaks(1);
       this.skipping = false;
+      off = lf + 1;
+      if (off === chunk.length) return;
     }
-    while (pos < len) {
-      const rowStart = pos;
-      const line = this.lineBreaks + 1;
-      let breaks = 0;
-      let nf = 0;
-      let stray = false;
-      let unterminated = false;
-      let complete = false;
-      let p = pos;
-      for (;;) {
-        if (nf === fStart.length) {
-          this.growFields();
-          fStart = this.fStart;
-          fEnd = this.fEnd;
-          fFlags = this.fFlags;
-        }
-        let flags = 0;
-        let fs = p;
-        let fe: number;
-        let c = 0;
-        if (p < len && b[p] === Q) {
-          flags = F_QUOTED;
-          p++;
-          fs = p;
-          for (;;) {
-            for (; p < len; p++) {
-              c = b[p] as number;
-              const t = tq[c] as number;
-              if (t === 0) continue;
-              if (t === T_QUOTE) break;
-              if (t === T_HIGH) flags |= F_HIGH;
-              else if (c === 10 || b[p + 1] !== 10) breaks++;
-            }
-            if (p >= len) break;
-            if (p + 1 < len && b[p + 1] === Q) {
-              flags |= F_ESCAPED;
-              p += 2;
-              continue;
-            }
-            break;
-          }
-          if (p >= len) {
-            if (!final) break;
-            unterminated = true;
-            fe = len;
-            fStart[nf] = fs;
-            fEnd[nf] = fe;
-            fFlags[nf] = flags;
-            nf++;
-            p = len;
-            complete = true;
-            break;
-          }
-          fe = p;
-          p++; // closing quote
-          // Anything between the closing quote and the delimiter is a stray quote; keep it as text.
-          c = p < len ? (b[p] as number) : D;
-          if (c !== D && c !== 10 && c !== 13) {
-            stray = true;
-            flags = 0;
-            fs--;
-            for (; p < len; p++) {
-              c = b[p] as number;
-              if (c === D || c === 10 || c === 13) break;
-            }
-            fe = p;
-          }
-        } else {
-          // One table load per byte: only delimiters, line breaks, quotes and bytes ≥ 0x80 stop.
-          for (; p < len; p++) {
-            const t = tu[b[p] as number] as number;
-            if (t === 0) continue;
-            if (t === T_END) break;
-            if (t === T_HIGH) flags = F_HIGH;
-            else stray = true;
-          }
-          fe = p;
-        }
-        if (p >= len && !final) break;
-        fStart[nf] = fs;
-        fEnd[nf] = fe;
-        fFlags[nf] = flags;
-        nf++;
-        if (p >= len) {
-          complete = true;
-          break;
-        }
-        c = b[p] as number;
-        if (c === D) {
-          p++;
-          continue;
-        }
-        // Row end: LF, CRLF or a lone CR. A CR at the end of the buffer waits for the next byte.
-        if (c === 13) {
-          if (p + 1 >= len && !final) break;
-          p += b[p + 1] === 10 ? 2 : 1;
-        } else p++;
-        breaks++;
-        complete = true;
-        break;
-      }
-      if (!complete) {
-        if (len - rowStart > this.maxRowBytes) {
-          this.rows++;
-          this.note("too-long", line, b, rowStart, len);
-          this.lineBreaks += breaks;
-          this.skipping = true;
-          return len;
-        }
-        return rowStart;
-      }
-      pos = p;
-      this.lineBreaks += breaks;
-      this.row(b, nf, line, rowStart, pos, stray, unterminated);
+    const total = this.carry + chunk.length - off;
+    const ptr = k.input(total);
+    if (ptr !== this.inputPtr) {
+      // A grown input region: the unfinished row moves along (the old region stays readable).
+      const mem = this.view();
+      mem.copyWithin(ptr, this.inputPtr, this.inputPtr + this.carry);
+      this.inputPtr = ptr;
     }
-    return pos;
+    this.view().set(off === 0 ? chunk : chunk.subarray(off), ptr + this.carry);
+    const used = this.run(total, false);
+    const rest = total - used;
+    if (rest > this.maxRowBytes) {
+      k.addRows(1);
+      k.addLineBreaks(k.getPendingBreaks());
+      this.tooLong++;
+      this.example("too-long", k.getLineBreaks() - k.getPendingBreaks() + 1, used, total);
+      this.skipping = true;
+      this.carry = 0;
+      return;
+    }
+    if (used > 0 && rest > 0) this.view().copyWithin(ptr, ptr + used, ptr + total);
+    this.carry = rest;
   }
 
-  private growFields(): void {
-    const n = this.fStart.length * 2;
-    const s = new Int32Array(n);
-    s.set(this.fStart);
-    this.fStart = s;
-    const e = new Int32Array(n);
-    e.set(this.fEnd);
-    this.fEnd = e;
-    const f = new Uint8Array(n);
-    f.set(this.fFlags);
-    this.fFlags = f;
+  /** Runs the kernel over `input[0..len)`, serving its events, and returns the bytes it consumed. */
+  private run(len: number, final: boolean): number {
+    const k = this.k as CsvKernel;
+    let from = 0;
+    for (;;) {
+      const used = k.parse(from, len, final ? 1 : 0);
+      const status = k.getStatus();
+      this.drain();
+      if (status === STATUS_HEADER) this.headerRow();
+      if (status === STATUS_DONE) return used;
+      from = used;
+    }
   }
 
-  private row(
-    b: Uint8Array,
-    nf: number,
-    line: number,
-    rowStart: number,
-    rowEnd: number,
-    stray: boolean,
-    unterminated: boolean,
-  ): void {
-    if (this.headerPending) {
-      this.headerPending = false;
-      if (!this.columnNames) {
-        const names: string[] = [];
-        for (let i = 0; i < nf; i++) {
-          const raw = utf8.decode(b.subarray(this.fStart[i], this.fEnd[i]));
-          names.push((this.fFlags[i] as number) & F_ESCAPED ? raw.replaceAll('""', '"') : raw);
-        }
-        this.columnNames = names;
-        this.initColumns(nf);
+  /** Takes the kernel's queued text values into the frequent-items tables, and its examples. */
+  private drain(): void {
+    const k = this.k as CsvKernel;
+    const mem = this.view();
+    const count = k.getEventCount();
+    if (count > 0) {
+      this.tables(k.getNcols());
+      const ev = new Int32Array(mem.buffer, k.getEvents(), count * 6);
+      const base = this.inputPtr;
+      const tables = this.frequent;
+      for (let j = 0; j < ev.length; j += 6) {
+        (tables[ev[j] as number] as FrequentItems).add(
+          ev[j + 1] as number,
+          ev[j + 2] as number,
+          mem,
+          base + (ev[j + 3] as number),
+          base + (ev[j + 4] as number),
+          ev[j + 5] !== 0,
+          1,
+        );
       }
-      return;
+      k.clearEvents();
+      // The tables read the labels of new values lazily: before the kernel's memory changes.
+      for (const f of tables) f.flushLabels();
     }
-    // A blank line is not a row (a one-column file's empty value is indistinguishable; skipping wins).
-    if (nf === 1 && this.fEnd[0] === this.fStart[0] && !((this.fFlags[0] as number) & F_QUOTED)) return;
-    if (this.expected < 0) {
-      this.columnNames = Array.from({ length: nf }, (_, i) => `column${i + 1}`);
-      this.initColumns(nf);
-    }
-    this.rows++;
-    if (unterminated) {
-      this.note("unterminated-quote", line, b, rowStart, rowEnd);
-      return;
-    }
-    if (nf !== this.expected) {
-      this.note("ragged", line, b, rowStart, rowEnd);
-      return;
-    }
-    if (stray) this.note("stray-quote", line, b, rowStart, rowEnd);
-    const cols = this.cols;
-    const fStart = this.fStart;
-    const fEnd = this.fEnd;
-    const fFlags = this.fFlags;
-    for (let i = 0; i < nf; i++) {
-      const col = cols[i] as ColumnAcc;
-      const s = fStart[i] as number;
-      const e = fEnd[i] as number;
-      if (s === e) {
-        col.nulls++;
-        continue;
+    const examples = k.getExampleCount();
+    if (examples > 0) {
+      const x = new Float64Array(mem.buffer, k.getExamples(), examples * 4);
+      for (let j = 0; j < x.length; j += 4) {
+        const kind = MALFORMED[x[j] as number] as CsvMalformedKind;
+        this.example(kind, x[j + 1] as number, x[j + 2] as number, x[j + 3] as number);
       }
-      const flags = fFlags[i] as number;
-      if (flags & F_HIGH && !validUtf8(b, s, e)) this.invalidUtf8Fields++;
-      const kind = flags & F_ESCAPED ? K_TEXT : classify(b, s, e);
-      col.kinds[kind] = (col.kinds[kind] as number) + 1;
-      if (kind <= K_NUM) {
-        col.addNumber(numValue);
-        continue;
-      }
-      const escaped = (flags & F_ESCAPED) !== 0;
-      hashBytes(b, s, e, escaped);
-      hllAdd(col.hll, hashOut[0] as number);
-      col.frequent.addBytes(b, s, e, escaped, 1);
+      k.wantExamples(this.maxExamples - this.examples.length);
     }
+  }
+
+  /** The header row the kernel stopped at: column names, unless the piece was given them. */
+  private headerRow(): void {
+    const k = this.k as CsvKernel;
+    if (this.columnNames) return;
+    const mem = this.view();
+    const n = k.getHeaderFields();
+    const starts = new Int32Array(mem.buffer, k.getFieldStarts(), n);
+    const ends = new Int32Array(mem.buffer, k.getFieldEnds(), n);
+    const flags = new Int32Array(mem.buffer, k.getFieldFlags(), n);
+    const names: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const raw = utf8.decode(
+        mem.subarray(this.inputPtr + (starts[i] as number), this.inputPtr + (ends[i] as number)),
+      );
+      names.push((flags[i] as number) & F_ESCAPED ? raw.replaceAll('""', '"') : raw);
+    }
+    this.columnNames = names;
+    this.setColumns(n);
+  }
+
+  /** A malformed-row example from `input[s..e)`, while fewer than `maxExamples` are kept. */
+  private example(kind: CsvMalformedKind, line: number, s: number, e: number): void {
+    if (this.examples.length >= this.maxExamples) return;
+    const mem = this.view();
+    const from = this.inputPtr + s;
+    let end = Math.min(this.inputPtr + e, from + EXAMPLE_CHARS * 4);
+    while (end > from && (mem[end - 1] === 10 || mem[end - 1] === 13)) end--;
+    const text = utf8.decode(mem.subarray(from, end)).slice(0, EXAMPLE_CHARS);
+    this.examples.push({ line, kind, text });
   }
 }
+
+const F_ESCAPED = 2;
 
 /**
  * The offset just past the end of the first row that ends at or after `offset`, i.e. where the next

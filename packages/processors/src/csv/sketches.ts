@@ -1,82 +1,11 @@
 /**
  * Mergeable sketches behind the CSV statistics. Every one of them can be built from any piece of a file
  * and combined with the sketch of another piece, which is what lets byte ranges of one file be analysed
- * by different workers: moments (Welford, merged with Chan's formula), a fixed-boundary log-linear
- * histogram, HyperLogLog and a frequent-items (Misra-Gries with median purges) table.
+ * by different workers: moments (merged with Chan's formula), a fixed-boundary log-linear histogram,
+ * HyperLogLog and a frequent-items (Misra-Gries with median purges) table. The parser's kernel
+ * (assembly/csv-kernel.ts) fills the first three in its own memory with the same layouts and
+ * hashes; this module merges and reads them, and holds the frequent-items table.
  */
-
-// ---------------------------------------------------------------------------------------------------
-// Hashing
-
-/**
- * Two 32-bit hashes of the bytes `bytes[start..end)`, written to `hashOut[0]` and `hashOut[1]`.
- * When `escaped` is set the range is the inside of a quoted field in which `""` stands for one `"`,
- * so the second quote of each pair is skipped: the value hashes the same however it was quoted.
- * Two independent hashes give the frequent-items table a 64-bit key without BigInt, and HyperLogLog
- * uses the first (MurmurHash3 x86_32); the cheaper second hash only has to separate the rare values
- * whose first hashes collide. Results go to a shared array so the hot path allocates nothing.
- *
- * @example hashBytes(new TextEncoder().encode("abc"), 0, 3, false); hashOut[0] // a 32-bit integer
- */
-export function hashBytes(bytes: Uint8Array, start: number, end: number, escaped: boolean): void {
-  if (escaped) {
-    // Rare: a quoted value with doubled quotes is unescaped first, so it hashes like the same text
-    // written any other way.
-    let n = 0;
-    if (scratch.length < end - start) scratch = new Uint8Array(2 * (end - start));
-    for (let j = start; j < end; j++) {
-      const c = bytes[j] as number;
-      if (c === 0x22 && bytes[j + 1] === 0x22) j++;
-      scratch[n++] = c;
-    }
-    hashBytes(scratch, 0, n, false);
-    return;
-  }
-  let h1 = 0x811c9dc5 | 0;
-  let h2 = 0x9747b28c | 0;
-  let i = start;
-  // MurmurHash3 (x86, 32-bit) four bytes at a time: hashing is most of the per-byte work of
-  // text columns, and whole words need a quarter of the multiplications.
-  for (const last = end - 3; i < last; i += 4) {
-    let k =
-      (bytes[i] as number) |
-      ((bytes[i + 1] as number) << 8) |
-      ((bytes[i + 2] as number) << 16) |
-      ((bytes[i + 3] as number) << 24);
-    h2 = (Math.imul(h2, 0x2f0b3a49) + k) | 0;
-    k = Math.imul(k, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    h1 ^= Math.imul(k, 0x1b873593);
-    h1 = (h1 << 13) | (h1 >>> 19);
-    h1 = (Math.imul(h1, 5) + 0xe6546b64) | 0;
-  }
-  let k = 0;
-  for (let shift = 0; i < end; i++, shift += 8) k |= (bytes[i] as number) << shift;
-  if (end - start > 0 && (end - start) % 4 !== 0) {
-    h2 = (Math.imul(h2, 0x2f0b3a49) + k) | 0;
-    k = Math.imul(k, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    h1 ^= Math.imul(k, 0x1b873593);
-  }
-  h1 = fmix32(h1 ^ (end - start));
-  hashOut[0] = h1;
-  hashOut[1] = fmix32(h2 ^ (end - start) ^ Math.imul(h1, 0x27d4eb2f));
-}
-
-let scratch = new Uint8Array(256);
-
-/** Where {@link hashBytes} leaves its two hashes. */
-export const hashOut = new Int32Array(2);
-
-function fmix32(h: number): number {
-  let x = h;
-  x ^= x >>> 16;
-  x = Math.imul(x, 0x85ebca6b);
-  x ^= x >>> 13;
-  x = Math.imul(x, 0xc2b2ae35);
-  x ^= x >>> 16;
-  return x | 0;
-}
 
 // ---------------------------------------------------------------------------------------------------
 // HyperLogLog
@@ -84,18 +13,6 @@ function fmix32(h: number): number {
 /** 2^14 registers: standard error 1.04 / sqrt(16384) ≈ 0.8 %, 16 KiB per column. */
 export const HLL_P = 14;
 const HLL_M = 1 << HLL_P;
-
-/**
- * Adds a 32-bit hash to HyperLogLog registers (one byte per register).
- *
- * @example const regs = new Uint8Array(1 << HLL_P); hllAdd(regs, 0x12345678);
- */
-export function hllAdd(registers: Uint8Array, hash: number): void {
-  const idx = hash >>> (32 - HLL_P);
-  // A sentinel bit keeps the rank finite when the remaining 18 bits are all zero.
-  const rank = Math.clz32((hash << HLL_P) | (1 << (HLL_P - 1))) + 1;
-  if (rank > (registers[idx] as number)) registers[idx] = rank;
-}
 
 /**
  * Merges HyperLogLog registers: the register-wise maximum, which is exactly the sketch of the union.
@@ -206,29 +123,6 @@ const PER_SIGN = (EXP_MAX - EXP_MIN + 1) * SUBS;
 /** Number of buckets of a {@link histogramAdd} histogram: both signs plus the zero bucket. */
 export const HIST_BUCKETS = 2 * PER_SIGN + 1;
 const ZERO_BUCKET = PER_SIGN;
-const f64 = new Float64Array(1);
-const u32 = new Uint32Array(f64.buffer);
-// Index of the high word of the float in the little/big-endian view.
-const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
-
-/**
- * Counts `x` in its log-linear bucket.
- *
- * @example const h = new Float64Array(HIST_BUCKETS); histogramAdd(h, 3.5);
- */
-export function histogramAdd(hist: Float64Array, x: number): void {
-  f64[0] = x;
-  const hi = u32[HI] as number;
-  const exp = ((hi >>> 20) & 0x7ff) - 1023;
-  if (exp < EXP_MIN) {
-    hist[ZERO_BUCKET] = (hist[ZERO_BUCKET] as number) + 1;
-    return;
-  }
-  const e = Math.min(exp, EXP_MAX);
-  const offset = (e - EXP_MIN) * SUBS + ((hi >>> 16) & 0xf);
-  const idx = hi >>> 31 === 1 ? ZERO_BUCKET - 1 - offset : ZERO_BUCKET + 1 + offset;
-  hist[idx] = (hist[idx] as number) + 1;
-}
 
 function bucketRange(idx: number): [number, number] {
   if (idx === ZERO_BUCKET) return [-(2 ** EXP_MIN), 2 ** EXP_MIN];
@@ -338,7 +232,7 @@ const decoder = new TextDecoder();
  *
  * @example
  * const f = new FrequentItems(); const b = new TextEncoder().encode("x");
- * f.addBytes(b, 0, 1, false, 1); f.toData().counts // [1]
+ * f.add(1, 2, b, 0, 1, false, 1); f.toData().counts // [1]
  */
 export class FrequentItems {
   offset = 0;
@@ -380,13 +274,19 @@ export class FrequentItems {
   }
 
   /**
-   * Counts the value whose hashes are in {@link hashOut}, with bytes `bytes[start..end)` as its label.
+   * Counts the value whose two hashes are `a` and `b`, with bytes `bytes[start..end)` as its label.
    * The bytes of a new entry are read later, at the latest by {@link flushLabels}, which the caller
    * must call before it changes or releases `bytes`.
    */
-  addBytes(bytes: Uint8Array, start: number, end: number, escaped: boolean, weight: number): void {
-    const a = hashOut[0] as number;
-    const b = hashOut[1] as number;
+  add(
+    a: number,
+    b: number,
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+    escaped: boolean,
+    weight: number,
+  ): void {
     const e = this.find(a, b);
     if (e >= 0) {
       this.counts[e] = (this.counts[e] as number) + weight;
@@ -404,7 +304,7 @@ export class FrequentItems {
     if (this.hasStrings) this.stringLabels[slot] = undefined;
   }
 
-  /** Copies the labels of new entries out of the bytes given to {@link addBytes}. */
+  /** Copies the labels of new entries out of the bytes given to {@link add}. */
   flushLabels(): void {
     if (this.pendingCount > 0) for (let e = 0; e < this.size; e++) this.copyLabel(e);
     this.pendingCount = 0;
