@@ -106,6 +106,14 @@ export function recycleCsvAccumulator(acc: CsvAccumulator): void {
   if (acc instanceof Accumulator) acc.recycle(spareTables);
 }
 
+/**
+ * Whether everything pushed so far ended with a complete row (nothing carried, no too-long row
+ * being skipped): the bytes pushed end at a row boundary, as far as this accumulator can tell.
+ */
+export function csvAccumulatorSettled(acc: CsvAccumulator): boolean {
+  return acc instanceof Accumulator ? acc.settled() : false;
+}
+
 const utf8 = new TextDecoder();
 
 /**
@@ -168,6 +176,10 @@ class Accumulator implements CsvAccumulator {
     }
   }
 
+  settled(): boolean {
+    return this.head ? this.head.length === 0 : this.carry === 0 && !this.skipping;
+  }
+
   recycle(into: FrequentItems[]): void {
     if (!this.finished) return;
     for (const f of this.frequent) {
@@ -210,6 +222,12 @@ class Accumulator implements CsvAccumulator {
     if (input.length === 0) return;
     if (this.head) {
       const head = this.head;
+      if (head.length === 0 && this.dialect && input.length >= 3) {
+        // Dialect given: parse the first chunk where it is, after a BOM.
+        this.head = input;
+        this.start(false);
+        return;
+      }
       const joined = new Uint8Array(head.length + input.length);
       joined.set(head);
       joined.set(input, head.length);

@@ -6,6 +6,8 @@
  * const summary = await analyzeCsvStream(stream);
  * // Large inputs, on worker threads (runs dist/csv/worker.js of this package):
  * const faster = await analyzeCsvParallel(stream, { onProgress: (n) => console.log(n) });
+ * // A file on disk: every thread reads its own pieces.
+ * const fastest = await analyzeCsvFile("/data/sales.csv");
  */
 export {
   type CsvAccumulator,
@@ -20,6 +22,7 @@ export {
   nextRowBoundary,
 } from "./accumulator.js";
 export { type DetectOptions, detectCsvDialect } from "./dialect.js";
+export { analyzeCsvFile } from "./file.js";
 export { analyzeCsvParallel, type CsvParallelOptions } from "./parallel.js";
 export type { HistogramBin } from "./sketches.js";
 export {

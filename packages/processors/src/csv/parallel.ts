@@ -75,7 +75,7 @@ const MIN_PARALLEL = 8 * 1024 * 1024;
 let warned = false;
 
 /** The compiled worker script: `dist/csv/worker.js` of this package, found from this module's URL. */
-function locateWorker(custom: URL | string | undefined): URL | null {
+export function locateWorker(custom: URL | string | undefined): URL | null {
   if (custom !== undefined) {
     if (custom instanceof URL) return custom;
     return /^[a-z][a-z0-9+.-]+:/i.test(custom) ? new URL(custom) : pathToFileURL(custom);
@@ -113,7 +113,8 @@ function iterate(source: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>)
   };
 }
 
-function accumulatorOptions(o: CsvOptions): CsvOptions {
+/** The accumulator options among `o` (copied: they are sent to workers). */
+export function accumulatorOptions(o: CsvOptions): CsvOptions {
   const out: CsvOptions = {};
   if (o.delimiter !== undefined) out.delimiter = o.delimiter;
   if (o.quote !== undefined) out.quote = o.quote;
@@ -239,51 +240,71 @@ interface FanOut {
   signal: AbortSignal | undefined;
 }
 
-async function fanOut(f: FanOut): Promise<CsvPartial> {
-  const { csv, options, signal } = f;
-  // Dialect and columns, once, from the head: every piece then parses the same way.
-  const detectEnd = Math.min(f.headLen, DETECT_BYTES + 3);
-  const headBytes = concat(f.head, detectEnd);
-  const bom = headBytes[0] === 0xef && headBytes[1] === 0xbb && headBytes[2] === 0xbf ? 3 : 0;
+/** How the pieces of a file parse: its dialect, and the options of its first piece and the others. */
+export interface PiecePlan {
+  dialect: CsvDialect;
+  /** 3 after a UTF-8 BOM, else 0. */
+  bom: number;
+  /** Options of the piece that starts the file (it has the header row, if any). */
+  first: CsvOptions;
+  /** Options of the other pieces: no header row, the column names of the first. */
+  rest: CsvOptions;
+  /** The column names, or null when the first row does not end within the head. */
+  columns: string[] | null;
+}
+
+/**
+ * Dialect and columns, once, from the first bytes of a file (up to 64 KiB + 3): every piece then
+ * parses the same way. `whole` says that `head` is the entire file.
+ */
+export function planPieces(head: Uint8Array, csv: CsvOptions, whole: boolean): PiecePlan {
+  const bom = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
   const header = csv.header ?? (csv.columns ? false : undefined);
   let dialect: CsvDialect;
   if (csv.delimiter !== undefined && header !== undefined) {
     dialect = { delimiter: csv.delimiter, quote: csv.quote ?? '"', header };
   } else {
-    dialect = detectCsvDialect(headBytes.subarray(bom, bom + DETECT_BYTES), {
+    dialect = detectCsvDialect(head.subarray(bom, bom + DETECT_BYTES), {
       ...(csv.delimiter !== undefined ? { delimiter: csv.delimiter } : {}),
       ...(csv.quote !== undefined ? { quote: csv.quote } : {}),
       ...(header !== undefined ? { header } : {}),
-      final: f.finished && f.headLen <= bom + DETECT_BYTES,
+      final: whole && head.length <= bom + DETECT_BYTES,
     });
   }
-  const D = dialect.delimiter.charCodeAt(0);
-  const Q = dialect.quote.charCodeAt(0);
-  const first: CsvOptions = {
-    ...csv,
-    delimiter: dialect.delimiter,
-    quote: dialect.quote,
-    header: dialect.header,
-  };
+  const first: CsvOptions = { ...csv, delimiter: dialect.delimiter, quote: dialect.quote, header: dialect.header };
   let columns = csv.columns ?? null;
   if (!columns) {
     // The first rows, up to a row boundary, parsed like the first piece will be: header names, or
     // the width of the first row.
-    const probe = new RowCutter(D, Q, bom);
-    const probeEnd = Math.min(headBytes.length - 1, bom + 4096);
-    let end = headBytes.length > 0 ? probe.find(headBytes, null, headBytes.length, probeEnd) : -1;
-    if (end < 0 && f.finished && f.headLen === headBytes.length) end = headBytes.length;
+    const probe = new RowCutter(dialect.delimiter.charCodeAt(0), dialect.quote.charCodeAt(0), bom);
+    const probeEnd = Math.min(head.length - 1, bom + 4096);
+    let end = head.length > 0 ? probe.find(head, null, head.length, probeEnd) : -1;
+    if (end < 0 && whole) end = head.length;
     if (end > 0) {
       const acc = createCsvAccumulator(first);
-      acc.push(headBytes.subarray(0, end));
+      acc.push(head.subarray(0, end));
       const names = acc.finish().columns;
       if (names.length > 0) columns = names;
     }
   }
-  // Without known columns (a first row longer than the head), the file goes to one worker uncut.
-  const noCut = columns === null;
   const rest: CsvOptions = { ...csv, delimiter: dialect.delimiter, quote: dialect.quote, header: false };
   if (columns) rest.columns = columns;
+  return { dialect, bom, first, rest, columns };
+}
+
+async function fanOut(f: FanOut): Promise<CsvPartial> {
+  const { csv, options, signal } = f;
+  const detectEnd = Math.min(f.headLen, DETECT_BYTES + 3);
+  const headBytes = concat(f.head, detectEnd);
+  const { dialect, bom, first, rest, columns } = planPieces(
+    headBytes,
+    csv,
+    f.finished && f.headLen === headBytes.length,
+  );
+  const D = dialect.delimiter.charCodeAt(0);
+  const Q = dialect.quote.charCodeAt(0);
+  // Without known columns (a first row longer than the head), the file goes to one worker uncut.
+  const noCut = columns === null;
 
   const segmentBytes = Math.max(16, Math.floor(options.segmentBytes ?? DEFAULT_SEGMENT));
   // Room past the target for the rest of the row that ends the piece; a piece whose row does not
