@@ -36,7 +36,9 @@ function rows(n: number, quotedBreaks: boolean): string {
   for (let i = 0; i < n; i++) {
     const note = i % 5 === 0 ? `"a, ""b""${quotedBreaks ? "\nc" : ""}"` : i % 7 === 0 ? "" : `n${i % 13}`;
     const ragged = i % 97 === 3 ? ",extra" : "";
-    lines.push(`${i},user${i % 101},${(i * 1.25).toFixed(2)},2024-0${1 + (i % 9)}-1${i % 10},${note}${ragged}`);
+    lines.push(
+      `${i},user${i % 101},${(i * 1.25).toFixed(2)},2024-0${1 + (i % 9)}-1${i % 10},${note}${ragged}`,
+    );
   }
   return `${lines.join("\r\n")}\r\n`;
 }

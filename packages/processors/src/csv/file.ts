@@ -40,7 +40,10 @@ export async function analyzeCsvFile(path: string, options: CsvParallelOptions =
 }
 
 /** {@link analyzeCsvFile} up to the merged partial result. */
-export async function analyzeCsvFilePartial(path: string, options: CsvParallelOptions = {}): Promise<CsvPartial> {
+export async function analyzeCsvFilePartial(
+  path: string,
+  options: CsvParallelOptions = {},
+): Promise<CsvPartial> {
   const { signal } = options;
   signal?.throwIfAborted();
   const size = statSync(path).size;

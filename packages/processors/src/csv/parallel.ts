@@ -271,7 +271,12 @@ export function planPieces(head: Uint8Array, csv: CsvOptions, whole: boolean): P
       final: whole && head.length <= bom + DETECT_BYTES,
     });
   }
-  const first: CsvOptions = { ...csv, delimiter: dialect.delimiter, quote: dialect.quote, header: dialect.header };
+  const first: CsvOptions = {
+    ...csv,
+    delimiter: dialect.delimiter,
+    quote: dialect.quote,
+    header: dialect.header,
+  };
   let columns = csv.columns ?? null;
   if (!columns) {
     // The first rows, up to a row boundary, parsed like the first piece will be: header names, or

@@ -6,7 +6,12 @@
  */
 import { closeSync, openSync } from "node:fs";
 import { parentPort } from "node:worker_threads";
-import { type CsvAccumulator, type CsvPartial, createCsvAccumulator, recycleCsvAccumulator } from "./accumulator.js";
+import {
+  type CsvAccumulator,
+  type CsvPartial,
+  createCsvAccumulator,
+  recycleCsvAccumulator,
+} from "./accumulator.js";
 import { type FilePieces, type PieceResult, parsePieces } from "./file-range.js";
 import type { PieceMessage, PieceReply } from "./parallel.js";
 
