@@ -3,9 +3,8 @@
  * dist/csv/kernel.wasm). It parses complete rows out of the input region, classifies every field,
  * parses numbers, hashes the other values, and folds them into per-column statistics that live in
  * this module's memory: null and kind counts, moments (two passes per block of numbers, merged with
- * Chan's formula), log-linear histograms and HyperLogLog registers. What it cannot do alone goes
- * back to JavaScript (src/csv/accumulator.ts): the frequent-items tables (text values are queued as
- * events with their hashes and byte ranges), the header names, malformed-row examples, numbers
+ * Chan's formula), log-linear histograms, HyperLogLog registers and frequent-items tables. What it cannot do alone goes
+ * back to JavaScript (src/csv/accumulator.ts): the header names, malformed-row examples, numbers
  * longer than 15 digits or with an exponent (an import parses them exactly like Number()), and the
  * carry of an unfinished row from one chunk to the next. The rules are those of the accumulator's
  * documentation; the tests run every crafted file through it.
@@ -44,6 +43,24 @@ const SUBS: i32 = 16;
 const PER_SIGN: i32 = (EXP_MAX - EXP_MIN + 1) * SUBS;
 const HIST_BUCKETS: i32 = 2 * PER_SIGN + 1;
 const ZERO_BUCKET: i32 = PER_SIGN;
+
+// Frequent items, as FrequentItems in sketches.ts: per column, entries (two hashes, a count, a label
+// of up to 100 bytes) and an open-addressing index of twice the capacity.
+const FREQ_CAP: i32 = 512;
+const LABEL_MAX: i32 = 100;
+const FQ_H1: usize = 0;
+const FQ_H2: usize = FQ_H1 + <usize>FREQ_CAP * 4;
+const FQ_COUNTS: usize = FQ_H2 + <usize>FREQ_CAP * 4;
+const FQ_LEN: usize = FQ_COUNTS + <usize>FREQ_CAP * 8;
+const FQ_LABELS: usize = FQ_LEN + <usize>FREQ_CAP;
+const FQ_INDEX: usize = FQ_LABELS + <usize>FREQ_CAP * <usize>LABEL_MAX;
+// Labels not copied yet: where the value lies in the input (start + 1, 0 = none; end; escaped).
+// Most new entries of a column of mostly distinct values are dropped by the next purge, so a label
+// is copied only when its entry survives one, or before the input changes (flushLabels).
+const FQ_PSTART: usize = FQ_INDEX + <usize>FREQ_CAP * 8;
+const FQ_PEND: usize = FQ_PSTART + <usize>FREQ_CAP * 4;
+const FQ_PESC: usize = FQ_PEND + <usize>FREQ_CAP * 4;
+const FQ_BYTES: usize = FQ_PESC + <usize>FREQ_CAP;
 
 const HASH_SEED1: u32 = 0x811c9dc5;
 const HASH_SEED2: u32 = 0x9747b28c;
@@ -86,10 +103,11 @@ let fH2: usize = 0; // u32
 let inputPtr: usize = 0;
 let inputCap: i32 = 0;
 
-// Text values for the frequent-items tables: col, h1, h2, start, end, escaped (i32 each).
-let events: usize = 0;
-let eventCap: i32 = 0;
-let eventCount: i32 = 0;
+let colFreq: usize = 0; // FQ_BYTES per column
+let colFreqSize: usize = 0; // i32[ncols]
+let colFreqOffset: usize = 0; // f64[ncols]
+let colFreqPending: usize = 0; // i32[ncols]: whether any label is still in the input
+let scratch: usize = 0; // f64[FREQ_CAP]
 
 // Malformed rows: counts per kind, and the first few as examples (kind, line, start, end as f64).
 let malformed: usize = 0; // f64[4]
@@ -102,7 +120,7 @@ let lineBreaks: f64 = 0;
 let invalidUtf8: f64 = 0;
 /** Line breaks inside the unfinished row that `parse` stopped at (for a too-long row). */
 let pendingBreaks: i32 = 0;
-/** Why `parse` returned: 0 all parsed, 1 header row parsed, 2 event queue full. */
+/** Why `parse` returned: 0 all parsed, 1 header row parsed. */
 let status: i32 = 0;
 let headerFields: i32 = 0;
 let numValue: f64 = 0;
@@ -163,10 +181,13 @@ export function reset(): void {
   colBlockN = 0;
   colHist = 0;
   colHll = 0;
+  colFreq = 0;
+  colFreqSize = 0;
+  colFreqOffset = 0;
+  colFreqPending = 0;
   fieldCap = 0;
   inputPtr = 0;
   inputCap = 0;
-  eventCount = 0;
   examples = 0;
   exampleCount = 0;
   examplesWanted = 0;
@@ -178,8 +199,8 @@ export function reset(): void {
   headerFields = 0;
 }
 
-/** Sets the dialect and the event queue's capacity; called once after {@link reset} or instantiation. */
-export function init(delimiter: i32, quoteChar: i32, header: i32, maxEvents: i32): void {
+/** Sets the dialect; called once after {@link reset} or instantiation. */
+export function init(delimiter: i32, quoteChar: i32, header: i32): void {
   delim = <u32>delimiter;
   quote = <u32>quoteChar;
   headerPending = header !== 0;
@@ -194,8 +215,7 @@ export function init(delimiter: i32, quoteChar: i32, header: i32, maxEvents: i32
   store<u8>(tq + 10, T_BREAK);
   store<u8>(tq + 13, T_BREAK);
   store<u8>(tq + quote, T_QUOTE);
-  eventCap = maxEvents;
-  events = alloc(<usize>maxEvents * 24);
+  scratch = alloc(<usize>FREQ_CAP * 8);
   malformed = alloc(32);
   growFields(64);
 }
@@ -203,11 +223,6 @@ export function init(delimiter: i32, quoteChar: i32, header: i32, maxEvents: i32
 /** Allocates the statistics of `n` columns (the header's width, or the first row's). */
 export function setColumns(n: i32): void {
   ncols = n;
-  // A row's text values must fit in the event queue at once.
-  if (n > eventCap) {
-    eventCap = n * 2;
-    events = alloc(<usize>eventCap * 24);
-  }
   const m = <usize>max(n, 1);
   colNulls = alloc(m * 8);
   colKinds = alloc(m * 48);
@@ -220,6 +235,10 @@ export function setColumns(n: i32): void {
   colBlockN = alloc(m * 4);
   colHist = alloc(m * sizeof<usize>());
   colHll = alloc(m * <usize>HLL_M);
+  colFreq = alloc(m * FQ_BYTES);
+  colFreqSize = alloc(m * 4);
+  colFreqOffset = alloc(m * 8);
+  colFreqPending = alloc(m * 4);
 }
 
 /** The input region, grown to at least `cap` bytes (a grown region starts empty). */
@@ -235,10 +254,6 @@ export function input(cap: i32): usize {
 export function wantExamples(n: i32): void {
   examplesWanted = n;
   exampleCount = 0;
-}
-
-export function clearEvents(): void {
-  eventCount = 0;
 }
 
 // Getters: JavaScript reads the state through these.
@@ -278,11 +293,24 @@ export function getFieldEnds(): usize {
 export function getFieldFlags(): usize {
   return fFlags;
 }
-export function getEvents(): usize {
-  return events;
+export function getColFreq(): usize {
+  return colFreq;
 }
-export function getEventCount(): i32 {
-  return eventCount;
+export function getColFreqSize(): usize {
+  return colFreqSize;
+}
+export function getColFreqOffset(): usize {
+  return colFreqOffset;
+}
+export function getFreqLayout(): usize {
+  // h1, h2, counts, label lengths, labels, as offsets in a column's block; and the block's size.
+  store<u32>(scratch, <u32>FQ_H1);
+  store<u32>(scratch + 4, <u32>FQ_H2);
+  store<u32>(scratch + 8, <u32>FQ_COUNTS);
+  store<u32>(scratch + 12, <u32>FQ_LEN);
+  store<u32>(scratch + 16, <u32>FQ_LABELS);
+  store<u32>(scratch + 20, <u32>FQ_BYTES);
+  return scratch;
 }
 export function getMalformed(): usize {
   return malformed;
@@ -582,6 +610,149 @@ function validUtf8(s: usize, e: usize): bool {
 }
 
 // ---------------------------------------------------------------------------------------------------
+// Frequent items: Misra-Gries with median purges, as FrequentItems in sketches.ts
+
+function freqLink(t: usize, e: i32): void {
+  const idx = t + FQ_INDEX;
+  let slot =
+    (load<u32>(t + FQ_H1 + ((<usize>e) << 2)) ^ load<u32>(t + FQ_H2 + ((<usize>e) << 2))) &
+    (FREQ_CAP * 2 - 1);
+  while (load<i32>(idx + ((<usize>slot) << 2)) != 0) slot = (slot + 1) & (FREQ_CAP * 2 - 1);
+  store<i32>(idx + ((<usize>slot) << 2), e + 1);
+}
+
+/** The value of rank `k` among the first `n` doubles at `a` (Hoare's quickselect; `a` is reordered). */
+function selectKth(a: usize, n: i32, k: i32): f64 {
+  let lo = 0;
+  let hi = n - 1;
+  while (hi > lo) {
+    const mid = (lo + hi) >> 1;
+    const x = load<f64>(a + ((<usize>lo) << 3));
+    const y = load<f64>(a + ((<usize>mid) << 3));
+    const z = load<f64>(a + ((<usize>hi) << 3));
+    const pivot = max(min(x, y), min(max(x, y), z));
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (load<f64>(a + ((<usize>i) << 3)) < pivot) i++;
+      while (load<f64>(a + ((<usize>j) << 3)) > pivot) j--;
+      if (i <= j) {
+        const t = load<f64>(a + ((<usize>i) << 3));
+        store<f64>(a + ((<usize>i) << 3), load<f64>(a + ((<usize>j) << 3)));
+        store<f64>(a + ((<usize>j) << 3), t);
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return load<f64>(a + ((<usize>k) << 3));
+  }
+  return load<f64>(a + ((<usize>k) << 3));
+}
+
+/** Copies the label of entry `x` out of the input, if it is still there. */
+function labelCopy(t: usize, x: i32): void {
+  const pp = t + FQ_PSTART + ((<usize>x) << 2);
+  const start = load<u32>(pp);
+  if (start == 0) return;
+  store<u32>(pp, 0);
+  const s = <usize>start - 1;
+  const e = <usize>load<u32>(t + FQ_PEND + ((<usize>x) << 2));
+  const escaped = load<u8>(t + FQ_PESC + <usize>x) != 0;
+  // Up to LABEL_MAX bytes, `""` as one quote when escaped, never half a UTF-8 sequence.
+  const label = t + FQ_LABELS + <usize>x * <usize>LABEL_MAX;
+  let n = 0;
+  for (let i = s; i < e && n < LABEL_MAX; i++) {
+    const c = load<u8>(i);
+    if (escaped && c == 0x22 && i + 1 < e && load<u8>(i + 1) == 0x22) i++;
+    store<u8>(label + <usize>n, c);
+    n++;
+  }
+  if (n == LABEL_MAX) {
+    while (n > 0 && (load<u8>(label + <usize>n - 1) & 0xc0) == 0x80) n--;
+    if (n > 0 && load<u8>(label + <usize>n - 1) >= 0xc0) n--;
+  }
+  store<u8>(t + FQ_LEN + <usize>x, <u8>n);
+}
+
+/** Copies every pending label: the input is about to change. */
+function flushLabels(): void {
+  for (let col = 0; col < ncols; col++) {
+    const pp = colFreqPending + ((<usize>col) << 2);
+    if (load<i32>(pp) == 0) continue;
+    store<i32>(pp, 0);
+    const t = colFreq + <usize>col * FQ_BYTES;
+    const size = load<i32>(colFreqSize + ((<usize>col) << 2));
+    for (let e = 0; e < size; e++) labelCopy(t, e);
+  }
+}
+
+/** Subtracts the median count from every entry and drops those left at zero or below. */
+function freqPurge(col: i32, t: usize): void {
+  const sp = colFreqSize + ((<usize>col) << 2);
+  const size = load<i32>(sp);
+  memory.copy(scratch, t + FQ_COUNTS, (<usize>size) << 3);
+  const median = selectKth(scratch, size, size >> 1);
+  const op = colFreqOffset + ((<usize>col) << 3);
+  store<f64>(op, load<f64>(op) + median);
+  let w = 0;
+  for (let e = 0; e < size; e++) {
+    const c = load<f64>(t + FQ_COUNTS + ((<usize>e) << 3)) - median;
+    if (c <= 0) {
+      store<u32>(t + FQ_PSTART + ((<usize>e) << 2), 0);
+      continue;
+    }
+    labelCopy(t, e);
+    if (w != e) {
+      store<u32>(t + FQ_H1 + ((<usize>w) << 2), load<u32>(t + FQ_H1 + ((<usize>e) << 2)));
+      store<u32>(t + FQ_H2 + ((<usize>w) << 2), load<u32>(t + FQ_H2 + ((<usize>e) << 2)));
+      const len = load<u8>(t + FQ_LEN + <usize>e);
+      store<u8>(t + FQ_LEN + <usize>w, len);
+      memory.copy(
+        t + FQ_LABELS + <usize>w * <usize>LABEL_MAX,
+        t + FQ_LABELS + <usize>e * <usize>LABEL_MAX,
+        <usize>len,
+      );
+    }
+    store<f64>(t + FQ_COUNTS + ((<usize>w) << 3), c);
+    w++;
+  }
+  store<i32>(sp, w);
+  memory.fill(t + FQ_INDEX, 0, <usize>FREQ_CAP * 8);
+  for (let e = 0; e < w; e++) freqLink(t, e);
+}
+
+/** Counts a value of column `col` by its hashes; a new entry takes `[s, e)` as its label. */
+function freqAdd(col: i32, a: u32, b: u32, s: usize, e: usize, escaped: bool): void {
+  const t = colFreq + <usize>col * FQ_BYTES;
+  const idx = t + FQ_INDEX;
+  let slot = (a ^ b) & (FREQ_CAP * 2 - 1);
+  for (;;) {
+    const x = load<i32>(idx + ((<usize>slot) << 2)) - 1;
+    if (x < 0) break;
+    if (load<u32>(t + FQ_H1 + ((<usize>x) << 2)) == a && load<u32>(t + FQ_H2 + ((<usize>x) << 2)) == b) {
+      const cp = t + FQ_COUNTS + ((<usize>x) << 3);
+      store<f64>(cp, load<f64>(cp) + 1);
+      return;
+    }
+    slot = (slot + 1) & (FREQ_CAP * 2 - 1);
+  }
+  const sp = colFreqSize + ((<usize>col) << 2);
+  if (load<i32>(sp) == FREQ_CAP) freqPurge(col, t);
+  const x = load<i32>(sp);
+  store<i32>(sp, x + 1);
+  store<u32>(t + FQ_H1 + ((<usize>x) << 2), a);
+  store<u32>(t + FQ_H2 + ((<usize>x) << 2), b);
+  store<f64>(t + FQ_COUNTS + ((<usize>x) << 3), 1);
+  store<u32>(t + FQ_PSTART + ((<usize>x) << 2), <u32>s + 1);
+  store<u32>(t + FQ_PEND + ((<usize>x) << 2), <u32>e);
+  store<u8>(t + FQ_PESC + <usize>x, escaped ? 1 : 0);
+  store<i32>(colFreqPending + ((<usize>col) << 2), 1);
+  freqLink(t, x);
+}
+
+// ---------------------------------------------------------------------------------------------------
 // The row loop
 
 function noteMalformed(kind: i32, line: f64, s: usize, e: usize): void {
@@ -612,10 +783,6 @@ export function parse(from: i32, len: i32, final: i32): i32 {
   status = 0;
   pendingBreaks = 0;
   while (pos < end) {
-    if (eventCount > 0 && eventCount + ncols > eventCap) {
-      status = 2;
-      break;
-    }
     const rowStart = pos;
     const line = lineBreaks + 1;
     let breaks = 0;
@@ -793,6 +960,7 @@ export function parse(from: i32, len: i32, final: i32): i32 {
     }
     if (!complete) {
       pendingBreaks = breaks;
+      flushLabels();
       return <i32>(rowStart - b);
     }
     pos = p;
@@ -805,6 +973,7 @@ export function parse(from: i32, len: i32, final: i32): i32 {
     }
     commitRow(nf, line, rowStart, pos, stray, unterminated);
   }
+  flushLabels();
   return <i32>(pos - b);
 }
 
@@ -857,13 +1026,6 @@ function commitRow(
     const rank = <u8>(clz<u32>((h1 << HLL_P) | (1 << (HLL_P - 1))) + 1);
     const rp = colHll + <usize>i * <usize>HLL_M + <usize>idx;
     if (rank > load<u8>(rp)) store<u8>(rp, rank);
-    const ev = events + <usize>eventCount * 24;
-    store<i32>(ev, i);
-    store<u32>(ev + 4, h1);
-    store<u32>(ev + 8, load<u32>(fH2 + o));
-    store<i32>(ev + 12, s);
-    store<i32>(ev + 16, e);
-    store<i32>(ev + 20, flags & F_ESCAPED);
-    eventCount++;
+    freqAdd(i, h1, load<u32>(fH2 + o), b + <usize>s, b + <usize>e, (flags & F_ESCAPED) != 0);
   }
 }

@@ -89,21 +89,18 @@ export interface CsvAccumulator {
 
 const DETECT_BYTES = 64 * 1024;
 const EXAMPLE_CHARS = 100;
-/** Text values the kernel queues for the frequent-items tables before it hands back. */
-const EVENTS = 16384;
 const MALFORMED: CsvMalformedKind[] = ["ragged", "stray-quote", "unterminated-quote"];
+/** Bytes of a frequent value kept as its label, as in the kernel. */
+const LABEL_MAX = 100;
 const HLL_BYTES = 1 << HLL_P;
 
-/** Frequent-items tables of finished accumulators, see {@link recycleCsvAccumulator}. */
-const spareTables: FrequentItems[] = [];
-
 /**
- * Hands the frequent-items tables of a finished accumulator to the next ones created in this thread
- * (a worker makes one accumulator per piece of a file; reusing their tables keeps dead typed arrays
- * from piling up between garbage collections). The accumulator must not be used afterwards.
+ * Hands the WebAssembly kernel of a finished accumulator to the next one created in this thread (a
+ * worker makes one accumulator per piece of a file; reusing a kernel reuses its memory). The
+ * accumulator must not be used afterwards.
  */
 export function recycleCsvAccumulator(acc: CsvAccumulator): void {
-  if (acc instanceof Accumulator) acc.recycle(spareTables);
+  if (acc instanceof Accumulator) acc.recycle();
 }
 
 /**
@@ -153,7 +150,6 @@ class Accumulator implements CsvAccumulator {
   private carry = 0;
   /** The first bytes, kept until the dialect is known. */
   private head: Uint8Array | null = new Uint8Array(0);
-  private frequent: FrequentItems[] = [];
   private bytes = 0;
   private tooLong = 0;
   private examples: CsvMalformedExample[] = [];
@@ -180,14 +176,8 @@ class Accumulator implements CsvAccumulator {
     return this.head ? this.head.length === 0 : this.carry === 0 && !this.skipping;
   }
 
-  recycle(into: FrequentItems[]): void {
+  recycle(): void {
     if (!this.finished) return;
-    for (const f of this.frequent) {
-      if (into.length >= 64) break;
-      f.clear();
-      into.push(f);
-    }
-    this.frequent = [];
     if (this.k) releaseKernel(this.k);
     this.k = null;
   }
@@ -195,7 +185,7 @@ class Accumulator implements CsvAccumulator {
   private setDialect(d: CsvDialect): void {
     this.dialect = d;
     const k = createKernel();
-    k.init(d.delimiter.charCodeAt(0), d.quote.charCodeAt(0), d.header ? 1 : 0, EVENTS);
+    k.init(d.delimiter.charCodeAt(0), d.quote.charCodeAt(0), d.header ? 1 : 0);
     k.wantExamples(this.maxExamples);
     this.k = k;
     if (this.columnNames) this.setColumns(this.columnNames.length);
@@ -203,11 +193,6 @@ class Accumulator implements CsvAccumulator {
 
   private setColumns(n: number): void {
     (this.k as CsvKernel).setColumns(n);
-    this.tables(n);
-  }
-
-  private tables(n: number): void {
-    while (this.frequent.length < n) this.frequent.push(spareTables.pop() ?? new FrequentItems());
   }
 
   private view(): Uint8Array {
@@ -269,7 +254,6 @@ class Accumulator implements CsvAccumulator {
       const kinds = k.getColKinds() >> 3;
       const moments = k.getColMoments() >> 3;
       const hll = k.getColHll();
-      this.tables(n);
       for (let i = 0; i < n; i++) {
         const mo = moments + i * 5;
         const hist = k.getColHist(i);
@@ -285,7 +269,7 @@ class Accumulator implements CsvAccumulator {
           },
           histogram: hist === 0 ? null : f64.slice(hist >> 3, (hist >> 3) + HIST_BUCKETS),
           hll: new Uint8Array(k.memory.buffer).slice(hll + i * HLL_BYTES, hll + (i + 1) * HLL_BYTES),
-          frequent: (this.frequent[i] as FrequentItems).toData(),
+          frequent: frequentData(k, i),
         });
       }
     }
@@ -372,31 +356,10 @@ class Accumulator implements CsvAccumulator {
     }
   }
 
-  /** Takes the kernel's queued text values into the frequent-items tables, and its examples. */
+  /** Takes the malformed-row examples the kernel recorded, while the rows are in its input. */
   private drain(): void {
     const k = this.k as CsvKernel;
     const mem = this.view();
-    const count = k.getEventCount();
-    if (count > 0) {
-      this.tables(k.getNcols());
-      const ev = new Int32Array(mem.buffer, k.getEvents(), count * 6);
-      const base = this.inputPtr;
-      const tables = this.frequent;
-      for (let j = 0; j < ev.length; j += 6) {
-        (tables[ev[j] as number] as FrequentItems).add(
-          ev[j + 1] as number,
-          ev[j + 2] as number,
-          mem,
-          base + (ev[j + 3] as number),
-          base + (ev[j + 4] as number),
-          ev[j + 5] !== 0,
-          1,
-        );
-      }
-      k.clearEvents();
-      // The tables read the labels of new values lazily: before the kernel's memory changes.
-      for (const f of tables) f.flushLabels();
-    }
     const examples = k.getExampleCount();
     if (examples > 0) {
       const x = new Float64Array(mem.buffer, k.getExamples(), examples * 4);
@@ -441,6 +404,34 @@ class Accumulator implements CsvAccumulator {
 }
 
 const F_ESCAPED = 2;
+
+let table: FrequentItems | null = null;
+
+/** Column `i`'s frequent-items table, read from the kernel's memory, as plain data in order. */
+function frequentData(k: CsvKernel, i: number): FrequentItemsData {
+  const buffer = k.memory.buffer;
+  const mem = new Uint8Array(buffer);
+  const layout = new Uint32Array(buffer, k.getFreqLayout(), 6);
+  const [h1At, h2At, countsAt, lenAt, labelsAt, bytes] = layout as unknown as number[];
+  const base = k.getColFreq() + i * (bytes as number);
+  const size = new Int32Array(buffer, k.getColFreqSize(), i + 1)[i] as number;
+  const data: FrequentItemsData = {
+    offset: new Float64Array(buffer, k.getColFreqOffset(), i + 1)[i] as number,
+    h1: Array.from(new Int32Array(buffer, base + (h1At as number), size)),
+    h2: Array.from(new Int32Array(buffer, base + (h2At as number), size)),
+    counts: Array.from(new Float64Array(buffer, base + (countsAt as number), size)),
+    labels: [],
+  };
+  for (let e = 0; e < size; e++) {
+    const at = base + (labelsAt as number) + e * LABEL_MAX;
+    data.labels.push(utf8.decode(mem.subarray(at, at + (mem[base + (lenAt as number) + e] as number))));
+  }
+  // Through a table for the order of toData(): by count, then label, then hashes.
+  table ??= new FrequentItems();
+  table.clear();
+  table.addData(data);
+  return table.toData();
+}
 
 /**
  * The offset just past the end of the first row that ends at or after `offset`, i.e. where the next

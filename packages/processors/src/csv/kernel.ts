@@ -7,13 +7,12 @@ import { readFileSync } from "node:fs";
 export interface CsvKernel {
   memory: WebAssembly.Memory;
   reset(): void;
-  init(delimiter: number, quote: number, header: number, maxEvents: number): void;
+  init(delimiter: number, quote: number, header: number): void;
   setColumns(n: number): void;
   input(cap: number): number;
   parse(from: number, len: number, final: number): number;
   flush(): void;
   wantExamples(n: number): void;
-  clearEvents(): void;
   addLineBreaks(n: number): void;
   addRows(n: number): void;
   getNcols(): number;
@@ -26,8 +25,10 @@ export interface CsvKernel {
   getFieldStarts(): number;
   getFieldEnds(): number;
   getFieldFlags(): number;
-  getEvents(): number;
-  getEventCount(): number;
+  getColFreq(): number;
+  getColFreqSize(): number;
+  getColFreqOffset(): number;
+  getFreqLayout(): number;
   getMalformed(): number;
   getExamples(): number;
   getExampleCount(): number;
@@ -38,10 +39,9 @@ export interface CsvKernel {
   getColHll(): number;
 }
 
-/** `parse` returned: everything parsed, the header row parsed, the event queue full. */
+/** `parse` returned: everything parsed, or the header row parsed. */
 export const STATUS_DONE = 0;
 export const STATUS_HEADER = 1;
-export const STATUS_EVENTS = 2;
 
 let compiled: WebAssembly.Module | null = null;
 const latin1 = new TextDecoder("latin1");
