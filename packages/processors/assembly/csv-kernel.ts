@@ -617,7 +617,7 @@ function freqLink(t: usize, e: i32): void {
   let slot =
     (load<u32>(t + FQ_H1 + ((<usize>e) << 2)) ^ load<u32>(t + FQ_H2 + ((<usize>e) << 2))) &
     (FREQ_CAP * 2 - 1);
-  while (load<i32>(idx + ((<usize>slot) << 2)) != 0) slot = (slot + 1) & (FREQ_CAP * 2 - 1);
+  while (load<i32>(idx + ((<usize>slot) << 2)) !== 0) slot = (slot + 1) & (FREQ_CAP * 2 - 1);
   store<i32>(idx + ((<usize>slot) << 2), e + 1);
 }
 
@@ -655,22 +655,22 @@ function selectKth(a: usize, n: i32, k: i32): f64 {
 function labelCopy(t: usize, x: i32): void {
   const pp = t + FQ_PSTART + ((<usize>x) << 2);
   const start = load<u32>(pp);
-  if (start == 0) return;
+  if (start === 0) return;
   store<u32>(pp, 0);
   const s = <usize>start - 1;
   const e = <usize>load<u32>(t + FQ_PEND + ((<usize>x) << 2));
-  const escaped = load<u8>(t + FQ_PESC + <usize>x) != 0;
+  const escaped = load<u8>(t + FQ_PESC + <usize>x) !== 0;
   // Up to LABEL_MAX bytes, `""` as one quote when escaped, never half a UTF-8 sequence.
   const label = t + FQ_LABELS + <usize>x * <usize>LABEL_MAX;
   let n = 0;
   for (let i = s; i < e && n < LABEL_MAX; i++) {
     const c = load<u8>(i);
-    if (escaped && c == 0x22 && i + 1 < e && load<u8>(i + 1) == 0x22) i++;
+    if (escaped && c === 0x22 && i + 1 < e && load<u8>(i + 1) === 0x22) i++;
     store<u8>(label + <usize>n, c);
     n++;
   }
-  if (n == LABEL_MAX) {
-    while (n > 0 && (load<u8>(label + <usize>n - 1) & 0xc0) == 0x80) n--;
+  if (n === LABEL_MAX) {
+    while (n > 0 && (load<u8>(label + <usize>n - 1) & 0xc0) === 0x80) n--;
     if (n > 0 && load<u8>(label + <usize>n - 1) >= 0xc0) n--;
   }
   store<u8>(t + FQ_LEN + <usize>x, <u8>n);
@@ -680,7 +680,7 @@ function labelCopy(t: usize, x: i32): void {
 function flushLabels(): void {
   for (let col = 0; col < ncols; col++) {
     const pp = colFreqPending + ((<usize>col) << 2);
-    if (load<i32>(pp) == 0) continue;
+    if (load<i32>(pp) === 0) continue;
     store<i32>(pp, 0);
     const t = colFreq + <usize>col * FQ_BYTES;
     const size = load<i32>(colFreqSize + ((<usize>col) << 2));
@@ -704,7 +704,7 @@ function freqPurge(col: i32, t: usize): void {
       continue;
     }
     labelCopy(t, e);
-    if (w != e) {
+    if (w !== e) {
       store<u32>(t + FQ_H1 + ((<usize>w) << 2), load<u32>(t + FQ_H1 + ((<usize>e) << 2)));
       store<u32>(t + FQ_H2 + ((<usize>w) << 2), load<u32>(t + FQ_H2 + ((<usize>e) << 2)));
       const len = load<u8>(t + FQ_LEN + <usize>e);
@@ -731,7 +731,7 @@ function freqAdd(col: i32, a: u32, b: u32, s: usize, e: usize, escaped: bool): v
   for (;;) {
     const x = load<i32>(idx + ((<usize>slot) << 2)) - 1;
     if (x < 0) break;
-    if (load<u32>(t + FQ_H1 + ((<usize>x) << 2)) == a && load<u32>(t + FQ_H2 + ((<usize>x) << 2)) == b) {
+    if (load<u32>(t + FQ_H1 + ((<usize>x) << 2)) === a && load<u32>(t + FQ_H2 + ((<usize>x) << 2)) === b) {
       const cp = t + FQ_COUNTS + ((<usize>x) << 3);
       store<f64>(cp, load<f64>(cp) + 1);
       return;
@@ -739,7 +739,7 @@ function freqAdd(col: i32, a: u32, b: u32, s: usize, e: usize, escaped: bool): v
     slot = (slot + 1) & (FREQ_CAP * 2 - 1);
   }
   const sp = colFreqSize + ((<usize>col) << 2);
-  if (load<i32>(sp) == FREQ_CAP) freqPurge(col, t);
+  if (load<i32>(sp) === FREQ_CAP) freqPurge(col, t);
   const x = load<i32>(sp);
   store<i32>(sp, x + 1);
   store<u32>(t + FQ_H1 + ((<usize>x) << 2), a);
@@ -1026,6 +1026,6 @@ function commitRow(
     const rank = <u8>(clz<u32>((h1 << HLL_P) | (1 << (HLL_P - 1))) + 1);
     const rp = colHll + <usize>i * <usize>HLL_M + <usize>idx;
     if (rank > load<u8>(rp)) store<u8>(rp, rank);
-    freqAdd(i, h1, load<u32>(fH2 + o), b + <usize>s, b + <usize>e, (flags & F_ESCAPED) != 0);
+    freqAdd(i, h1, load<u32>(fH2 + o), b + <usize>s, b + <usize>e, (flags & F_ESCAPED) !== 0);
   }
 }
