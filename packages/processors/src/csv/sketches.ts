@@ -205,9 +205,6 @@ export function histogramBins(hist: Float64Array, min: number, max: number, bins
 
 /** Entries kept before a purge; after a purge at most half remain. */
 export const FREQ_CAPACITY = 512;
-/** Bytes of a value kept as its label; longer values are still counted by their full hash. */
-const LABEL_MAX = 100;
-
 /** A frequent-items table as plain data, for partial results that cross worker boundaries. */
 export interface FrequentItemsData {
   /** The most any count may be under its true value: the sum of the purge thresholds. */
@@ -218,21 +215,21 @@ export interface FrequentItemsData {
   labels: string[];
 }
 
-const decoder = new TextDecoder();
-
 /**
  * Misra-Gries heavy hitters in the "reverse purge" form of the Apache DataSketches frequent-items
  * sketch: counts live in an open-addressing table keyed by two 32-bit hashes; when it is full, the
  * median count is subtracted from every entry and the non-positive ones are dropped. A purge costs
- * O(capacity) and frees half the table, so an update is amortised O(1) and allocation-free (labels
- * are copied into a byte slab, lazily: only for entries that survive a purge or are still there when
- * the caller's bytes change, see {@link FrequentItems.flushLabels}; they are decoded only at the end). Any value more frequent than
- * total/(capacity/2) is guaranteed to be present, and each count is at most `offset` too low.
- * Merging adds one table's entries into the other with their counts and adds the offsets.
+ * O(capacity) and frees half the table, so an update is amortised O(1). Any value more frequent
+ * than total/(capacity/2) is guaranteed to be present, and each count is at most `offset` too low.
+ *
+ * The parser's kernel (assembly/csv-kernel.ts) counts values in tables of this layout in its own
+ * memory; this one merges them: adding one table's entries into another with their counts, and
+ * adding the offsets.
  *
  * @example
- * const f = new FrequentItems(); const b = new TextEncoder().encode("x");
- * f.add(1, 2, b, 0, 1, false, 1); f.toData().counts // [1]
+ * const f = new FrequentItems();
+ * f.addData({ offset: 0, h1: [1], h2: [2], counts: [3], labels: ["x"] });
+ * f.toData().counts // [3]
  */
 export class FrequentItems {
   offset = 0;
@@ -240,97 +237,16 @@ export class FrequentItems {
   private readonly h1 = new Int32Array(FREQ_CAPACITY);
   private readonly h2 = new Int32Array(FREQ_CAPACITY);
   private readonly counts = new Float64Array(FREQ_CAPACITY);
-  private readonly labelLen = new Uint8Array(FREQ_CAPACITY);
-  private readonly labels = new Uint8Array(FREQ_CAPACITY * LABEL_MAX);
+  private readonly labels: string[] = new Array(FREQ_CAPACITY).fill("");
   /** Entry index + 1 per slot, 0 = empty; twice the capacity keeps probe chains short. */
   private readonly index = new Int32Array(FREQ_CAPACITY * 2);
   private readonly scratch = new Float64Array(FREQ_CAPACITY);
-  /** Labels that arrived as strings (from merged partials) rather than bytes. */
-  private readonly stringLabels: (string | undefined)[] = new Array(FREQ_CAPACITY).fill(undefined);
-  /** Whether any entry may have a label in {@link stringLabels}. */
-  private hasStrings = false;
-  /**
-   * Labels not copied yet: where in {@link pendingSource} the value of an entry lies (start, end,
-   * escaped flag; start −1 when the label is in {@link labels}). In a column of mostly distinct values
-   * nearly every entry is dropped by the next purge, so its label is copied only if it survives one,
-   * or when {@link flushLabels} is called before the source bytes change.
-   */
-  private readonly pendingStart = new Int32Array(FREQ_CAPACITY).fill(-1);
-  private readonly pendingEnd = new Int32Array(FREQ_CAPACITY);
-  private readonly pendingEscaped = new Uint8Array(FREQ_CAPACITY);
-  private pendingSource: Uint8Array | null = null;
-  private pendingCount = 0;
 
-  /** Empties the table for reuse: its typed arrays (~70 KiB) are kept. */
+  /** Empties the table for reuse. */
   clear(): void {
     this.offset = 0;
     this.size = 0;
     this.index.fill(0);
-    if (this.hasStrings) this.stringLabels.fill(undefined);
-    this.hasStrings = false;
-    this.pendingStart.fill(-1);
-    this.pendingSource = null;
-    this.pendingCount = 0;
-  }
-
-  /**
-   * Counts the value whose two hashes are `a` and `b`, with bytes `bytes[start..end)` as its label.
-   * The bytes of a new entry are read later, at the latest by {@link flushLabels}, which the caller
-   * must call before it changes or releases `bytes`.
-   */
-  add(
-    a: number,
-    b: number,
-    bytes: Uint8Array,
-    start: number,
-    end: number,
-    escaped: boolean,
-    weight: number,
-  ): void {
-    const e = this.find(a, b);
-    if (e >= 0) {
-      this.counts[e] = (this.counts[e] as number) + weight;
-      return;
-    }
-    if (this.pendingSource !== bytes) {
-      if (this.pendingCount > 0) this.flushLabels();
-      this.pendingSource = bytes;
-    }
-    const slot = this.insert(a, b, weight);
-    this.pendingStart[slot] = start;
-    this.pendingEnd[slot] = end;
-    this.pendingEscaped[slot] = escaped ? 1 : 0;
-    this.pendingCount++;
-    if (this.hasStrings) this.stringLabels[slot] = undefined;
-  }
-
-  /** Copies the labels of new entries out of the bytes given to {@link add}. */
-  flushLabels(): void {
-    if (this.pendingCount > 0) for (let e = 0; e < this.size; e++) this.copyLabel(e);
-    this.pendingCount = 0;
-    this.pendingSource = null;
-  }
-
-  private copyLabel(slot: number): void {
-    const start = this.pendingStart[slot] as number;
-    if (start < 0) return;
-    const bytes = this.pendingSource as Uint8Array;
-    const end = this.pendingEnd[slot] as number;
-    const escaped = this.pendingEscaped[slot] === 1;
-    this.pendingStart[slot] = -1;
-    let n = 0;
-    const base = slot * LABEL_MAX;
-    for (let i = start; i < end && n < LABEL_MAX; i++) {
-      const c = bytes[i] as number;
-      if (escaped && c === 0x22 && bytes[i + 1] === 0x22) i++;
-      this.labels[base + n++] = c;
-    }
-    // Never cut a UTF-8 sequence in half: back off continuation bytes when the label was truncated.
-    if (n === LABEL_MAX) {
-      while (n > 0 && ((this.labels[base + n - 1] as number) & 0xc0) === 0x80) n--;
-      if (n > 0 && (this.labels[base + n - 1] as number) >= 0xc0) n--;
-    }
-    this.labelLen[slot] = n;
   }
 
   /** Adds every entry of `data` (a table of another piece of the file). */
@@ -345,11 +261,13 @@ export class FrequentItems {
         this.counts[e] = (this.counts[e] as number) + w;
         continue;
       }
-      const slot = this.insert(a, b, w);
-      this.labelLen[slot] = 0;
-      this.pendingStart[slot] = -1;
-      this.stringLabels[slot] = data.labels[i] ?? "";
-      this.hasStrings = true;
+      if (this.size === FREQ_CAPACITY) this.purge();
+      const slot = this.size++;
+      this.h1[slot] = a;
+      this.h2[slot] = b;
+      this.counts[slot] = w;
+      this.labels[slot] = data.labels[i] ?? "";
+      this.link(slot);
     }
   }
 
@@ -364,16 +282,6 @@ export class FrequentItems {
     }
   }
 
-  private insert(a: number, b: number, weight: number): number {
-    if (this.size === FREQ_CAPACITY) this.purge();
-    const e = this.size++;
-    this.h1[e] = a;
-    this.h2[e] = b;
-    this.counts[e] = weight;
-    this.link(e);
-    return e;
-  }
-
   private link(e: number): void {
     const mask = this.index.length - 1;
     let s = ((this.h1[e] as number) ^ (this.h2[e] as number)) & mask;
@@ -386,36 +294,15 @@ export class FrequentItems {
     const median = selectKth(this.scratch, this.size, this.size >> 1);
     this.offset += median;
     let w = 0;
-    const strings = this.hasStrings;
-    let pending = 0;
     for (let e = 0; e < this.size; e++) {
       const c = (this.counts[e] as number) - median;
-      if (c <= 0) {
-        this.pendingStart[e] = -1;
-        continue;
-      }
+      if (c <= 0) continue;
       this.h1[w] = this.h1[e] as number;
       this.h2[w] = this.h2[e] as number;
       this.counts[w] = c;
-      const start = this.pendingStart[e] as number;
-      if (start >= 0) {
-        // A surviving entry keeps its label's place in the source: it moves with the entry.
-        this.pendingStart[e] = -1;
-        this.pendingStart[w] = start;
-        this.pendingEnd[w] = this.pendingEnd[e] as number;
-        this.pendingEscaped[w] = this.pendingEscaped[e] as number;
-        pending++;
-      } else {
-        const len = this.labelLen[e] as number;
-        if (w !== e) this.labels.copyWithin(w * LABEL_MAX, e * LABEL_MAX, e * LABEL_MAX + len);
-        this.labelLen[w] = len;
-      }
-      // Every index below the final w is the destination of one survivor: its string moves with it.
-      if (strings) this.stringLabels[w] = this.stringLabels[e];
+      this.labels[w] = this.labels[e] as string;
       w++;
     }
-    this.pendingCount = pending;
-    if (strings) this.stringLabels.fill(undefined, w);
     this.size = w;
     this.index.fill(0);
     for (let e = 0; e < w; e++) this.link(e);
@@ -426,17 +313,10 @@ export class FrequentItems {
    * hashes), so that the result does not depend on the order in which pieces were added.
    */
   toData(): FrequentItemsData {
-    this.flushLabels();
-    const labels: string[] = [];
-    for (let e = 0; e < this.size; e++)
-      labels.push(
-        this.stringLabels[e] ??
-          decoder.decode(this.labels.subarray(e * LABEL_MAX, e * LABEL_MAX + (this.labelLen[e] as number))),
-      );
     const order = Array.from({ length: this.size }, (_, i) => i).sort(
       (x, y) =>
         (this.counts[y] as number) - (this.counts[x] as number) ||
-        compare(labels[x] as string, labels[y] as string) ||
+        compare(this.labels[x] as string, this.labels[y] as string) ||
         (this.h1[x] as number) - (this.h1[y] as number) ||
         (this.h2[x] as number) - (this.h2[y] as number),
     );
@@ -445,7 +325,7 @@ export class FrequentItems {
       data.h1.push(this.h1[e] as number);
       data.h2.push(this.h2[e] as number);
       data.counts.push(this.counts[e] as number);
-      data.labels.push(labels[e] as string);
+      data.labels.push(this.labels[e] as string);
     }
     return data;
   }
