@@ -95,9 +95,11 @@ describe("vercel build", () => {
     const step = (
       await readdir(join(output, "functions", "api", "workflow", "step.func"), { recursive: true })
     ).map(String);
-    // The step bundle leaves sharp and the processors outside (native code, worker files): they ship beside it.
+    // The step bundle leaves sharp and the processors outside (native code, worker and WebAssembly files):
+    // they ship beside it.
     expect(step.some((f) => f.includes(join("processors", "dist", "csv", "index.js")))).toBe(true);
     expect(step.some((f) => f.includes(join("processors", "dist", "csv", "worker.js")))).toBe(true);
+    expect(step.some((f) => f.includes(join("processors", "dist", "csv", "kernel.wasm")))).toBe(true);
     expect(step.some((f) => /sharp-linux-x64.*\.node$/.test(f))).toBe(true);
   });
 

@@ -111,6 +111,18 @@ export function csvAccumulatorSettled(acc: CsvAccumulator): boolean {
   return acc instanceof Accumulator ? acc.settled() : false;
 }
 
+/**
+ * Pushes up to `max` bytes that `read` writes into the array it is given: straight into the
+ * parser's memory when it can (a file read then costs no copy). Returns the bytes read.
+ */
+export function pushCsvFrom(acc: CsvAccumulator, max: number, read: (into: Uint8Array) => number): number {
+  if (acc instanceof Accumulator) return acc.pushFrom(max, read);
+  const tmp = new Uint8Array(max);
+  const n = read(tmp);
+  if (n > 0) acc.push(tmp.subarray(0, n));
+  return n;
+}
+
 const utf8 = new TextDecoder();
 
 /**
@@ -307,26 +319,53 @@ class Accumulator implements CsvAccumulator {
 
   /** Appends bytes behind the unfinished row in the kernel's input and parses the complete rows. */
   private feed(chunk: Uint8Array): void {
-    const k = this.k as CsvKernel;
-    let off = 0;
+    let data = chunk;
     if (this.skipping) {
       // Resynchronise after a too-long row: drop bytes up to the next line break.
       const lf = chunk.indexOf(10);
       if (lf < 0) return;
-      k.addLineBreaks(1);
+      (this.k as CsvKernel).addLineBreaks(1);
       this.skipping = false;
-      off = lf + 1;
-      if (off === chunk.length) return;
+      if (lf + 1 === chunk.length) return;
+      data = chunk.subarray(lf + 1);
     }
-    const total = this.carry + chunk.length - off;
-    const ptr = k.input(total);
+    this.append(data.length, (mem, at) => {
+      mem.set(data, at);
+      return data.length;
+    });
+  }
+
+  /**
+   * Reads up to `max` bytes straight into the parser's input with `read` (a file read, say: no
+   * copy) and parses the complete rows; returns the bytes read, 0 at the end of the input.
+   */
+  pushFrom(max: number, read: (into: Uint8Array) => number): number {
+    if (this.head || this.skipping || this.finished) {
+      const tmp = new Uint8Array(max);
+      const n = read(tmp);
+      if (n > 0) this.push(tmp.subarray(0, n));
+      return n;
+    }
+    const n = this.append(max, (mem, at) => read(mem.subarray(at, at + max)));
+    this.bytes += n;
+    return n;
+  }
+
+  /**
+   * Lets `fill` write up to `max` bytes behind the unfinished row in the kernel's input, then parses
+   * the complete rows; returns what `fill` wrote.
+   */
+  private append(max: number, fill: (mem: Uint8Array, at: number) => number): number {
+    const k = this.k as CsvKernel;
+    const ptr = k.input(this.carry + max);
     if (ptr !== this.inputPtr) {
       // A grown input region: the unfinished row moves along (the old region stays readable).
-      const mem = this.view();
-      mem.copyWithin(ptr, this.inputPtr, this.inputPtr + this.carry);
+      this.view().copyWithin(ptr, this.inputPtr, this.inputPtr + this.carry);
       this.inputPtr = ptr;
     }
-    this.view().set(off === 0 ? chunk : chunk.subarray(off), ptr + this.carry);
+    const n = fill(this.view(), ptr + this.carry);
+    if (n <= 0) return 0;
+    const total = this.carry + n;
     const used = this.run(total, false);
     const rest = total - used;
     if (rest > this.maxRowBytes) {
@@ -336,13 +375,14 @@ class Accumulator implements CsvAccumulator {
       this.example("too-long", k.getLineBreaks() - k.getPendingBreaks() + 1, used, total);
       this.skipping = true;
       this.carry = 0;
-      return;
+      return n;
     }
     if (used > 0 && rest > 0) this.view().copyWithin(ptr, ptr + used, ptr + total);
     this.carry = rest;
+    return n;
   }
 
-  /** Runs the kernel over `input[0..len)`, serving its events, and returns the bytes it consumed. */
+  /** Runs the kernel over `input[0..len)`, serving the header row, and returns the bytes it consumed. */
   private run(len: number, final: boolean): number {
     const k = this.k as CsvKernel;
     let from = 0;

@@ -4,6 +4,7 @@ import {
   type CsvPartial,
   createCsvAccumulator,
   csvAccumulatorSettled,
+  pushCsvFrom,
   recycleCsvAccumulator,
 } from "./accumulator.js";
 
@@ -67,9 +68,14 @@ export function parsePieces(
     const end = Math.max(start, pieceStart(fd, plan, index + 1, buf));
     const acc = createCsvAccumulator(index === 0 ? plan.first : plan.rest);
     for (let pos = start; pos < end; ) {
-      const n = readSync(fd, buf, 0, Math.min(buf.length, end - pos), pos);
+      const want = Math.min(buf.length, end - pos);
+      // Read into the parser's memory (after a first push, which settles a BOM and the header).
+      const n =
+        pos === start
+          ? readSync(fd, buf, 0, want, pos)
+          : pushCsvFrom(acc, want, (into) => readSync(fd, into, 0, want, pos));
       if (n <= 0) throw new Error(`${plan.path} is shorter than ${plan.size} bytes: changed while read`);
-      acc.push(n === buf.length ? buf : buf.subarray(0, n));
+      if (pos === start) acc.push(buf.subarray(0, n));
       pos += n;
     }
     const clean = csvAccumulatorSettled(acc) || index === plan.count - 1;
