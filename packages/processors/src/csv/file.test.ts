@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { analyzeCsvFile, createCsvAccumulator, summarizeCsv } from "./index.js";
+import { analyzeCsvFile } from "./index.js";
+import { rounded, single } from "./test-support.js";
 
 const enc = new TextEncoder();
 const dir = mkdtempSync(join(tmpdir(), "csv-file-"));
@@ -14,21 +15,6 @@ function file(name: string, text: string): { path: string; bytes: Uint8Array } {
   const path = join(dir, name);
   writeFileSync(path, bytes);
   return { path, bytes };
-}
-
-function single(bytes: Uint8Array) {
-  const acc = createCsvAccumulator();
-  acc.push(bytes);
-  return summarizeCsv(acc.finish());
-}
-
-/** Means and standard deviations merge in another order of addition: compare them to 12 digits. */
-function rounded(value: unknown): unknown {
-  return JSON.parse(
-    JSON.stringify(value, (_k, v) =>
-      typeof v === "number" && !Number.isInteger(v) ? Number(v.toPrecision(12)) : v,
-    ),
-  );
 }
 
 function rows(n: number, quotedBreaks: boolean): string {

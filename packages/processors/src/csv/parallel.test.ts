@@ -1,14 +1,9 @@
 // These tests start worker threads from dist/csv/worker.js: the package's test script builds first.
 import { describe, expect, it } from "vitest";
 import { RowCutter } from "./boundary.js";
-import {
-  analyzeCsvParallel,
-  analyzeCsvStream,
-  type CsvParallelOptions,
-  createCsvAccumulator,
-  summarizeCsv,
-} from "./index.js";
+import { analyzeCsvParallel, analyzeCsvStream, type CsvParallelOptions } from "./index.js";
 import { HLL_P, hllMergeInto, selectKth } from "./sketches.js";
+import { rounded, single } from "./test-support.js";
 
 const enc = new TextEncoder();
 
@@ -28,21 +23,6 @@ async function* chunked(bytes: Uint8Array, seed: number, max: number) {
     yield bytes.slice(i, i + n);
     i += n;
   }
-}
-
-function single(bytes: Uint8Array) {
-  const acc = createCsvAccumulator();
-  acc.push(bytes);
-  return summarizeCsv(acc.finish());
-}
-
-/** Means and standard deviations merge in another order of addition: compare them to 12 digits. */
-function rounded(value: unknown): unknown {
-  return JSON.parse(
-    JSON.stringify(value, (_k, v) =>
-      typeof v === "number" && !Number.isInteger(v) ? Number(v.toPrecision(12)) : v,
-    ),
-  );
 }
 
 async function parallel(bytes: Uint8Array, options: CsvParallelOptions, seed = 1, maxChunk = 50) {

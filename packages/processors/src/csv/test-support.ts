@@ -1,0 +1,19 @@
+/** Helpers of the CSV tests (not part of the package's build). */
+import { createCsvAccumulator } from "./accumulator.js";
+import { type CsvSummary, summarizeCsv } from "./summary.js";
+
+/** The summary of `bytes` pushed at once into one accumulator: what every other way must equal. */
+export function single(bytes: Uint8Array): CsvSummary {
+  const acc = createCsvAccumulator();
+  acc.push(bytes);
+  return summarizeCsv(acc.finish());
+}
+
+/** Means and standard deviations merge in another order of addition: compare them to 12 digits. */
+export function rounded(value: unknown): unknown {
+  return JSON.parse(
+    JSON.stringify(value, (_k, v) =>
+      typeof v === "number" && !Number.isInteger(v) ? Number(v.toPrecision(12)) : v,
+    ),
+  );
+}
