@@ -160,8 +160,9 @@ class Accumulator implements CsvAccumulator {
   private inputPtr = 0;
   /** Bytes of an unfinished row at the start of the kernel's input. */
   private carry = 0;
-  /** The first bytes, kept until the dialect is known. */
+  /** The first bytes (`headLen` of them), kept until the dialect is known. */
   private head: Uint8Array | null = new Uint8Array(0);
+  private headLen = 0;
   private bytes = 0;
   private tooLong = 0;
   private examples: CsvMalformedExample[] = [];
@@ -185,7 +186,7 @@ class Accumulator implements CsvAccumulator {
   }
 
   settled(): boolean {
-    return this.head ? this.head.length === 0 : this.carry === 0 && !this.skipping;
+    return this.head ? this.headLen === 0 : this.carry === 0 && !this.skipping;
   }
 
   recycle(): void {
@@ -218,20 +219,25 @@ class Accumulator implements CsvAccumulator {
     this.bytes += input.length;
     if (input.length === 0) return;
     if (this.head) {
-      const head = this.head;
-      if (head.length === 0 && this.dialect && input.length >= 3) {
-        // Dialect given: parse the first chunk where it is, after a BOM.
+      if (this.headLen === 0 && input.length >= (this.dialect ? 3 : DETECT_BYTES + 3)) {
+        // Enough to start on: the first chunk is parsed where it is.
         this.head = input;
+        this.headLen = input.length;
         this.start(false);
         return;
       }
-      const joined = new Uint8Array(head.length + input.length);
-      joined.set(head);
-      joined.set(input, head.length);
-      this.head = joined;
-      if (joined.length < 3) return;
-      const bom = joined[0] === 0xef && joined[1] === 0xbb && joined[2] === 0xbf ? 3 : 0;
-      if (!this.dialect && joined.length - bom < DETECT_BYTES) return;
+      const need = this.headLen + input.length;
+      if (need > this.head.length) {
+        const grown = new Uint8Array(Math.max(need, this.head.length * 2, 4096));
+        grown.set(this.head.subarray(0, this.headLen));
+        this.head = grown;
+      }
+      const head = this.head;
+      head.set(input, this.headLen);
+      this.headLen = need;
+      if (need < 3) return;
+      const bom = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+      if (!this.dialect && need - bom < DETECT_BYTES) return;
       this.start(false);
       return;
     }
@@ -301,7 +307,7 @@ class Accumulator implements CsvAccumulator {
 
   /** Strips a BOM, detects the dialect (unless given) and parses the bytes kept so far. */
   private start(final: boolean): void {
-    let head = this.head as Uint8Array;
+    let head = (this.head as Uint8Array).subarray(0, this.headLen);
     this.head = null;
     if (head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) head = head.subarray(3);
     if (!this.dialect) {

@@ -80,6 +80,16 @@ describe("parsing", () => {
     }
   });
 
+  it("gives identical results byte by byte past the 64 KiB the dialect is detected on", () => {
+    const lines = ["id;name;score"];
+    for (let i = 0; i < 4000; i++) lines.push(`${i};"n;${i % 17}";${i / 8}`);
+    const text = lines.join("\n");
+    expect(text.length).toBeGreaterThan(64 * 1024);
+    const whole = analyze(text);
+    expect(whole.dialect.delimiter).toBe(";");
+    expect(analyze(text, {}, 1)).toEqual(whole);
+  });
+
   it("accepts LF and CR-only line breaks alike", () => {
     const lf = analyze("a,b\n1,x\n2,y\n");
     const cr = analyze("a,b\r1,x\r2,y\r");
