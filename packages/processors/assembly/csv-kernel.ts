@@ -64,7 +64,6 @@ const FQ_BYTES: usize = FQ_PESC + <usize>FREQ_CAP;
 
 const HASH_SEED1: u32 = 0x811c9dc5;
 const HASH_SEED2: u32 = 0x9747b28c;
-const HASH_MUL1: u32 = 0x01000193;
 const HASH_MUL2: u32 = 0x2f0b3a49;
 
 /**
@@ -78,6 +77,11 @@ declare function parseNumber(start: usize, end: usize): f64;
 
 let delim: u32 = 44;
 let quote: u32 = 34;
+let vDelim: v128 = i8x16.splat(44);
+let vQuote: v128 = i8x16.splat(34);
+const vLf: v128 = i8x16.splat(10);
+const vCr: v128 = i8x16.splat(13);
+const vZero: v128 = i8x16.splat(0);
 let tu: usize = 0;
 let tq: usize = 0;
 let headerPending = false;
@@ -186,6 +190,8 @@ export function reset(): void {
   colFreqOffset = 0;
   colFreqPending = 0;
   fieldCap = 0;
+  unescaped = 0;
+  unescapedCap = 0;
   inputPtr = 0;
   inputCap = 0;
   examples = 0;
@@ -203,6 +209,8 @@ export function reset(): void {
 export function init(delimiter: i32, quoteChar: i32, header: i32): void {
   delim = <u32>delimiter;
   quote = <u32>quoteChar;
+  vDelim = i8x16.splat(<i8>delimiter);
+  vQuote = i8x16.splat(<i8>quoteChar);
   headerPending = header !== 0;
   tu = alloc(256);
   tq = alloc(256);
@@ -422,19 +430,56 @@ function hashFinish(h1: u32, h2: u32, n: u32): void {
   hashB = fmix32(h2 ^ n ^ (hashA * 0x27d4eb2f));
 }
 
-/** The hashes of hashBytes in sketches.ts, of `[s, e)` (`""` counted once when escaped). */
-function hashRange(s: usize, e: usize, escaped: bool): void {
+let unescaped: usize = 0;
+let unescapedCap: usize = 0;
+
+/**
+ * Two 32-bit hashes of `[s, e)`, left in hashA and hashB: MurmurHash3 (x86, 32-bit) four bytes at a
+ * time for the first, which HyperLogLog uses, and a multiplicative hash of the same words for the
+ * second, which with the first keys the frequent-items tables (64 bits without a 64-bit map). Reads
+ * up to three bytes past `e` (the input region and the unescape buffer have room) and masks them.
+ */
+function hashWords(s: usize, e: usize): void {
   let h1 = HASH_SEED1;
   let h2 = HASH_SEED2;
-  let n: u32 = 0;
+  let i = s;
+  for (; i + 4 <= e; i += 4) {
+    let k = load<u32>(i);
+    h2 = (h2 + k) * HASH_MUL2;
+    k *= 0xcc9e2d51;
+    k = rotl<u32>(k, 15);
+    h1 ^= k * 0x1b873593;
+    h1 = rotl<u32>(h1, 13) * 5 + 0xe6546b64;
+  }
+  const rest = <u32>(e - i);
+  if (rest > 0) {
+    let k = load<u32>(i) & (((<u32>1) << (rest << 3)) - 1);
+    h2 = (h2 + k) * HASH_MUL2;
+    k *= 0xcc9e2d51;
+    k = rotl<u32>(k, 15);
+    h1 ^= k * 0x1b873593;
+  }
+  hashFinish(h1, h2, <u32>(e - s));
+}
+
+/** The hashes of `[s, e)`, `""` counted as one quote when escaped: a value hashes alike however quoted. */
+function hashRange(s: usize, e: usize, escaped: bool): void {
+  if (!escaped) {
+    hashWords(s, e);
+    return;
+  }
+  if (e - s > unescapedCap) {
+    unescapedCap = max(e - s, unescapedCap * 2);
+    unescaped = raw(unescapedCap + 8);
+  }
+  let n: usize = 0;
   for (let j = s; j < e; j++) {
-    const c = <u32>load<u8>(j);
-    if (escaped && c === 0x22 && j + 1 < e && load<u8>(j + 1) === 0x22) j++;
-    h1 = (h1 ^ c) * HASH_MUL1;
-    h2 = (h2 + c) * HASH_MUL2;
+    const c = load<u8>(j);
+    if (c === 0x22 && j + 1 < e && load<u8>(j + 1) === 0x22) j++;
+    store<u8>(unescaped + n, c);
     n++;
   }
-  hashFinish(h1, h2, n);
+  hashWords(unescaped, unescaped + n);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -893,25 +938,35 @@ export function parse(from: i32, len: i32, final: i32): i32 {
               else stray = true;
             }
         } else {
-          let a = HASH_SEED1;
-          let z = HASH_SEED2;
-          for (; i < end; i++) {
-            c = <u32>load<u8>(i);
-            const t = load<u8>(tu + c);
-            if (t !== 0) {
-              if (t === T_END) break;
-              if (t === T_HIGH) flags = F_HIGH;
-              else stray = true;
+          // Text, probably: its end is looked for sixteen bytes at a time (delimiter, line breaks,
+          // quote, bytes >= 0x80), then it is hashed a word at a time.
+          for (;;) {
+            for (; i + 16 <= end; i += 16) {
+              const v = v128.load(i);
+              const m = v128.or(
+                v128.or(i8x16.eq(v, vDelim), i8x16.eq(v, vQuote)),
+                v128.or(v128.or(i8x16.eq(v, vLf), i8x16.eq(v, vCr)), i8x16.lt_s(v, vZero)),
+              );
+              const bits = i8x16.bitmask(m);
+              if (bits !== 0) {
+                i += <usize>ctz<i32>(bits);
+                break;
+              }
             }
-            a = (a ^ c) * HASH_MUL1;
-            z = (z + c) * HASH_MUL2;
+            if (i + 16 > end) while (i < end && load<u8>(tu + <usize>load<u8>(i)) === 0) i++;
+            if (i >= end) break;
+            const t = load<u8>(tu + <usize>load<u8>(i));
+            if (t === T_END) break;
+            if (t === T_HIGH) flags = F_HIGH;
+            else stray = true;
+            i++;
           }
           p = i;
           const n = <i32>(i - fs);
           if (n > 0 && i < end) {
             generic = false;
             kind = n === 4 || n === 5 ? boolOrText(fs, n) : K_TEXT;
-            hashFinish(a, z, <u32>n);
+            hashWords(fs, i);
             h1 = hashA;
             h2 = hashB;
           }
