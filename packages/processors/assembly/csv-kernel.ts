@@ -927,6 +927,25 @@ export function parse(from: i32, len: i32, final: i32): i32 {
               const p10 = pow10(frac);
               num = neg ? -mant / p10 : mant / p10;
             }
+          } else if (nd === 4 && c === 45 && d0 === fs && i + 6 < end) {
+            // YYYY-MM-DD and the field's end: a date, as classifyDate() would say, hashed here.
+            const mo = digits2(i + 1, end);
+            const d = digits2(i + 4, end);
+            if (
+              load<u8>(i + 3) === 45 &&
+              mo >= 1 &&
+              mo <= 12 &&
+              d >= 1 &&
+              d <= 31 &&
+              load<u8>(tu + <usize>load<u8>(i + 6)) === T_END
+            ) {
+              generic = false;
+              kind = K_DATE;
+              i += 6;
+              hashWords(fs, i);
+              h1 = hashA;
+              h2 = hashB;
+            }
           }
           p = i;
           if (generic)
