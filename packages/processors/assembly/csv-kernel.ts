@@ -1,13 +1,15 @@
 /**
  * The CSV accumulator's row loop in WebAssembly (AssemblyScript, compiled by `asc` into
- * dist/csv/kernel.wasm). It parses complete rows out of the input region, classifies every field,
- * parses numbers, hashes the other values, and folds them into per-column statistics that live in
- * this module's memory: null and kind counts, moments (two passes per block of numbers, merged with
- * Chan's formula), log-linear histograms, HyperLogLog registers and frequent-items tables. What it cannot do alone goes
- * back to JavaScript (src/csv/accumulator.ts): the header names, malformed-row examples, numbers
- * longer than 15 digits or with an exponent (an import parses them exactly like Number()), and the
- * carry of an unfinished row from one chunk to the next. The rules are those of the accumulator's
- * documentation; the tests run every crafted file through it.
+ * dist/csv/kernel.wasm). It parses complete rows out of the input region, scanning each field once:
+ * numbers and dates are parsed while their end is looked for, text fields find their end sixteen
+ * bytes at a time (SIMD) and are hashed a word at a time. Values are folded into per-column
+ * statistics that live in this module's memory: null and kind counts, moments (two passes per block
+ * of numbers, merged with Chan's formula), log-linear histograms, HyperLogLog registers and
+ * frequent-items tables. What it cannot do alone goes back to JavaScript (src/csv/accumulator.ts):
+ * the header names, malformed-row examples, numbers longer than 15 digits or with an exponent (an
+ * import parses them exactly like Number()), and the carry of an unfinished row from one chunk to
+ * the next. The rules are those of the accumulator's documentation; the tests run every crafted
+ * file through it.
  */
 
 // Kinds, in the order of KINDS in accumulator.ts; K_NULL is an empty field.

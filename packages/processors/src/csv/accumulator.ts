@@ -132,9 +132,10 @@ const utf8 = new TextDecoder();
  * sketches are of fixed size.
  *
  * Rows are parsed by a WebAssembly kernel (assembly/csv-kernel.ts) that scans each field once:
- * numbers are parsed from the bytes while their end is looked for, other values are hashed on the
- * way for the sketches, and the column statistics (kinds, moments, histograms, HyperLogLog) live in
- * its memory. Strings are made only for the header, frequent-value labels and malformed-row examples.
+ * numbers and dates are parsed from the bytes while their end is looked for, other values are hashed
+ * for the sketches, and the column statistics (kinds, moments, histograms, HyperLogLog, frequent
+ * values) live in its memory. Strings are made only for the header, frequent-value labels and
+ * malformed-row examples.
  *
  * Rules: a field is quoted only when its first byte is the quote; inside, `""` is a quote and line
  * breaks are data; text after a closing quote makes the row a `stray-quote` one (counted, kept, its
