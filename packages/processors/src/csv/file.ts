@@ -29,7 +29,8 @@ const MAX_PIECE = 32 * 1024 * 1024;
  * parsed again as a stream, where cuts follow the quotes.
  *
  * `segmentBytes` defaults to an eighth of the file per thread, between 4 and 32 MiB; progress is
- * reported per piece.
+ * reported per piece; `parseHere` and `maxInFlight` concern streams only (this thread always takes
+ * pieces too, and each thread holds one 1 MiB read at a time).
  *
  * @example
  * const summary = await analyzeCsvFile("/data/sales.csv", { onProgress: (n) => console.log(n) });
