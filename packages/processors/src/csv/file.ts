@@ -4,6 +4,7 @@ import { setImmediate as nextTurn } from "node:timers/promises";
 import { Worker } from "node:worker_threads";
 import type { CsvPartial } from "./accumulator.js";
 import { type FilePieces, type PieceResult, parsePieces } from "./file-range.js";
+import { OrderedMerge, Wakeup } from "./ordered.js";
 import {
   accumulatorOptions,
   analyzeCsvParallelPartial,
@@ -11,7 +12,7 @@ import {
   locateWorker,
   planPieces,
 } from "./parallel.js";
-import { type CsvSummary, mergeCsvPartialsInto, summarizeCsv } from "./summary.js";
+import { type CsvSummary, summarizeCsv } from "./summary.js";
 import type { FileJobReply } from "./worker.js";
 
 const HEAD_BYTES = 64 * 1024 + 3;
@@ -92,28 +93,18 @@ async function runPieces(
   options: CsvParallelOptions,
 ): Promise<CsvPartial | null> {
   const { signal, onProgress } = options;
-  const results = new Map<number, PieceResult>();
-  let merged: CsvPartial | null = null;
-  let nextMerge = 0;
+  const order = new OrderedMerge();
   let clean = true;
   let bytesDone = 0;
   let failure: unknown = null;
   let running = workers;
-  let wake: (() => void) | null = null;
-  const notify = () => {
-    const w = wake;
-    wake = null;
-    w?.();
-  };
+  const wakeup = new Wakeup();
+  const notify = wakeup.notify;
   const accept = (r: PieceResult) => {
     if (!r.clean) clean = false;
     bytesDone += r.bytes;
     onProgress?.(bytesDone);
-    results.set(r.index, r);
-    for (let p = results.get(nextMerge); p; p = results.get(nextMerge)) {
-      results.delete(nextMerge++);
-      merged = merged ? mergeCsvPartialsInto(merged, p.partial) : p.partial;
-    }
+    order.add(r.index, r.partial);
   };
   signal?.addEventListener("abort", notify);
   const pool: Worker[] = [];
@@ -151,14 +142,12 @@ async function runPieces(
       await nextTurn();
     }
     while (running > 0 && !stopped()) {
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-      });
+      await wakeup.wait();
     }
     signal?.throwIfAborted();
     if (failure) throw failure;
-    if (nextMerge !== pieces.count) throw new Error("CSV pieces missing after the workers finished");
-    return clean ? merged : null;
+    if (order.done !== pieces.count) throw new Error("CSV pieces missing after the workers finished");
+    return clean ? order.result() : null;
   } finally {
     signal?.removeEventListener("abort", notify);
     await Promise.all(pool.map((w) => w.terminate()));

@@ -12,7 +12,8 @@ import {
 } from "./accumulator.js";
 import { RowCutter } from "./boundary.js";
 import { detectCsvDialect } from "./dialect.js";
-import { type CsvSummary, mergeCsvPartialsInto, type SummaryOptions, summarizeCsv } from "./summary.js";
+import { OrderedMerge, Wakeup } from "./ordered.js";
+import { type CsvSummary, type SummaryOptions, summarizeCsv } from "./summary.js";
 
 /** Options of {@link analyzeCsvParallel}. */
 export interface CsvParallelOptions extends CsvOptions, SummaryOptions {
@@ -319,36 +320,21 @@ async function fanOut(f: FanOut): Promise<CsvPartial> {
   const threads = parseHere ? f.workers - 1 : f.workers;
   const maxInFlight = Math.max(1, Math.floor(options.maxInFlight ?? (parseHere ? 1 : 2) * threads));
   const spare: ArrayBuffer[] = [];
-  const results = new Map<number, CsvPartial>();
-  let merged: CsvPartial | null = null;
-  let nextMerge = 0;
+  const order = new OrderedMerge();
   let nextId = 0;
   let inFlight = 0;
   let failure: unknown = null;
   let closing = false;
-  let wake: (() => void) | null = null;
-  const notify = () => {
-    const w = wake;
-    wake = null;
-    w?.();
-  };
+  const wakeup = new Wakeup();
+  const notify = wakeup.notify;
   const check = () => {
     if (failure) throw failure;
     signal?.throwIfAborted();
   };
-  const waitEvent = () =>
-    new Promise<void>((resolve) => {
-      wake = resolve;
-    });
+  const waitEvent = () => wakeup.wait();
   signal?.addEventListener("abort", notify);
 
-  const accept = (id: number, partial: CsvPartial) => {
-    results.set(id, partial);
-    for (let p = results.get(nextMerge); p; p = results.get(nextMerge)) {
-      results.delete(nextMerge++);
-      merged = merged ? mergeCsvPartialsInto(merged, p) : p;
-    }
-  };
+  const accept = (id: number, partial: CsvPartial) => order.add(id, partial);
   const pool: Worker[] = [];
   const load: number[] = [];
   /** The worker of each piece being sent in parts; -1 for this thread. */
@@ -476,12 +462,12 @@ async function fanOut(f: FanOut): Promise<CsvPartial> {
     for (let c = await f.next(); c; c = await f.next()) await feed(c);
     if (len > 0 || job >= 0) await send(buffer, len, true);
     if (nextId === 0) return createCsvAccumulator(first).finish();
-    while (nextMerge < nextId) {
+    while (order.done < nextId) {
       check();
       await waitEvent();
     }
     check();
-    return merged as unknown as CsvPartial;
+    return order.result() as CsvPartial;
   } finally {
     closing = true;
     signal?.removeEventListener("abort", notify);
