@@ -8,6 +8,8 @@ export NEXT_TELEMETRY_DISABLED=1 VERCEL_TELEMETRY_DISABLED=1 TURBO_TELEMETRY_DIS
 find . -path ./node_modules -prune -o -name 'vitest-*.json' -path '*test-results*' -print0 | xargs -0 rm -f
 report() { echo "-- --reporter=default --reporter=json --outputFile=test-results/vitest-$1.json"; }
 
+# The database tests also run on a real PostgreSQL server; start it if the machine was restarted.
+bash scripts/postgres.sh >/dev/null
 pnpm turbo run lint typecheck build --output-logs=errors-only
 # shellcheck disable=SC2046
 pnpm turbo run test --output-logs=errors-only $(report node20)

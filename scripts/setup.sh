@@ -2,7 +2,8 @@
 # Sets up a fresh machine that has only Node.js 20+ and npm.
 #   bash scripts/setup.sh          pnpm (the pinned version) and the dependencies
 #   bash scripts/setup.sh test     the same, plus what the tests need: Debian's Chromium for the
-#                                  browser tests and Node 24 (the functions' production runtime)
+#                                  browser tests, Debian's PostgreSQL server (started, with the
+#                                  tests' role) and Node 24 (the functions' production runtime)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,6 +25,7 @@ if [ "${1:-}" = "test" ]; then
     $sudo_cmd apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
   fi
+  bash scripts/postgres.sh
   node24=.cache/node24/node_modules/.bin/node
   if [ ! -x "$node24" ]; then
     echo "› installing Node 24 from the npm registry (for the tests on the production runtime)"
