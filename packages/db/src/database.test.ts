@@ -1,5 +1,5 @@
 import { createServer } from "node:net";
-import { createTestDatabase, type TestDatabase } from "@repo/test-postgres";
+import { createTestDatabase, type TestDatabase } from "@repo/test-support/postgres";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectPostgres, type Database, isDatabaseUnavailable } from "./database.js";
