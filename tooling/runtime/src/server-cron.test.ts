@@ -113,14 +113,15 @@ describe("cron jobs and ready()", () => {
 
   it("invokes a cron on its schedule: a GET through the origin's routes with Vercel's headers", async () => {
     try {
-      await eventually(() => calls().some((c) => pathOf(c) === "/api/record"));
+      // Through the rewrite to api/record, which sees the path the cron asked for, as on Vercel.
+      await eventually(() => calls().some((c) => pathOf(c) === "/tasks/reconcile"));
     } finally {
       vi.useRealTimers();
     }
-    const ticks = calls().filter((c) => pathOf(c) === "/api/record");
+    const ticks = calls().filter((c) => pathOf(c) === "/tasks/reconcile");
     expect(ticks).toEqual([
       {
-        url: expect.stringMatching(/^http:\/\/localhost:\d+\/api\/record$/),
+        url: expect.stringMatching(/^http:\/\/localhost:\d+\/tasks\/reconcile$/),
         method: "GET",
         userAgent: "vercel-cron/1.0",
         authorization: `Bearer ${process.env.CRON_SECRET}`,

@@ -22,7 +22,10 @@ const vercelJson = {
   cleanUrls: true,
   outputDirectory: "web/out",
   functions: { "api/slow.ts": { maxDuration: 1 } },
-  rewrites: [{ source: "/hi", destination: "/api/hello" }],
+  rewrites: [
+    { source: "/hi", destination: "/api/hello" },
+    { source: "/api/echo/:rest*", destination: "/api/echo?via=rewrite" },
+  ],
 };
 
 let root: string;
@@ -38,6 +41,7 @@ beforeAll(async () => {
     "api/hello.ts",
     'import { greeting } from "./_greeting.js";\nexport const GET = () => Response.json({ greeting });\n',
   );
+  await write(root, "api/echo.ts", "export const GET = (r: Request) => Response.json({ url: r.url });\n");
   await write(root, "api/slow.ts", "export const GET = () => new Promise(() => {});\n");
   await write(root, "web/out/index.html", "<h1>home</h1>");
   await write(root, "web/out/about.html", "<h1>about</h1>");
@@ -70,6 +74,15 @@ describe("dev mode", () => {
     await eventually(
       async () => ((await (await get("/api/hello")).json()) as { greeting: string }).greeting === "hej",
     );
+  });
+
+  it("gives a rewritten function the URL the client asked for, the rewrite's parameters added", async () => {
+    const url = async (path: string) => new URL(((await (await get(path)).json()) as { url: string }).url);
+    const deep = await url("/api/echo/a/b?x=1");
+    expect(deep.pathname).toBe("/api/echo/a/b");
+    expect(Object.fromEntries(deep.searchParams)).toEqual({ x: "1", rest: "a/b", via: "rewrite" });
+    // The client's own parameter of the same name wins.
+    expect((await url("/api/echo/a?via=client")).searchParams.getAll("via")).toEqual(["client"]);
   });
 
   it("serves a function added while running, and forgets one removed", async () => {

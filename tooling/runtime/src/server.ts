@@ -203,10 +203,16 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         return withHeaders(staticResponse(hit.file, request.method), resolution.headers);
       if (hit.type !== "function") return platformError("NOT_FOUND");
 
-      // Dynamic segments reach the function as query parameters; a parameter of the same name that
-      // the client sent wins, as in vercel dev (checked by the conformance test).
+      // A function sees the URL the client asked for, as on Vercel: a rewrite changes which
+      // function runs, not its request's path. The rewrite's own query parameters and the dynamic
+      // segments are added to the query; a parameter of the same name that the client sent wins,
+      // as in vercel dev (checked by the conformance test).
+      const fnUrl = new URL(request.url);
+      for (const [name, value] of url.searchParams) {
+        if (!fnUrl.searchParams.has(name)) fnUrl.searchParams.append(name, value);
+      }
       for (const [name, value] of Object.entries(hit.match.params)) {
-        if (!url.searchParams.has(name)) url.searchParams.set(name, value);
+        if (!fnUrl.searchParams.has(name)) fnUrl.searchParams.set(name, value);
       }
       const { file } = hit.match.route;
       let mod: Awaited<ReturnType<ModuleLoader["load"]>>;
@@ -220,7 +226,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         );
       }
       const response = await invokeFunction(mod, request, {
-        url: url.href,
+        url: fnUrl.href,
         maxDuration: config.functionSettings(file).maxDuration,
         name: file,
       });
