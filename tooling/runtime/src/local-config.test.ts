@@ -25,8 +25,9 @@ describe("loadLocalConfig", () => {
     expect(loaded).toEqual({ env: {}, mounts: [] });
   });
 
-  it("carries env, mounts and the ready hook", async () => {
+  it("carries env, mounts and the ready and close hooks", async () => {
     let called = 0;
+    let closed = 0;
     const handler = () => new Response("svc");
     const factory: LocalConfigFactory = ({ origin }) => ({
       env: { SVC: `${origin}/__svc` },
@@ -34,19 +35,25 @@ describe("loadLocalConfig", () => {
       ready: () => {
         called++;
       },
+      close: () => {
+        closed++;
+      },
     });
     const loaded = await load(factory);
     expect(loaded.env).toEqual({ SVC: "http://localhost:3000/__svc" });
     expect(loaded.mounts).toEqual([["/__svc", handler]]);
     await loaded.ready?.();
     expect(called).toBe(1);
+    await loaded.close?.();
+    expect(closed).toBe(1);
   });
 
   it("has no ready hook when the config names none", async () => {
     expect((await load(() => ({}))).ready).toBeUndefined();
   });
 
-  it("rejects a ready that is not a function", async () => {
+  it("rejects a ready or close that is not a function", async () => {
     await expect(load(() => ({ ready: "soon" }))).rejects.toThrow(/ready must be a function/);
+    await expect(load(() => ({ close: "later" }))).rejects.toThrow(/close must be a function/);
   });
 });

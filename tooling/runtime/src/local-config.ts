@@ -18,6 +18,11 @@ export interface LocalConfig {
    * awaited: one that never settles holds start-up, so long work should be started, not awaited.
    */
   ready?: () => void | Promise<void>;
+  /**
+   * Called when the runtime closes, after it stopped serving: the place to let go of what the
+   * config opened (a database, a lock). A throw is logged.
+   */
+  close?: () => void | Promise<void>;
 }
 
 /** What loadLocalConfig answers: the config's parts, checked, with defaults filled in. */
@@ -25,6 +30,7 @@ export interface LoadedLocalConfig {
   env: Record<string, string>;
   mounts: [string, MountHandler][];
   ready?: () => void | Promise<void>;
+  close?: () => void | Promise<void>;
 }
 
 export interface LocalConfigContext {
@@ -60,11 +66,14 @@ export async function loadLocalConfig(
       throw new Error(`${LOCAL_CONFIG_FILE}: bad mount prefix ${prefix}`);
     return [prefix, handler];
   });
-  if (config.ready !== undefined && typeof config.ready !== "function") {
-    throw new Error(`${LOCAL_CONFIG_FILE}: ready must be a function`);
+  for (const hook of ["ready", "close"] as const) {
+    if (config[hook] !== undefined && typeof config[hook] !== "function") {
+      throw new Error(`${LOCAL_CONFIG_FILE}: ${hook} must be a function`);
+    }
   }
   const loaded: LoadedLocalConfig = { env: config.env ?? {}, mounts };
   if (config.ready) loaded.ready = config.ready;
+  if (config.close) loaded.close = config.close;
   return loaded;
 }
 

@@ -310,6 +310,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { port } = server.address() as AddressInfo;
   cronOrigin = ownOrigin(options.host, port);
   let ready: (() => void | Promise<void>) | undefined;
+  let closeLocal: (() => void | Promise<void>) | undefined;
   try {
     const local = await loadLocalConfig(root, loader, {
       origin: `http://localhost:${port}`,
@@ -320,6 +321,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     Object.assign(process.env, local.env);
     mounts = local.mounts;
     ready = local.ready;
+    closeLocal = local.close;
   } catch (error) {
     await new Promise<void>((ok) => server.close(() => ok()));
     await devCommand?.stop();
@@ -356,6 +358,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       });
       proxy.close?.();
       await devCommand?.stop();
+      try {
+        await closeLocal?.();
+      } catch (error) {
+        console.error(`[runtime] ${LOCAL_CONFIG_FILE}: close() failed:`, error);
+      }
       await loader.close();
     },
   };
