@@ -1,20 +1,33 @@
 import { randomBytes } from "node:crypto";
-import { resolve } from "node:path";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
 import { FilesystemBlobStore } from "@repo/blob-store/filesystem";
 import { createBlobProtocolHandler } from "@repo/blob-store/protocol-server";
-import type { LocalConfigFactory } from "@repo/runtime";
+import { type LocalDatabase, openLocalDatabase, provideLocalDatabase } from "@repo/db/local";
+import type { LocalConfig, LocalConfigFactory } from "@repo/runtime";
 
 /**
  * What only the local runtime (pnpm dev, pnpm start) provides; never deployed.
  *
- * Without a Vercel Blob store connected, the dev origin speaks the Vercel Blob protocol itself, on
- * top of the filesystem store the functions use (BLOB_DIR): the browser's upload() from
- * @vercel/blob/client PUTs here, client tokens are checked as Vercel checks them, and the signed
- * completion callback reaches /api/blobs/client-upload. Production's code path, offline.
+ * - The database: without DATABASE_URL, an embedded PostgreSQL (PGlite) under .data/pglite
+ *   (PGLITE_DIR), migrated at start and lent to every function this process runs.
+ * - Accounts: APP_URL is this origin, and BETTER_AUTH_SECRET, unless set, is a random one kept in
+ *   .data/auth-secret, so sessions survive a restart.
+ * - Blob storage: without a Vercel Blob store connected, the dev origin speaks the Vercel Blob
+ *   protocol itself, on top of the filesystem store the functions use (BLOB_DIR): the browser's
+ *   upload() from @vercel/blob/client PUTs here, client tokens are checked as Vercel checks them,
+ *   and the signed completion callback reaches /api/blobs/client-upload. Production's code path,
+ *   offline.
  */
-const config: LocalConfigFactory = ({ origin, root }) => {
+const config: LocalConfigFactory = async ({ origin, root }) => {
   const workflow = workflowConfig(origin, root);
-  if (process.env.BLOB_READ_WRITE_TOKEN) return workflow;
+  const accounts = await accountsConfig(origin, root);
+  const local: LocalConfig = {
+    ...workflow,
+    env: { ...workflow.env, ...accounts.env },
+    close: accounts.close,
+  };
+  if (process.env.BLOB_READ_WRITE_TOKEN) return local;
   const token = `vercel_blob_rw_local_${randomBytes(24).toString("hex")}`;
   const store = new FilesystemBlobStore({ root: resolve(root, process.env.BLOB_DIR ?? ".data/blobs") });
   const handler = createBlobProtocolHandler({
@@ -24,9 +37,9 @@ const config: LocalConfigFactory = ({ origin, root }) => {
     publicBaseUrl: `${origin}/__vercel_blob/files`,
   });
   return {
-    ...workflow,
+    ...local,
     env: {
-      ...workflow.env,
+      ...local.env,
       BLOB_LOCAL_API_URL: `${origin}/__vercel_blob/api`,
       BLOB_LOCAL_READ_WRITE_TOKEN: token,
     },
@@ -51,6 +64,40 @@ function workflowConfig(origin: string, root: string) {
       await resumeInterruptedRuns();
     },
   };
+}
+
+/** The database and the settings sign-in needs, for a run on this machine. */
+async function accountsConfig(origin: string, root: string) {
+  const env: Record<string, string> = { APP_URL: process.env.APP_URL ?? origin };
+  env.BETTER_AUTH_SECRET =
+    process.env.BETTER_AUTH_SECRET ?? (await keptSecret(resolve(root, ".data/auth-secret")));
+  let database: LocalDatabase | undefined;
+  if (!process.env.DATABASE_URL) {
+    const dir = process.env.PGLITE_DIR ?? ".data/pglite";
+    database = await openLocalDatabase(dir === "memory://" ? dir : resolve(root, dir));
+    if (database.applied.length) console.log(`[db] ${database.dir}: applied ${database.applied.join(", ")}`);
+    provideLocalDatabase(database);
+  }
+  return {
+    env,
+    close: async () => {
+      if (!database) return;
+      provideLocalDatabase(null);
+      await database.destroy();
+    },
+  };
+}
+
+/** A secret made once and kept in a file only this user can read. */
+async function keptSecret(file: string): Promise<string> {
+  try {
+    const kept = (await readFile(file, "utf8")).trim();
+    if (kept.length >= 32) return kept;
+  } catch {}
+  const secret = randomBytes(32).toString("base64url");
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
 }
 
 export default config;

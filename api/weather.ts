@@ -3,7 +3,7 @@ import { cdnCacheControl, LruCache } from "@repo/weather/cache";
 import { type CachedForecast, getWeather } from "@repo/weather/get-weather";
 import type { Alert } from "@repo/weather/nws-alerts";
 import { ATTRIBUTION as ZIP_ATTRIBUTION, zipIndex } from "@repo/zipcodes/lookup";
-import { env } from "./_lib/env.js";
+import { env, requireValidEnv } from "./_lib/env.js";
 import { HttpError } from "./_lib/http-error.js";
 import { invalidRequest } from "./_lib/invalid-request.js";
 import { json } from "./_lib/respond.js";
@@ -40,6 +40,7 @@ export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route({
         { zipcode, state: found.state },
       );
     }
+    requireValidEnv("OPEN_METEO_BASE_URL", "OPEN_METEO_TIMEOUT_MS", "NWS_BASE_URL", "NWS_USER_AGENT");
     const config = env();
     const answer = await getWeather(
       { place: found, units, days, hours },

@@ -12,8 +12,8 @@ const STATUS: Record<BlobError["code"], number> = {
   store_error: 502,
 };
 
-/** A blob store's typed error as our HTTP error. */
-export function blobToHttpError(error: BlobError): HttpError {
+/** A blob store's typed error as our HTTP error; `shownPath` names the blob as the caller does. */
+export function blobToHttpError(error: BlobError, shownPath = error.path): HttpError {
   const headers: Record<string, string> = {};
   if (error instanceof BlobRateLimitedError && error.retryAfterSeconds) {
     headers["retry-after"] = String(error.retryAfterSeconds);
@@ -21,8 +21,12 @@ export function blobToHttpError(error: BlobError): HttpError {
   if (error.code === "range_not_satisfiable" && typeof error.details?.size === "number") {
     headers["content-range"] = `bytes */${error.details.size}`;
   }
-  const details = { ...(error.path === undefined ? {} : { path: error.path }), ...error.details };
-  return new HttpError(STATUS[error.code], `blob_${error.code}`, error.message, details, headers);
+  const details = { ...(shownPath === undefined ? {} : { path: shownPath }), ...error.details };
+  const message =
+    shownPath !== undefined && error.path !== undefined
+      ? error.message.replaceAll(error.path, shownPath)
+      : error.message;
+  return new HttpError(STATUS[error.code], `blob_${error.code}`, message, details, headers);
 }
 
 export { BlobError };

@@ -1,5 +1,4 @@
 import { normalizeBlobPath } from "@repo/blob-store/path";
-import type { BlobMetadata } from "@repo/blob-store/types";
 import { DERIVED_PREFIX, isDerivedPath } from "@repo/pipeline/result";
 import { HttpError } from "./http-error.js";
 
@@ -28,6 +27,25 @@ export function pathParam(url: URL): string {
 }
 
 /**
+ * The `prefix` query parameter of a listing: "" or the start of a path. Its complete segments
+ * must be valid path segments (no "..", no absolute prefix).
+ */
+export function prefixParam(url: URL): string {
+  const prefix = (singleParam(url, "prefix") ?? "").normalize("NFC");
+  if (prefix === "") return prefix;
+  // The prefix followed by a name must be a valid path; a trailing "/" is a folder.
+  const probe = `${prefix}${prefix.endsWith("/") ? "x" : ""}`;
+  try {
+    normalizeBlobPath(probe);
+  } catch {
+    throw new HttpError(400, "invalid_request", "prefix must be the start of a valid path, e.g. uploads/", {
+      fields: { prefix: ["prefix must be the start of a valid path"] },
+    });
+  }
+  return prefix;
+}
+
+/**
  * A path a client may write to: not under the pipeline's derived prefix, which holds results and
  * thumbnails (a user file there would be taken for one, and would never be processed).
  */
@@ -43,14 +61,7 @@ export function writablePath(path: string): string {
   return path;
 }
 
-/** A blob's metadata as the API shows it. */
-export function blobJson(m: BlobMetadata) {
-  return {
-    path: m.path,
-    size: m.size,
-    contentType: m.contentType,
-    etag: m.etag,
-    uploadedAt: m.uploadedAt.toISOString(),
-    meta: m.meta,
-  };
+/** No file at this path, as far as the caller can tell: theirs does not exist (others' never do). */
+export function blobNotFound(path: string): HttpError {
+  return new HttpError(404, "blob_not_found", `No blob at ${JSON.stringify(path)}.`, { path });
 }

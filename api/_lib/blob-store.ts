@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import { FilesystemBlobStore } from "@repo/blob-store/filesystem";
 import type { BlobStore } from "@repo/blob-store/types";
 import { VercelBlobStore } from "@repo/blob-store/vercel";
-import { env } from "./env.js";
+import { env, requireValidEnv } from "./env.js";
 import { HttpError } from "./http-error.js";
 
 let store: BlobStore | undefined;
@@ -14,6 +14,7 @@ let store: BlobStore | undefined;
  */
 export function blobStore(): BlobStore {
   if (store) return store;
+  requireValidEnv("BLOB_READ_WRITE_TOKEN", "BLOB_ACCESS", "BLOB_DIR");
   const config = env();
   if (config.BLOB_READ_WRITE_TOKEN) {
     store = new VercelBlobStore({ token: config.BLOB_READ_WRITE_TOKEN, access: config.BLOB_ACCESS });

@@ -1,10 +1,13 @@
 import { z } from "zod";
+import { HttpError } from "./http-error.js";
+
+const origin = z.url({ protocol: /^https?$/ }).transform((url) => new URL(url).origin);
 
 /**
- * The functions' configuration, read from the environment once and checked. Packages never read
- * `process.env`; handlers pass these values in.
+ * The functions' configuration, read from the environment once and checked variable by variable.
+ * Packages never read `process.env`; handlers pass these values in.
  */
-const envSchema = z.object({
+const fields = {
   OPEN_METEO_BASE_URL: z.url({ protocol: /^https?$/ }).default("https://api.open-meteo.com"),
   NWS_BASE_URL: z.url({ protocol: /^https?$/ }).default("https://api.weather.gov"),
   /** Budget of one Open-Meteo attempt; one retry follows a timeout, so the worst case is about twice this. */
@@ -33,20 +36,94 @@ const envSchema = z.object({
   CRON_SECRET: z.string().min(16).optional(),
   /** Worker threads one CSV analysis may use; 1 (the default) keeps it on the step's own thread. */
   PIPELINE_CSV_WORKERS: z.coerce.number().int().min(1).max(16).optional(),
-  /** Vercel sets this on its machines: there, the filesystem is not storage. */
+  /**
+   * PostgreSQL for accounts and sessions (Neon from the Vercel Marketplace sets it). Without it the
+   * local runtime lends its embedded PGlite database; on Vercel nothing stands in.
+   */
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  /** Signs session cookies; 32 characters or more (`openssl rand -base64 32`). The local runtime keeps one in .data/. */
+  BETTER_AUTH_SECRET: z.string().min(32).optional(),
+  /**
+   * The URL people open the app at: sessions, passkeys and the upload-completion callback follow it.
+   * On Vercel it defaults to the production or deployment URL; the local runtime sets its own origin.
+   */
+  APP_URL: origin.optional(),
+  /** More origins allowed to send state-changing requests, comma-separated. */
+  TRUSTED_ORIGINS: z
+    .string()
+    .transform((list) =>
+      list
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(origin))
+    .optional(),
+  /** GitHub sign-in, switched on when both are set (callback: <APP_URL>/api/auth/callback/github). */
+  GITHUB_CLIENT_ID: z.string().min(1).optional(),
+  GITHUB_CLIENT_SECRET: z.string().min(1).optional(),
+  /** Vercel sets these on its machines: there, the filesystem is not storage. */
   VERCEL: z.string().optional(),
-});
+  VERCEL_ENV: z.string().optional(),
+  VERCEL_URL: z.string().optional(),
+  VERCEL_BRANCH_URL: z.string().optional(),
+  VERCEL_PROJECT_PRODUCTION_URL: z.string().optional(),
+};
 
-export type Env = z.infer<typeof envSchema>;
+type Fields = typeof fields;
+export type EnvName = keyof Fields;
+export type Env = { [K in EnvName]: z.output<Fields[K]> };
 
-let cached: Env | undefined;
+let cached: { values: Env; problems: Partial<Record<EnvName, string>> } | undefined;
 
-/** The checked environment; a misconfiguration names the variable in the error. */
-export function env(): Env {
+function load() {
   if (!cached) {
-    const result = envSchema.safeParse(process.env);
-    if (!result.success) throw new Error(`Invalid environment: ${z.prettifyError(result.error)}`);
-    cached = result.data;
+    const values = {} as Record<string, unknown>;
+    const problems: Partial<Record<EnvName, string>> = {};
+    for (const [name, schema] of Object.entries(fields) as [EnvName, z.ZodType][]) {
+      const raw = process.env[name];
+      const result = schema.safeParse(raw === "" ? undefined : raw);
+      if (result.success) values[name] = result.data;
+      else {
+        // A bad value is reported and treated as unset, so it disables only what needs it.
+        problems[name] = z.prettifyError(result.error).replace(/^✖ /, "");
+        values[name] = schema.safeParse(undefined).data;
+      }
+    }
+    cached = { values: values as Env, problems };
   }
   return cached;
+}
+
+/** The checked environment. A variable with a bad value reads as unset; `envProblems` names it. */
+export function env(): Env {
+  return load().values;
+}
+
+/** The variables set to values that are not accepted, each with why. */
+export function envProblems(): Partial<Record<EnvName, string>> {
+  return load().problems;
+}
+
+/**
+ * Stops a feature whose settings are wrong with a 503 naming the variable, so one bad value
+ * turns off only what depends on it.
+ *
+ * @example requireValidEnv("CRON_SECRET")
+ */
+export function requireValidEnv(...names: EnvName[]): void {
+  const problems = load().problems;
+  for (const name of names) {
+    const problem = problems[name];
+    if (problem) {
+      throw new HttpError(
+        503,
+        "misconfigured",
+        `${name} is set to a value that is not accepted: ${problem}`,
+        {
+          variable: name,
+        },
+      );
+    }
+  }
 }

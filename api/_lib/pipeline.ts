@@ -9,6 +9,7 @@ export function pipelineDeps(): TriggerDeps {
 
 /** Hands the steps their blob store before the step bundle runs any of them. */
 export function configureSteps(): void {
+  // A bad value here must not stop processing: one worker (the default) is always right.
   const workers = env().PIPELINE_CSV_WORKERS;
   configurePipeline({ store: blobStore(), ...(workers === undefined ? {} : { csvWorkers: workers }) });
 }

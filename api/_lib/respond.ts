@@ -1,3 +1,4 @@
+import { isDatabaseUnavailable } from "@repo/db/database";
 import { PipelineError } from "@repo/pipeline";
 import { isUpstreamError } from "@repo/weather/errors";
 import { BlobError, blobToHttpError } from "./blob-errors.js";
@@ -14,6 +15,11 @@ export function json(body: unknown, init: ResponseInit = {}): Response {
   return new Response(JSON.stringify(body), { ...init, headers });
 }
 
+/** Better Auth's check at its first request: the tables it needs are not all there. */
+function isSchemaMismatch(error: unknown): boolean {
+  return error instanceof Error && (error as { code?: unknown }).code === "SCHEMA_MISMATCH";
+}
+
 /**
  * The one place errors become responses. An `HttpError` answers as it says; a blob store's or an
  * upstream provider's typed error as its HTTP equivalent; anything else is a bug
@@ -24,6 +30,30 @@ export function errorResponse(error: unknown): Response {
   if (error instanceof BlobError) return errorResponse(blobToHttpError(error));
   if (isUpstreamError(error)) return errorResponse(upstreamToHttpError(error));
   if (error instanceof PipelineError) return errorResponse(pipelineToHttpError(error));
+  if (isDatabaseUnavailable(error)) {
+    console.error("Database unavailable:", (error as Error).message);
+    return errorResponse(
+      new HttpError(
+        503,
+        "database_unavailable",
+        "The database cannot be reached right now. Try again shortly.",
+        undefined,
+        {
+          "retry-after": "5",
+        },
+      ),
+    );
+  }
+  if (isSchemaMismatch(error)) {
+    console.error((error as Error).message);
+    return errorResponse(
+      new HttpError(
+        503,
+        "database_not_migrated",
+        "The database schema is behind this deployment: run pnpm db:migrate against DATABASE_URL.",
+      ),
+    );
+  }
   if (error instanceof HttpError) {
     const body: ErrorBody = { error: { code: error.code, message: error.message } };
     if (error.details !== undefined) body.error.details = error.details;

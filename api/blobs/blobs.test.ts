@@ -2,8 +2,10 @@ import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signedIn, type TestUser } from "../_test/accounts.js";
 
-// The blob endpoints called with a Request, over the filesystem store in a temporary BLOB_DIR.
+// The blob endpoints called with a Request as a signed-in user's browser sends it, over the
+// filesystem store in a temporary BLOB_DIR.
 let dir: string;
 let api: {
   list: typeof import("./index.js");
@@ -11,6 +13,7 @@ let api: {
   content: typeof import("./content.js");
   upload: typeof import("./upload.js");
 };
+let user: TestUser;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "blobs-api-"));
@@ -22,6 +25,7 @@ beforeAll(async () => {
     content: await import("./content.js"),
     upload: await import("./upload.js"),
   };
+  user = await signedIn();
 });
 afterAll(async () => {
   await processingIdle();
@@ -32,7 +36,7 @@ const at = (path: string, query: Record<string, string>) =>
   `http://localhost${path}?${new URLSearchParams(query)}`;
 const put = (path: string, body: BodyInit, type = "text/csv", extra: Record<string, string> = {}) =>
   api.upload.POST(
-    new Request(at("/api/blobs/upload", { path, ...extra }), {
+    user.request(at("/api/blobs/upload", { path, ...extra }), {
       method: "POST",
       body,
       headers: { "content-type": type },
@@ -42,7 +46,7 @@ const put = (path: string, body: BodyInit, type = "text/csv", extra: Record<stri
 /** Uploads start processing in the background; wait until it has written all it will write. */
 async function processingIdle() {
   for (let i = 0; i < 600; i++) {
-    const res = await api.list.GET(new Request(at("/api/blobs", { limit: "1000" })));
+    const res = await api.list.GET(user.request(at("/api/blobs", { limit: "1000" })));
     const { blobs } = (await res.json()) as { blobs: { result: { status: string } | null }[] };
     if (blobs.every((b) => b.result?.status === "done" || b.result?.status === "failed")) return;
     await new Promise((r) => setTimeout(r, 50));
@@ -68,9 +72,9 @@ describe("POST /api/blobs/upload", () => {
     const big = new Uint8Array(4.5 * 1024 * 1024 + 1);
     const res = await put("uploads/big.bin", big, "application/octet-stream");
     expect(res.status).toBe(413);
-    expect((await api.info.GET(new Request(at("/api/blobs/info", { path: "uploads/big.bin" })))).status).toBe(
-      404,
-    );
+    expect(
+      (await api.info.GET(user.request(at("/api/blobs/info", { path: "uploads/big.bin" })))).status,
+    ).toBe(404);
   });
 
   it.each([
@@ -93,7 +97,7 @@ describe("POST /api/blobs/upload", () => {
 
   it("names a missing path", async () => {
     const res = await api.upload.POST(
-      new Request("http://localhost/api/blobs/upload", { method: "POST", body: "x" }),
+      user.request("http://localhost/api/blobs/upload", { method: "POST", body: "x" }),
     );
     expect(res.status).toBe(400);
     expect((await res.json()).error.details.fields).toHaveProperty("path");
@@ -104,7 +108,7 @@ describe("reading and deleting", () => {
   it("lists by prefix, a page at a time", async () => {
     for (const n of [1, 2, 3]) await put(`uploads/page-${n}.txt`, `p${n}`, "text/plain");
     const first = await (
-      await api.list.GET(new Request(at("/api/blobs", { prefix: "uploads/page-", limit: "2" })))
+      await api.list.GET(user.request(at("/api/blobs", { prefix: "uploads/page-", limit: "2" })))
     ).json();
     expect(first.blobs.map((b: { path: string }) => b.path)).toEqual([
       "uploads/page-1.txt",
@@ -112,7 +116,7 @@ describe("reading and deleting", () => {
     ]);
     const second = await (
       await api.list.GET(
-        new Request(at("/api/blobs", { prefix: "uploads/page-", limit: "2", cursor: first.cursor })),
+        user.request(at("/api/blobs", { prefix: "uploads/page-", limit: "2", cursor: first.cursor })),
       )
     ).json();
     expect(second.blobs.map((b: { path: string }) => b.path)).toEqual(["uploads/page-3.txt"]);
@@ -120,13 +124,13 @@ describe("reading and deleting", () => {
   });
 
   it("refuses a bad limit", async () => {
-    expect((await api.list.GET(new Request(at("/api/blobs", { limit: "0" })))).status).toBe(400);
-    expect((await api.list.GET(new Request(at("/api/blobs", { limit: "abc" })))).status).toBe(400);
+    expect((await api.list.GET(user.request(at("/api/blobs", { limit: "0" })))).status).toBe(400);
+    expect((await api.list.GET(user.request(at("/api/blobs", { limit: "abc" })))).status).toBe(400);
   });
 
   it("downloads with the stored type, nosniff and a download name", async () => {
     await put("uploads/page.html", "<script>alert(1)</script>", "text/html");
-    const res = await api.content.GET(new Request(at("/api/blobs/content", { path: "uploads/page.html" })));
+    const res = await api.content.GET(user.request(at("/api/blobs/content", { path: "uploads/page.html" })));
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("text/html");
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");
@@ -140,7 +144,7 @@ describe("reading and deleting", () => {
     await put("uploads/digits.txt", "0123456789", "text/plain");
     const get = (range: string) =>
       api.content.GET(
-        new Request(at("/api/blobs/content", { path: "uploads/digits.txt" }), { headers: { range } }),
+        user.request(at("/api/blobs/content", { path: "uploads/digits.txt" }), { headers: { range } }),
       );
     const part = await get("bytes=2-5");
     expect(part.status).toBe(206);
@@ -155,7 +159,7 @@ describe("reading and deleting", () => {
   it("names a file with any characters safely", async () => {
     await put('uploads/résumé "final".txt', "x", "text/plain");
     const res = await api.content.GET(
-      new Request(at("/api/blobs/content", { path: 'uploads/résumé "final".txt' })),
+      user.request(at("/api/blobs/content", { path: 'uploads/résumé "final".txt' })),
     );
     expect(res.headers.get("content-disposition")).toBe(
       `attachment; filename="r_sum_ _final_.txt"; filename*=UTF-8''r%C3%A9sum%C3%A9%20%22final%22.txt`,
@@ -165,11 +169,11 @@ describe("reading and deleting", () => {
   it("deletes with 204, then 404", async () => {
     await put("uploads/gone.txt", "x", "text/plain");
     const del = () =>
-      api.list.DELETE(new Request(at("/api/blobs", { path: "uploads/gone.txt" }), { method: "DELETE" }));
+      api.list.DELETE(user.request(at("/api/blobs", { path: "uploads/gone.txt" }), { method: "DELETE" }));
     expect((await del()).status).toBe(204);
     expect((await del()).status).toBe(404);
     expect(
-      (await api.content.GET(new Request(at("/api/blobs/content", { path: "uploads/gone.txt" })))).status,
+      (await api.content.GET(user.request(at("/api/blobs/content", { path: "uploads/gone.txt" })))).status,
     ).toBe(404);
   });
 });

@@ -1,10 +1,15 @@
 import { normalizeBlobPath } from "@repo/blob-store/path";
-import { clientUploadPayloadSchema, UPLOAD_LIMITS } from "@repo/validation/uploads";
+import { existingUserIds } from "@repo/db/users";
+import { deleteFile } from "@repo/files/files";
+import { ownerOf, userSpace } from "@repo/files/space";
+import { UPLOAD_LIMITS, uploadTokenPayloadSchema } from "@repo/validation/uploads";
 import { type HandleUploadBody, handleUpload } from "@vercel/blob/client";
 import { z } from "zod";
+import { appUrl, requireUser } from "../_lib/auth.js";
 import { writablePath } from "../_lib/blob-query.js";
 import { blobStore } from "../_lib/blob-store.js";
 import { readJson } from "../_lib/body.js";
+import { database } from "../_lib/db.js";
 import { env } from "../_lib/env.js";
 import { HttpError } from "../_lib/http-error.js";
 import { startProcessing } from "../_lib/pipeline.js";
@@ -31,53 +36,78 @@ function signingToken(): string {
 }
 
 /**
- * POST /api/blobs/client-upload — the seed's SAS-token function. The browser asks here for a client
- * token scoped to one path, a few content types, a size and ten minutes, carrying who uploads; it
- * then sends the file straight to storage. When the upload completes, storage calls back here,
- * signed with the read-write token, and handleUpload verifies that signature before we act on it.
+ * POST /api/blobs/client-upload — the seed's SAS-token function. A signed-in browser asks here for
+ * a client token scoped to one path in its own space (`users/<id>/…`, the `uploadPrefix` of
+ * /api/blobs/config), a few content types, a size and ten minutes; the token carries the session's
+ * user id, never anything the browser says. The browser then sends the file straight to storage.
+ * When the upload completes, storage calls back here, signed with the read-write token, and
+ * handleUpload verifies that signature before we act on it.
  */
 export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route({
   POST: async (request) => {
     const body = (await readJson(request, eventSchema, {
       maxBytes: 64 * 1024,
     })) as unknown as HandleUploadBody;
+    // Asking for a token needs a session; the completion callback comes from storage, signed.
+    const caller = body.type === "blob.generate-client-token" ? await requireUser(request) : null;
     const token = signingToken();
     try {
       const answer = await handleUpload({
         body,
         request,
         token,
-        onBeforeGenerateToken: async (pathname, clientPayload) => {
-          const path = writablePath(normalizeBlobPath(pathname));
-          let payload: unknown = {};
-          try {
-            payload = clientPayload ? JSON.parse(clientPayload) : {};
-          } catch {
-            throw new HttpError(400, "invalid_request", "clientPayload must be JSON.");
+        onBeforeGenerateToken: async (pathname) => {
+          if (!caller) throw new HttpError(401, "unauthenticated", "Sign in to upload.");
+          const path = caller.space.toUser(normalizeBlobPath(pathname));
+          if (path === null) {
+            throw new HttpError(
+              403,
+              "outside_your_space",
+              `You can upload only into your own space: the path must start with ${caller.space.filesPrefix}.`,
+              { uploadPrefix: caller.space.filesPrefix },
+            );
           }
-          const who = clientUploadPayloadSchema.safeParse(payload);
-          if (!who.success)
-            throw new HttpError(400, "invalid_request", "uploader must be 1 to 80 characters.");
+          writablePath(path);
           return {
             allowedContentTypes: [...UPLOAD_LIMITS.allowedContentTypes],
             maximumSizeInBytes: UPLOAD_LIMITS.maxBytes,
             validUntil: Date.now() + UPLOAD_LIMITS.tokenValidSeconds * 1000,
             addRandomSuffix: false,
             allowOverwrite: false,
-            callbackUrl: new URL("/api/blobs/client-upload", request.url).href,
+            // From configuration, never from the request's Host header, which the caller controls.
+            callbackUrl: new URL("/api/blobs/client-upload", appUrl()).href,
             tokenPayload: JSON.stringify({
+              userId: caller.user.id,
               path,
-              uploader: who.data.uploader,
               requestedAt: new Date().toISOString(),
             }),
           };
         },
         onUploadCompleted: async ({ blob, tokenPayload }) => {
-          console.log(`[client-upload] completed ${blob.pathname} for ${tokenPayload ?? "unknown uploader"}`);
+          const storePath = normalizeBlobPath(blob.pathname);
+          let payload: unknown = null;
+          try {
+            payload = JSON.parse(tokenPayload ?? "null");
+          } catch {}
+          const owner = uploadTokenPayloadSchema.safeParse(payload);
+          if (!owner.success || ownerOf(storePath) !== owner.data.userId) {
+            throw new HttpError(
+              400,
+              "invalid_upload_event",
+              "The completion does not match a token this app issued.",
+            );
+          }
+          const { userId, path } = owner.data;
+          console.log(`[client-upload] completed ${path} for user ${userId}`);
+          // The account may have been deleted while the file was on its way: the file goes too.
+          if (!(await existingUserIds(database().db, [userId])).has(userId)) {
+            await deleteFile(blobStore(), userSpace(userId), path);
+            return;
+          }
           // The blob trigger: the file is in the container; start its processing. The store's own
           // head gives the version (etag) in the form every other function sees. A repeated callback
           // finds the version already claimed and starts nothing.
-          const stored = await blobStore().head(normalizeBlobPath(blob.pathname));
+          const stored = await blobStore().head(storePath);
           if (stored) await startProcessing({ path: stored.path, etag: stored.etag }, "upload");
         },
       });

@@ -1,21 +1,28 @@
+import { sessionUser } from "@repo/auth/session";
+import { userSpace } from "@repo/files/space";
 import { UPLOAD_LIMITS } from "@repo/validation/uploads";
+import { auth } from "../_lib/auth.js";
 import { env } from "../_lib/env.js";
 import { json } from "../_lib/respond.js";
 import { route } from "../_lib/route.js";
 
 /**
  * GET /api/blobs/config — what the Files page needs before an upload starts: the limits, which
- * store is behind the API, and, when running locally, where the browser's upload() should send
- * files (the dev origin's Vercel Blob protocol endpoint).
+ * store is behind the API, when running locally where the browser's upload() should send files
+ * (the dev origin's Vercel Blob protocol endpoint), and for a signed-in caller the prefix of their
+ * own space, under which client tokens are issued. Public: it tells nothing about anyone's files.
  */
 export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route({
-  GET: () => {
+  GET: async (request) => {
     const config = env();
+    const user = request.headers.has("cookie") ? await sessionUser(auth(), request.headers) : null;
     return json(
       {
         store: config.BLOB_READ_WRITE_TOKEN ? "vercel-blob" : "filesystem",
+        access: config.BLOB_ACCESS,
         clientUploads: Boolean(config.BLOB_READ_WRITE_TOKEN || config.BLOB_LOCAL_READ_WRITE_TOKEN),
         clientApiUrl: config.BLOB_READ_WRITE_TOKEN ? null : (config.BLOB_LOCAL_API_URL ?? null),
+        uploadPrefix: user ? userSpace(user.id).filesPrefix : null,
         limits: UPLOAD_LIMITS,
       },
       { headers: { "cache-control": "no-store" } },

@@ -1,6 +1,7 @@
-import { pathParam } from "../_lib/blob-query.js";
+import { requireUser } from "../_lib/auth.js";
+import { BlobError, blobToHttpError } from "../_lib/blob-errors.js";
+import { blobNotFound, pathParam } from "../_lib/blob-query.js";
 import { blobStore } from "../_lib/blob-store.js";
-import { HttpError } from "../_lib/http-error.js";
 import { route } from "../_lib/route.js";
 
 /** Parses one `bytes=a-b` range; several ranges or odd forms are answered whole, as RFC 9110 allows. */
@@ -26,30 +27,40 @@ function disposition(path: string): string {
 }
 
 /**
- * GET /api/blobs/content?path= — the blob's bytes, streamed, with its stored type, a download name,
+ * GET /api/blobs/content?path= — the bytes of one of the caller's files (or of a result derived
+ * from one, such as a thumbnail), streamed, with its stored type, a download name,
  * `nosniff` (a stored HTML file must never run as our page) and byte ranges (206/416).
  */
 export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route({
   GET: async (request) => {
+    const { space } = await requireUser(request);
     const path = pathParam(new URL(request.url));
+    const stored = space.toStore(path);
     const store = blobStore();
     let range = parseRange(request.headers.get("range"));
     if (range === "suffix") {
       // bytes=-N: the last N bytes, which needs the size first.
-      const head = await store.head(path);
-      if (!head) throw new HttpError(404, "blob_not_found", `No blob at ${JSON.stringify(path)}.`, { path });
+      const head = await store.head(stored);
+      if (!head) throw blobNotFound(path);
       const n = Number(request.headers.get("range")?.split("-")[1]);
       range = { start: Math.max(0, head.size - n) };
     }
-    const result = await store.get(
-      path,
-      range ? { range, signal: request.signal } : { signal: request.signal },
-    );
+    let result: Awaited<ReturnType<typeof store.get>>;
+    try {
+      result = await store.get(
+        stored,
+        range ? { range, signal: request.signal } : { signal: request.signal },
+      );
+    } catch (error) {
+      // Named by the caller's path, never the store's.
+      if (error instanceof BlobError) throw blobToHttpError(error, path);
+      throw error;
+    }
     const { metadata } = result;
     const headers = new Headers({
       "content-type": metadata.contentType,
       "x-content-type-options": "nosniff",
-      "content-disposition": disposition(metadata.path),
+      "content-disposition": disposition(path),
       "accept-ranges": "bytes",
       etag: `"${metadata.etag.replace(/"/g, "")}"`,
       "last-modified": metadata.uploadedAt.toUTCString(),

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { FilesystemBlobStore } from "@repo/blob-store/filesystem";
 import { listRuns } from "@repo/pipeline";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { signedIn, type TestUser } from "../_test/accounts.js";
 
 // The blob trigger through the functions: uploads start processing (the workflow runs in this process,
 // see vitest.setup.ts), results and reprocessing are answered, and the timer trigger reconciles.
@@ -22,6 +23,9 @@ const load = async () => ({
   cron: await import("../cron/reconcile.js"),
 });
 let api: Awaited<ReturnType<typeof load>>;
+let user: TestUser;
+/** Where the store keeps one of the user's files. */
+const stored = (path: string) => `users/${user.id}/${path}`;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "blobs-pipeline-"));
@@ -31,6 +35,7 @@ beforeAll(async () => {
   delete process.env.BLOB_READ_WRITE_TOKEN;
   store = new FilesystemBlobStore({ root: dir });
   api = await load();
+  user = await signedIn();
 });
 afterAll(() => rm(dir, { recursive: true, force: true, maxRetries: 10 }));
 
@@ -39,7 +44,7 @@ const at = (path: string, query: Record<string, string> = {}) =>
 
 async function upload(path: string, body: BodyInit, type = "text/csv") {
   return api.upload.POST(
-    new Request(at("/api/blobs/upload", { path }), {
+    user.request(at("/api/blobs/upload", { path }), {
       method: "POST",
       body,
       headers: { "content-type": type },
@@ -48,7 +53,7 @@ async function upload(path: string, body: BodyInit, type = "text/csv") {
 }
 
 async function result(path: string) {
-  const res = await api.result.GET(new Request(at("/api/blobs/result", { path })));
+  const res = await api.result.GET(user.request(at("/api/blobs/result", { path })));
   return { status: res.status, body: await res.json() };
 }
 
@@ -87,11 +92,11 @@ describe("the trigger on a server-side upload", () => {
 
   it("lists files with their status and hides the derived blobs", async () => {
     await settled("t/sales.csv");
-    const res = await api.list.GET(new Request(at("/api/blobs", { prefix: "" })));
+    const res = await api.list.GET(user.request(at("/api/blobs", { prefix: "" })));
     const { blobs } = await res.json();
     expect(blobs.map((b: { path: string }) => b.path)).toEqual(["t/sales.csv"]);
     expect(blobs[0].result).toMatchObject({ status: "done", kind: "csv" });
-    const derived = await api.list.GET(new Request(at("/api/blobs", { prefix: "_results/" })));
+    const derived = await api.list.GET(user.request(at("/api/blobs", { prefix: "_results/" })));
     expect((await derived.json()).blobs).toHaveLength(1);
   });
 
@@ -105,7 +110,7 @@ describe("the trigger on a server-side upload", () => {
 describe("GET /api/blobs/result", () => {
   it("404 for no such file, 400 without a path", async () => {
     expect((await result("t/none.csv")).status).toBe(404);
-    const res = await api.result.GET(new Request("http://localhost/api/blobs/result"));
+    const res = await api.result.GET(user.request("http://localhost/api/blobs/result"));
     expect(res.status).toBe(400);
   });
 });
@@ -115,7 +120,7 @@ describe("POST /api/blobs/reprocess", () => {
     await upload("t/again.csv", "n\n1\n");
     await settled("t/again.csv");
     const post = (path: string) =>
-      api.reprocess.POST(new Request(at("/api/blobs/reprocess", { path }), { method: "POST" }));
+      api.reprocess.POST(user.request(at("/api/blobs/reprocess", { path }), { method: "POST" }));
     const res = await post("t/again.csv");
     expect(res.status).toBe(202);
     expect((await res.json()).result).toMatchObject({ status: "queued", attempt: 2, trigger: "reprocess" });
@@ -131,17 +136,16 @@ describe("POST /api/blobs/reprocess", () => {
 });
 
 describe("the client-upload completion callback", () => {
-  it("delivered twice starts one run", async () => {
-    const blob = await store.put("t/twice.csv", "a\n1\n", { contentType: "text/csv" });
+  const completion = (pathname: string, tokenPayload: unknown) => {
     const event = JSON.stringify({
       type: "blob.upload-completed",
       payload: {
-        blob: { pathname: blob.path, url: "http://localhost/x", contentType: "text/csv" },
-        tokenPayload: "{}",
+        blob: { pathname, url: "http://localhost/x", contentType: "text/csv" },
+        tokenPayload: JSON.stringify(tokenPayload),
       },
     });
     const signature = createHmac("sha256", TOKEN).update(event).digest("hex");
-    const deliver = () =>
+    return () =>
       api.clientUpload.POST(
         new Request("http://localhost/api/blobs/client-upload", {
           method: "POST",
@@ -149,12 +153,36 @@ describe("the client-upload completion callback", () => {
           headers: { "content-type": "application/json", "x-vercel-signature": signature },
         }),
       );
+  };
+  const payload = (userId: string, path: string) => ({ userId, path, requestedAt: new Date().toISOString() });
+
+  it("delivered twice starts one run", async () => {
+    const blob = await store.put(stored("t/twice.csv"), "a\n1\n", { contentType: "text/csv" });
+    const deliver = completion(blob.path, payload(user.id, "t/twice.csv"));
     const before = (await listRuns()).length;
     const answers = await Promise.all([deliver(), deliver()]);
     expect(answers.map((r) => r.status)).toEqual([200, 200]);
-    const done = await settled(blob.path);
+    const done = await settled("t/twice.csv");
     expect(done.result).toMatchObject({ status: "done", trigger: "upload", attempt: 1 });
     expect((await listRuns()).length - before).toBe(1);
+  });
+
+  it("refuses a completion whose owner is not the space the file landed in", async () => {
+    const blob = await store.put(stored("t/mismatch.csv"), "a\n1\n", { contentType: "text/csv" });
+    const res = await completion(blob.path, payload("someoneelse", "t/mismatch.csv"))();
+    expect(res.status).toBe(400);
+    expect((await completion(blob.path, { uploader: "Ada" })()).status).toBe(400);
+  });
+
+  it("removes a file that lands after its owner deleted the account", async () => {
+    const leaving = await signedIn("Leaving");
+    const deleted = await leaving.client.call("POST", "/api/auth/delete-user", {
+      password: "correct horse battery",
+    });
+    expect(deleted.status).toBe(200);
+    const late = await store.put(`users/${leaving.id}/late.csv`, "a\n1\n", { contentType: "text/csv" });
+    expect((await completion(late.path, payload(leaving.id, "late.csv"))()).status).toBe(200);
+    expect(await store.head(late.path)).toBeNull();
   });
 });
 
@@ -165,13 +193,13 @@ describe("GET /api/cron/reconcile (the timer trigger)", () => {
   });
 
   it("finds a file whose trigger never fired and processes it", async () => {
-    const missed = await store.put("t/missed.csv", "x\n1\n2\n", { contentType: "text/csv" });
-    expect((await result(missed.path)).body.result).toBeNull();
+    await store.put(stored("t/missed.csv"), "x\n1\n2\n", { contentType: "text/csv" });
+    expect((await result("t/missed.csv")).body.result).toBeNull();
     const res = await cron(`Bearer ${SECRET}`);
     expect(res.status).toBe(200);
     const report = await res.json();
-    expect(report.started).toContainEqual({ path: "t/missed.csv", why: "no result" });
-    expect((await settled(missed.path)).result).toMatchObject({ status: "done", trigger: "cron" });
+    expect(report.started).toContainEqual({ path: stored("t/missed.csv"), why: "no result" });
+    expect((await settled("t/missed.csv")).result).toMatchObject({ status: "done", trigger: "cron" });
   });
 
   it("is a 503 naming CRON_SECRET when the project has none", async () => {
@@ -190,10 +218,10 @@ describe("DELETE /api/blobs", () => {
     await upload("t/bye.csv", "a\n1\n");
     await settled("t/bye.csv");
     const res = await api.list.DELETE(
-      new Request(at("/api/blobs", { path: "t/bye.csv" }), { method: "DELETE" }),
+      user.request(at("/api/blobs", { path: "t/bye.csv" }), { method: "DELETE" }),
     );
     expect(res.status).toBe(204);
-    const left = await store.list({ prefix: "_results/t/bye.csv/" });
+    const left = await store.list({ prefix: `_results/${stored("t/bye.csv")}/` });
     expect(left.blobs).toEqual([]);
   });
 });

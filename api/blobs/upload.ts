@@ -1,5 +1,8 @@
+import { fileInfo } from "@repo/files/files";
 import { resultSummary } from "@repo/pipeline/result";
-import { blobJson, pathParam, singleParam, writablePath } from "../_lib/blob-query.js";
+import { requireUser } from "../_lib/auth.js";
+import { BlobError, blobToHttpError } from "../_lib/blob-errors.js";
+import { pathParam, singleParam, writablePath } from "../_lib/blob-query.js";
 import { blobStore } from "../_lib/blob-store.js";
 import { HttpError } from "../_lib/http-error.js";
 import { startProcessing } from "../_lib/pipeline.js";
@@ -11,10 +14,11 @@ const MAX_BYTES = 4.5 * 1024 * 1024;
 
 /**
  * POST /api/blobs/upload?path=uploads/a.csv[&overwrite=true] — a small file in the request body,
- * streamed into the container (never buffered whole). A server-side put: the app's own trigger.
+ * streamed into the caller's space (never buffered whole). A server-side put: the app's own trigger.
  */
 export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route({
   POST: async (request) => {
+    const { space } = await requireUser(request);
     const url = new URL(request.url);
     const path = writablePath(pathParam(url));
     const overwrite = singleParam(url, "overwrite");
@@ -35,17 +39,23 @@ export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route({
     }
     const contentType =
       request.headers.get("content-type")?.split(";")[0]?.trim() || "application/octet-stream";
-    const stored = await blobStore().put(path, request.body, {
-      contentType,
-      overwrite: overwrite === "true",
-      maxBytes: MAX_BYTES,
-      meta: { source: "server-upload" },
-      signal: request.signal,
-    });
+    let stored: Awaited<ReturnType<ReturnType<typeof blobStore>["put"]>>;
+    try {
+      stored = await blobStore().put(space.toStore(path), request.body, {
+        contentType,
+        overwrite: overwrite === "true",
+        maxBytes: MAX_BYTES,
+        meta: { source: "server-upload" },
+        signal: request.signal,
+      });
+    } catch (error) {
+      if (error instanceof BlobError) throw blobToHttpError(error, path);
+      throw error;
+    }
     // The blob trigger for a server-side put: nothing in the store fires on its own.
     const result = await startProcessing({ path: stored.path, etag: stored.etag }, "server-put");
     return json(
-      { ...blobJson(stored), result: result && resultSummary(result) },
+      { ...fileInfo(space, stored), result: result && resultSummary(result) },
       { status: 201, headers: { "cache-control": "no-store" } },
     );
   },

@@ -1,6 +1,10 @@
 import { timingSafeEqual } from "node:crypto";
+import { existingUserIds } from "@repo/db/users";
+import { sweepDeletedOwners } from "@repo/files/owners";
 import { reconcile } from "@repo/pipeline";
-import { env } from "../_lib/env.js";
+import { blobStore } from "../_lib/blob-store.js";
+import { database } from "../_lib/db.js";
+import { env, requireValidEnv } from "../_lib/env.js";
 import { HttpError } from "../_lib/http-error.js";
 import { pipelineDeps } from "../_lib/pipeline.js";
 import { json } from "../_lib/respond.js";
@@ -16,10 +20,12 @@ function sameSecret(given: string, expected: string): boolean {
 /**
  * GET /api/cron/reconcile — the timer trigger (vercel.json `crons`). Vercel calls it on schedule with
  * `Authorization: Bearer $CRON_SECRET`; the local runtime does the same. Every blob version without a
- * result is started, failed ones are retried up to the attempt limit, lost starts are restarted.
+ * result is started, failed ones are retried up to the attempt limit, lost starts are restarted,
+ * and the spaces of deleted accounts that still hold files are emptied.
  */
 export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route({
   GET: async (request) => {
+    requireValidEnv("CRON_SECRET");
     const secret = env().CRON_SECRET;
     if (!secret) {
       throw new HttpError(
@@ -42,11 +48,26 @@ export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route({
     }
     const started = Date.now();
     const report = await reconcile(pipelineDeps());
-    if (report.started.length || report.problems.length || report.removed.length) {
+    let owners: Awaited<ReturnType<typeof sweepDeletedOwners>> | null = null;
+    try {
+      const { db } = database();
+      owners = await sweepDeletedOwners(blobStore(), (ids) => existingUserIds(db, ids));
+    } catch (error) {
+      // The files' own upkeep above stands; the sweep runs again on the next tick.
+      report.problems.push({
+        path: "users/",
+        message: `deleted accounts not swept: ${(error as Error).message}`,
+      });
+    }
+    const swept = owners?.removed.length ?? 0;
+    if (report.started.length || report.problems.length || report.removed.length || swept) {
       console.log(
-        `[cron] reconcile: ${report.scanned} scanned, ${report.started.length} started, ${report.removed.length} removed, ${report.problems.length} problems`,
+        `[cron] reconcile: ${report.scanned} scanned, ${report.started.length} started, ${report.removed.length} removed, ${swept} deleted accounts swept, ${report.problems.length} problems`,
       );
     }
-    return json({ ...report, ms: Date.now() - started }, { headers: { "cache-control": "no-store" } });
+    return json(
+      { ...report, deletedAccounts: owners?.removed ?? [], ms: Date.now() - started },
+      { headers: { "cache-control": "no-store" } },
+    );
   },
 });

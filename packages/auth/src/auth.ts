@@ -3,6 +3,9 @@ import { betterAuth } from "better-auth";
 import type { Kysely } from "kysely";
 import { passkeySignUp } from "./passkey-signup.js";
 
+// Lets the declaration of createAuth name the WebAuthn types the passkey plugin exposes.
+export type {} from "@simplewebauthn/server";
+
 export interface AuthConfig {
   /** The database (Better Auth's tables come from @repo/db's migrations). */
   // biome-ignore lint/suspicious/noExplicitAny: Better Auth takes any Kysely instance

@@ -6,6 +6,7 @@ import { connectPostgres, type Database, isDatabaseUnavailable } from "./databas
 import { openLocalDatabase } from "./local.js";
 import { migrateToLatest, pendingMigrations } from "./migrate.js";
 import { MIGRATIONS } from "./migrations/index.js";
+import { existingUserIds } from "./users.js";
 
 // The same checks on both engines: the embedded PGlite and a real PostgreSQL server through the
 // production driver path (node-postgres pool, Kysely's Postgres dialect).
@@ -79,6 +80,16 @@ describe.each(engines)("on %s", (_name, open) => {
     expect(found?.expiresAt).toBeInstanceOf(Date);
     await db.deleteFrom("user").where("id", "=", "u1").execute();
     expect(await db.selectFrom("session").selectAll().execute()).toEqual([]);
+  });
+
+  it("tells which user ids still have an account", async () => {
+    const db = database.db;
+    await db
+      .insertInto("user")
+      .values({ id: "here", name: "h", email: "here@example.com", emailVerified: false })
+      .execute();
+    expect(await existingUserIds(db, ["here", "gone"])).toEqual(new Set(["here"]));
+    expect(await existingUserIds(db, [])).toEqual(new Set());
   });
 
   it("refuses a second account with the same email, and one authenticator on two accounts", async () => {

@@ -28,6 +28,8 @@ describe("userSpace", () => {
     expect(a.toUser("users/alice012/x")).toBeNull();
     expect(a.toUser("_results/users/bob/x")).toBeNull();
     expect(a.toUser("uploads/legacy.csv")).toBeNull();
+    // Not a name a user can have: it would read back as a result.
+    expect(a.toUser("users/alice01/_results/x.json")).toBeNull();
   });
 
   it("cannot be reached out of: whatever the user names stays under their prefixes", () => {

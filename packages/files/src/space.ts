@@ -45,8 +45,11 @@ export function userSpace(userId: string): UserSpace {
       path.startsWith(DERIVED_PREFIX) ? derived + path.slice(DERIVED_PREFIX.length) : files + path,
     toUser(storePath) {
       if (storePath.startsWith(derived)) return DERIVED_PREFIX + storePath.slice(derived.length);
-      if (storePath.startsWith(files)) return storePath.slice(files.length);
-      return null;
+      if (!storePath.startsWith(files)) return null;
+      const own = storePath.slice(files.length);
+      // A file of theirs never starts with the results prefix (uploads may not write there); such a
+      // name would map back to the results, so it is no user path at all.
+      return own.startsWith(DERIVED_PREFIX) ? null : own;
     },
   };
 }

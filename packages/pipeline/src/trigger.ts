@@ -127,7 +127,7 @@ export async function restartBlob(
   if (trigger === "reprocess" && (current.doc.status === "queued" || current.doc.status === "processing")) {
     throw new PipelineError(
       "busy",
-      `${version.path} is ${current.doc.status}; wait for it to finish before processing it again.`,
+      `The file is ${current.doc.status}; wait for it to finish before processing it again.`,
     );
   }
   const attempt = current.doc.attempt + 1;

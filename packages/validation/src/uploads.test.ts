@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clientUploadPayloadSchema, contentTypeAllowed } from "./uploads.js";
+import { contentTypeAllowed, uploadTokenPayloadSchema } from "./uploads.js";
 
 describe("contentTypeAllowed", () => {
   it.each(["text/csv", "text/plain; charset=utf-8", "image/png", "IMAGE/WEBP", "application/json"])(
@@ -12,11 +12,10 @@ describe("contentTypeAllowed", () => {
   );
 });
 
-describe("clientUploadPayloadSchema", () => {
-  it("defaults the uploader and trims it", () => {
-    expect(clientUploadPayloadSchema.parse({})).toEqual({ uploader: "anonymous" });
-    expect(clientUploadPayloadSchema.parse({ uploader: "  Ada " })).toEqual({ uploader: "Ada" });
+describe("uploadTokenPayloadSchema", () => {
+  it("reads what the token route writes, and nothing less", () => {
+    const payload = { userId: "u1", path: "uploads/a.csv", requestedAt: new Date().toISOString() };
+    expect(uploadTokenPayloadSchema.parse(payload)).toEqual(payload);
+    expect(uploadTokenPayloadSchema.safeParse({ uploader: "Ada" }).success).toBe(false);
   });
-  it("refuses an overlong name", () =>
-    expect(clientUploadPayloadSchema.safeParse({ uploader: "x".repeat(81) }).success).toBe(false));
 });

@@ -33,7 +33,14 @@ export function contentTypeAllowed(
   );
 }
 
-/** What the browser sends with its token request: who is uploading, as they typed it. */
-export const clientUploadPayloadSchema = z.object({
-  uploader: z.string().trim().min(1).max(80).default("anonymous"),
+/**
+ * What the server writes into a client token (the browser cannot change it: the token is signed),
+ * and storage hands back with the completion callback: whose upload it is, and the file's name.
+ */
+export const uploadTokenPayloadSchema = z.object({
+  userId: z.string().min(1),
+  path: z.string().min(1),
+  requestedAt: z.iso.datetime(),
 });
+
+export type UploadTokenPayload = z.infer<typeof uploadTokenPayloadSchema>;

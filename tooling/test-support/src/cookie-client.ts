@@ -4,7 +4,7 @@
  * handler called directly (`auth.handler`) and a server over HTTP (`fetch`).
  */
 
-export type Send = (request: Request) => Promise<Response>;
+export type Send = (request: Request) => Response | Promise<Response>;
 
 export interface Answer {
   status: number;
