@@ -7,7 +7,16 @@ export default defineConfig({
         test: {
           name: "http",
           include: ["http/**/*.test.ts"],
-          setupFiles: ["support/isolate-world.ts"],
+          setupFiles: ["support/isolate.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        test: {
+          name: "security",
+          include: ["security/**/*.test.ts"],
+          setupFiles: ["support/isolate.ts"],
           testTimeout: 60_000,
           hookTimeout: 180_000,
         },
@@ -16,7 +25,7 @@ export default defineConfig({
         test: {
           name: "browser",
           include: ["browser/**/*.test.ts"],
-          setupFiles: ["support/isolate-world.ts"],
+          setupFiles: ["support/isolate.ts"],
           testTimeout: 60_000,
           hookTimeout: 180_000,
           fileParallelism: false,
@@ -26,7 +35,7 @@ export default defineConfig({
         test: {
           name: "vercel",
           include: ["vercel/**/*.test.ts"],
-          setupFiles: ["support/isolate-world.ts"],
+          setupFiles: ["support/isolate.ts"],
           testTimeout: 300_000,
           hookTimeout: 600_000,
           fileParallelism: false,

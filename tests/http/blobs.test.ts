@@ -6,12 +6,15 @@ import { createRuntime, type Runtime } from "@repo/runtime";
 import { put } from "@vercel/blob";
 import { generateClientTokenFromReadWriteToken, upload } from "@vercel/blob/client";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { type Account, signUp } from "../support/accounts.js";
 import { REPO_ROOT } from "../support/paths.js";
 
-// Uploads over HTTP through the dev runtime: the functions use the filesystem store in BLOB_DIR and
-// the dev origin speaks the Vercel Blob protocol over the same store (vercel-local.config.ts).
+// Uploads over HTTP through the dev runtime, as a signed-in user: the functions use the filesystem
+// store in BLOB_DIR and the dev origin speaks the Vercel Blob protocol over the same store
+// (vercel-local.config.ts).
 let dir: string;
 let runtime: Runtime;
+let account: Account;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "blobs-http-"));
   process.env.BLOB_DIR = dir;
@@ -20,6 +23,7 @@ beforeAll(async () => {
   runtime = await createRuntime({ root: REPO_ROOT, mode: "dev", port: 0, app: false, crons: false });
   // The runtime told the functions where its protocol endpoint is; the SDK in this process uses it too.
   process.env.VERCEL_BLOB_API_URL = process.env.BLOB_LOCAL_API_URL;
+  account = await signUp(runtime.url);
 });
 afterAll(async () => {
   if (runtime) await processingIdle();
@@ -27,7 +31,9 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true, maxRetries: 10 });
 });
 
-const api = (path: string, init?: RequestInit) => fetch(`${runtime.url}${path}`, init);
+const api = (path: string, init?: RequestInit) => account.client.fetch(path, init);
+/** What the browser's upload() sends with its token request: the session cookie and the page's origin. */
+const session = () => ({ cookie: account.client.cookieHeader(), origin: runtime.url });
 const listed = async (prefix: string) =>
   (
     (await (await api(`/api/blobs?prefix=${encodeURIComponent(prefix)}`)).json()) as {
@@ -79,19 +85,18 @@ describe("client uploads: a scoped, expiring token, then straight to storage", (
   it("uploads with the SDK's upload(), and the signed completion callback reaches the app", async () => {
     const seen = vi.spyOn(console, "log");
     const body = randomBytes(3 * 1024 * 1024);
-    const blob = await upload("uploads/client.bin", new Blob([body]), {
+    const blob = await upload(`${account.space}uploads/client.bin`, new Blob([body]), {
       access: "public",
       handleUploadUrl: `${runtime.url}/api/blobs/client-upload`,
-      clientPayload: JSON.stringify({ uploader: "Ada" }),
+      headers: session(),
       contentType: "application/octet-stream",
     });
-    expect(blob.pathname).toBe("uploads/client.bin");
+    expect(blob.pathname).toBe(`${account.space}uploads/client.bin`);
     const stored = Buffer.from(await (await api("/api/blobs/content?path=uploads/client.bin")).arrayBuffer());
     expect(stored.equals(body)).toBe(true);
     expect(await listed("uploads/client")).toEqual(["uploads/client.bin"]);
     const logged = seen.mock.calls.flat().join("\n");
-    expect(logged).toMatch(/\[client-upload\] completed uploads\/client\.bin/);
-    expect(logged).toMatch(/"uploader":"Ada"/);
+    expect(logged).toContain(`[client-upload] completed uploads/client.bin for user ${account.id}`);
     seen.mockRestore();
     // The callback is the blob trigger: the file is processed.
     await vi.waitFor(
@@ -106,9 +111,10 @@ describe("client uploads: a scoped, expiring token, then straight to storage", (
 
   it("refuses a content type the token does not allow", async () => {
     await expect(
-      upload("uploads/tool.exe", new Blob(["MZ"]), {
+      upload(`${account.space}uploads/tool.exe`, new Blob(["MZ"]), {
         access: "public",
         handleUploadUrl: `${runtime.url}/api/blobs/client-upload`,
+        headers: session(),
         contentType: "application/x-msdownload",
       }),
     ).rejects.toThrow(/content type/i);
@@ -118,20 +124,30 @@ describe("client uploads: a scoped, expiring token, then straight to storage", (
   it("refuses an expired token and stores nothing", async () => {
     const token = await generateClientTokenFromReadWriteToken({
       token: process.env.BLOB_LOCAL_READ_WRITE_TOKEN ?? "",
-      pathname: "uploads/late.txt",
+      pathname: `${account.space}uploads/late.txt`,
       validUntil: Date.now() - 1000,
     });
-    await expect(put("uploads/late.txt", "too late", { access: "public", token })).rejects.toThrow();
+    await expect(
+      put(`${account.space}uploads/late.txt`, "too late", { access: "public", token }),
+    ).rejects.toThrow();
     expect(await listed("uploads/late")).toEqual([]);
   });
 
   it("rejects a completion callback whose signature is wrong", async () => {
     const event = JSON.stringify({
       type: "blob.upload-completed",
-      payload: { blob: { pathname: "uploads/forged.txt", url: "http://x/forged.txt" }, tokenPayload: "{}" },
+      payload: {
+        blob: { pathname: `${account.space}uploads/forged.txt`, url: "http://x/forged.txt" },
+        tokenPayload: JSON.stringify({
+          userId: account.id,
+          path: "uploads/forged.txt",
+          requestedAt: new Date().toISOString(),
+        }),
+      },
     });
     const wrong = createHmac("sha256", "not-the-token").update(event).digest("hex");
-    const res = await api("/api/blobs/client-upload", {
+    // From storage, not a browser: no cookie, no Origin.
+    const res = await fetch(`${runtime.url}/api/blobs/client-upload`, {
       method: "POST",
       body: event,
       headers: { "content-type": "application/json", "x-vercel-signature": wrong },

@@ -7,12 +7,14 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { FilesystemBlobStore } from "@repo/blob-store/filesystem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signUp } from "../support/accounts.js";
 import { REPO_ROOT } from "../support/paths.js";
 
 // The issue's "done means": kill the dev server while a file is being processed, start it again, and
 // the result still arrives, once. The server is a real process (the local runtime serving api/), so
 // the kill is a SIGKILL with nothing flushed; the Workflow SDK's local world picks the run up again
-// at start, from the step it was in.
+// at start, from the step it was in. The embedded database is on disk, as in `pnpm dev`, so the
+// account whose file it is (and its session) survives the kill too.
 const SERVER = join(REPO_ROOT, "tests/support/serve-functions.mjs");
 const ROWS = 4_000_000; // ~150 MB: long enough to be caught mid-analysis on one thread
 
@@ -35,6 +37,7 @@ async function start(): Promise<string> {
       ...process.env,
       BLOB_DIR: join(dir, "blobs"),
       WORKFLOW_LOCAL_DATA_DIR: join(dir, "workflow"),
+      PGLITE_DIR: join(dir, "pglite"),
       PIPELINE_CSV_WORKERS: "1",
       CRON_SECRET: "crash-test-secret-0123456789",
     },
@@ -95,20 +98,24 @@ describe("a crash in the middle of processing", () => {
   it("is resumed after a restart and the result arrives once", async () => {
     // The file lands in the store without its trigger firing (as if the callback were lost); the
     // timer trigger starts it.
+    let url = await start();
+    const account = await signUp(url);
+    const cookie = account.client.cookieHeader();
+    const stored = `${account.space}big/sales.csv`;
     const store = new FilesystemBlobStore({ root: join(dir, "blobs") });
-    await store.put("big/sales.csv", Readable.toWeb(Readable.from(rows())) as ReadableStream, {
+    await store.put(stored, Readable.toWeb(Readable.from(rows())) as ReadableStream, {
       contentType: "text/csv",
     });
 
-    let url = await start();
     const cron = await fetch(`${url}/api/cron/reconcile`, {
       headers: { authorization: "Bearer crash-test-secret-0123456789" },
     });
     expect(cron.status).toBe(200);
-    expect((await cron.json()).started).toContainEqual({ path: "big/sales.csv", why: "no result" });
+    expect((await cron.json()).started).toContainEqual({ path: stored, why: "no result" });
 
     const result = async (): Promise<Result | null> =>
-      (await (await fetch(`${url}/api/blobs/result?path=big/sales.csv`)).json()).result;
+      (await (await fetch(`${url}/api/blobs/result?path=big/sales.csv`, { headers: { cookie } })).json())
+        .result;
 
     // Wait until the analysis is under way and has reported progress, then kill the server.
     let before: Result | null = null;

@@ -1,0 +1,24 @@
+import { type CookieClient, cookieClient } from "@repo/test-support/cookie-client";
+
+export const PASSWORD = "correct horse battery";
+
+export interface Account {
+  id: string;
+  email: string;
+  /** Sends this account's session cookie and the app's Origin, as its browser would. */
+  client: CookieClient;
+  /** The prefix of the account's space in the store, under which client tokens are issued. */
+  space: string;
+}
+
+let counter = 0;
+
+/** Signs up a new account over HTTP (email and password) and keeps its session cookie. */
+export async function signUp(origin: string, name = "Test User"): Promise<Account> {
+  const client = cookieClient(origin);
+  const email = `user-${process.pid}-${++counter}-${Date.now()}@example.com`;
+  const res = await client.call("POST", "/api/auth/sign-up/email", { email, name, password: PASSWORD });
+  if (res.status !== 200) throw new Error(`sign-up failed: ${res.status} ${JSON.stringify(res.json)}`);
+  const id: string = res.json.user.id;
+  return { id, email, client, space: `users/${id}/` };
+}
