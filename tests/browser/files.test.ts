@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { createRuntime, type Runtime } from "@repo/runtime";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signInBrowser, signUp } from "../support/accounts.js";
 import { launchChromium } from "../support/chromium.js";
 import { REPO_ROOT } from "../support/paths.js";
 
@@ -22,7 +23,9 @@ beforeAll(async () => {
   delete process.env.BLOB_READ_WRITE_TOKEN;
   runtime = await createRuntime({ root: REPO_ROOT, mode: "start", port: 0 });
   browser = await launchChromium();
-  page = await browser.newPage({ acceptDownloads: true, viewport: { width: 1100, height: 900 } });
+  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1100, height: 900 } });
+  await signInBrowser(context, await signUp(runtime.url));
+  page = await context.newPage();
   await mkdir("test-results", { recursive: true });
 });
 afterAll(async () => {

@@ -5,6 +5,7 @@ import { createRuntime, type Runtime } from "@repo/runtime";
 import type { Browser, Page } from "playwright-core";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signInBrowser, signUp } from "../support/accounts.js";
 import { launchChromium } from "../support/chromium.js";
 import { REPO_ROOT } from "../support/paths.js";
 
@@ -21,7 +22,9 @@ beforeAll(async () => {
   delete process.env.BLOB_READ_WRITE_TOKEN;
   runtime = await createRuntime({ root: REPO_ROOT, mode: "start", port: 0, crons: false });
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  await signInBrowser(context, await signUp(runtime.url));
+  page = await context.newPage();
   await mkdir("test-results", { recursive: true });
 });
 afterAll(async () => {

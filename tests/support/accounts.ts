@@ -22,3 +22,13 @@ export async function signUp(origin: string, name = "Test User"): Promise<Accoun
   const id: string = res.json.user.id;
   return { id, email, client, space: `users/${id}/` };
 }
+
+/** Hands an account's session cookie to a browser context, so its pages are signed in. */
+export async function signInBrowser(
+  context: { addCookies(cookies: { name: string; value: string; url: string }[]): Promise<void> },
+  account: Account,
+): Promise<void> {
+  await context.addCookies(
+    [...account.client.cookies].map(([name, value]) => ({ name, value, url: account.client.origin })),
+  );
+}

@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { UserMenu } from "./auth/user-menu";
 
 const LINKS = [
   { href: "/weather", label: "Weather" },
@@ -9,7 +10,7 @@ const LINKS = [
   { href: "/card", label: "Card check" },
 ] as const;
 
-/** The header on every page; marks the current page for screen readers too. */
+/** The header on every page, with who is signed in; marks the current page for screen readers too. */
 export function SiteNav() {
   const pathname = usePathname();
   return (
@@ -23,6 +24,7 @@ export function SiteNav() {
             {link.label}
           </Link>
         ))}
+        <UserMenu />
       </nav>
     </header>
   );

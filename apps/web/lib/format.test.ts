@@ -5,6 +5,7 @@ import {
   formatDuration,
   formatNumber,
   formatPercent,
+  formatRelative,
   localTime,
   withUnit,
 } from "./format";
@@ -78,4 +79,16 @@ describe("formatDuration", () => {
     expect(formatDuration(null)).toBe("—");
     expect(formatDuration(-5)).toBe("—");
   });
+});
+
+describe("formatRelative", () => {
+  const now = new Date("2026-12-06T12:00:00Z");
+  it.each([
+    ["2026-12-06T11:59:50Z", "just now"],
+    ["2026-12-06T11:55:00Z", "5 minutes ago"],
+    ["2026-12-06T09:00:00Z", "3 hours ago"],
+    ["2026-12-05T12:00:00Z", "yesterday"],
+    ["2026-11-15T12:00:00Z", "3 weeks ago"],
+    ["2025-12-06T12:00:00Z", "last year"],
+  ])("%s is %s", (then, words) => expect(formatRelative(new Date(then), now)).toBe(words));
 });

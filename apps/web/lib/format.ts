@@ -89,3 +89,25 @@ export function formatDuration(ms: number | null | undefined): string {
   const min = Math.floor((total % 3600) / 60);
   return `${Math.floor(total / 3600)} h${min ? ` ${min} min` : ""}`;
 }
+
+const RELATIVE = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
+/** Each unit is used below this many seconds; its length in seconds. */
+const UNITS: [Intl.RelativeTimeFormatUnit, number, number][] = [
+  ["second", 60, 1],
+  ["minute", 3600, 60],
+  ["hour", 86_400, 3600],
+  ["day", 7 * 86_400, 86_400],
+  ["week", 30 * 86_400, 7 * 86_400],
+  ["month", 365 * 86_400, 30.44 * 86_400],
+  ["year", Number.POSITIVE_INFINITY, 365.25 * 86_400],
+];
+
+/** "just now", "5 minutes ago", "yesterday", "3 weeks ago": how long before `now` a moment was. */
+export function formatRelative(then: Date, now: Date): string {
+  const seconds = (then.getTime() - now.getTime()) / 1000;
+  if (Math.abs(seconds) < 45) return "just now";
+  for (const [unit, below, size] of UNITS) {
+    if (Math.abs(seconds) < below) return RELATIVE.format(Math.round(seconds / size), unit);
+  }
+  return RELATIVE.format(Math.round(seconds / (365.25 * 86_400)), "year");
+}

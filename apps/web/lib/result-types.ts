@@ -2,7 +2,9 @@
  * The blob trigger's result types as the web app uses them, all derived from the pipeline's contract
  * (types only: nothing of the engine reaches the browser bundle).
  */
-import type { BlobResult, ImageResult, ResultSummary } from "@repo/pipeline/result";
+import type { ListedFile } from "@repo/files/files";
+import type { RunStatus } from "@repo/pipeline";
+import type { BlobResult, ImageResult } from "@repo/pipeline/result";
 
 export type {
   BlobResult,
@@ -21,28 +23,19 @@ export type CsvMalformedKind = CsvSummary["malformed"]["examples"][number]["kind
 export type ExifSummary = ImageResult["exif"];
 export type DominantColor = ImageResult["dominantColors"][number];
 
-/** One file as GET /api/blobs lists it. */
-export interface BlobRow {
-  path: string;
-  size: number;
-  contentType: string;
-  uploadedAt: string;
-  etag: string;
-  meta: Record<string, string>;
-  /** Null until the trigger has queued the file. */
-  result: ResultSummary | null;
-}
+/** One file as GET /api/blobs lists it (its result is null until the trigger has queued it). */
+export type BlobRow = ListedFile;
 
 export interface BlobListAnswer {
   blobs: BlobRow[];
   cursor: string | null;
 }
 
-export type RunStatus = "pending" | "running" | "completed" | "failed" | "cancelled";
+export type { RunStatus } from "@repo/pipeline";
 
 /** GET /api/blobs/result?path= */
 export interface ResultAnswer {
   blob: Omit<BlobRow, "result">;
   result: BlobResult | null;
-  run: { id?: string; status: RunStatus | string } | null;
+  run: { id: string; status: RunStatus } | null;
 }

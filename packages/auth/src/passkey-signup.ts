@@ -5,15 +5,8 @@
  * and a session given to it. An abandoned ceremony leaves nothing behind.
  */
 import type { PasskeyOptions } from "@better-auth/passkey";
+import { type PasskeySignUp, passkeySignUpSchema } from "@repo/validation/accounts";
 import { APIError } from "better-auth/api";
-import { z } from "zod";
-
-export const passkeySignUpSchema = z.object({
-  email: z.email().max(254),
-  name: z.string().trim().min(1).max(80),
-});
-
-export type PasskeySignUp = z.infer<typeof passkeySignUpSchema>;
 
 function parse(context: string | null | undefined): PasskeySignUp | null {
   if (!context) return null;
@@ -33,7 +26,7 @@ function parse(context: string | null | undefined): PasskeySignUp | null {
       code: "INVALID_SIGN_UP",
     });
   }
-  return { email: result.data.email.toLowerCase(), name: result.data.name };
+  return result.data;
 }
 
 const taken = () =>

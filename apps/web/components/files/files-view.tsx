@@ -2,17 +2,30 @@
 
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
+import { useSession } from "@/lib/auth-client";
+import { SignInPrompt } from "../auth/sign-in-prompt";
 import { FileList, resultsButtonId } from "./file-list";
 import { RESULT_HEADING_ID, ResultView } from "./result-view";
 import { UploadQueue } from "./upload-queue";
 import { useBlobConfig } from "./use-blob-config";
 
 /**
- * The files page. The file whose results are shown is in the URL (`/files?view=uploads/a.csv`), so
- * it can be shared and the back button closes it.
+ * The files page: the signed-in user's own files. Someone not signed in is asked to sign in first.
  */
 export function FilesView() {
-  const { data: config, error } = useBlobConfig();
+  const { data: session, isPending } = useSession();
+  if (isPending)
+    return <div className="skeleton" style={{ height: "8rem" }} role="status" aria-label="Loading" />;
+  if (!session) return <SignInPrompt next="/files" what="upload and see your files" />;
+  return <SignedInFiles userId={session.user.id} />;
+}
+
+/**
+ * The file whose results are shown is in the URL (`/files?view=uploads/a.csv`), so it can be
+ * bookmarked and the back button closes it.
+ */
+function SignedInFiles({ userId }: { userId: string }) {
+  const { data: config, error } = useBlobConfig(userId);
   const [refreshKey, setRefreshKey] = useState(0);
   const params = useSearchParams();
   const router = useRouter();

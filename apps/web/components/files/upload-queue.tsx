@@ -50,9 +50,6 @@ export function UploadQueue({ config, onUploaded }: { config: BlobConfig; onUplo
   const id = useId();
   const [items, setItems] = useState<Item[]>([]);
   const [dragging, setDragging] = useState(false);
-  const [uploader, setUploader] = useState(() =>
-    typeof window === "undefined" ? "" : (localStorage.getItem("uploader") ?? ""),
-  );
   const picker = useRef<HTMLInputElement>(null);
 
   const update = useCallback((itemId: string, patch: Partial<Item>) => {
@@ -85,10 +82,10 @@ export function UploadQueue({ config, onUploaded }: { config: BlobConfig; onUplo
       ]);
       blobClient(config.clientApiUrl)
         .then(({ upload }) =>
-          upload(`uploads/${file.name}`, file, {
-            access: "public",
+          // The token is issued for a path in the user's own space; the session says whose.
+          upload(`${config.uploadPrefix ?? ""}uploads/${file.name}`, file, {
+            access: config.access,
             handleUploadUrl: "/api/blobs/client-upload",
-            clientPayload: JSON.stringify({ uploader: uploader.trim() || "anonymous" }),
             contentType: type,
             multipart: file.size > 64 * 1024 * 1024,
             abortSignal: controller.signal,
@@ -111,22 +108,6 @@ export function UploadQueue({ config, onUploaded }: { config: BlobConfig; onUplo
       <h2 id={`${id}-title`} style={{ fontSize: "1.1rem", marginTop: 0 }}>
         Upload files
       </h2>
-      <div className="row" style={{ marginBottom: "0.75rem" }}>
-        <label htmlFor={`${id}-who`} style={{ margin: 0 }}>
-          Your name
-        </label>
-        <input
-          id={`${id}-who`}
-          value={uploader}
-          maxLength={80}
-          placeholder="anonymous"
-          style={{ maxWidth: "16rem", fontSize: "1rem" }}
-          onChange={(e) => {
-            setUploader(e.target.value);
-            localStorage.setItem("uploader", e.target.value);
-          }}
-        />
-      </div>
       <button
         type="button"
         className={`dropzone${dragging ? " dragging" : ""}`}
@@ -204,6 +185,8 @@ const LABELS: Record<Status, string> = {
 
 function explain(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
+  if (/retrieve the client token/i.test(message))
+    return "The upload was not allowed: your session may have ended. Sign in again and retry.";
   if (/already exists/i.test(message))
     return "A file with this name is already stored; delete it first or rename the file.";
   if (/content type/i.test(message)) return "The store refused this type of file.";

@@ -3,9 +3,13 @@ import { type ApiError, getJson } from "@/lib/api";
 
 export interface BlobConfig {
   store: "vercel-blob" | "filesystem";
+  /** The access mode of the store; client uploads must name the same. */
+  access: "public" | "private";
   clientUploads: boolean;
   /** Where upload() sends files when running locally; null means Vercel Blob itself. */
   clientApiUrl: string | null;
+  /** The store prefix of the signed-in user's own space: client tokens are issued under it. */
+  uploadPrefix: string | null;
   limits: {
     maxBytes: number;
     maxServerUploadBytes: number;
@@ -14,6 +18,13 @@ export interface BlobConfig {
   };
 }
 
-export function useBlobConfig() {
-  return useSWR<BlobConfig, ApiError>("/api/blobs/config", getJson, { revalidateOnFocus: false });
+/** GET /api/blobs/config for the signed-in user (their upload prefix is in it). */
+export function useBlobConfig(userId: string) {
+  return useSWR<BlobConfig, ApiError>(
+    ["/api/blobs/config", userId],
+    ([url]: [string, string]) => getJson(url),
+    {
+      revalidateOnFocus: false,
+    },
+  );
 }
