@@ -1,5 +1,5 @@
 import { connectPostgres, type Database } from "@repo/db/database";
-import { localDatabase } from "@repo/db/local";
+import { localDatabase } from "@repo/db/registry";
 import { attachDatabasePool } from "@vercel/functions";
 import { env, requireValidEnv } from "./env.js";
 import { HttpError } from "./http-error.js";

@@ -63,15 +63,46 @@ describe("vercel build", () => {
     expect(files.some((f) => f.endsWith(join("zipcodes", "dist", "generated", "zip-index.bin")))).toBe(true);
   });
 
+  it("ships Better Auth and node-postgres in the auth function, but not the embedded PGlite", async () => {
+    for (const fn of ["auth", "blobs/index"]) {
+      const files = (await readdir(join(output, "functions", "api", `${fn}.func`), { recursive: true })).map(
+        String,
+      );
+      expect(
+        files.some((f) => f.includes(join("node_modules", "pg", "lib"))),
+        fn,
+      ).toBe(true);
+      // PGlite is the local runtime's; in production DATABASE_URL names a server.
+      expect(
+        files.some((f) => f.includes("pglite")),
+        fn,
+      ).toBe(false);
+    }
+    const auth = (await readdir(join(output, "functions", "api", "auth.func"), { recursive: true })).map(
+      String,
+    );
+    expect(auth.some((f) => f.includes(join("node_modules", "better-auth", "dist")))).toBe(true);
+  });
+
   it("puts the static export in static/", async () => {
     const files = await readdir(join(output, "static"));
-    expect(files).toEqual(expect.arrayContaining(["index.html", "card.html", "404.html"]));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        "index.html",
+        "card.html",
+        "404.html",
+        "sign-in.html",
+        "sign-up.html",
+        "account.html",
+      ]),
+    );
   });
 
   it("carries the rewrites and redirects into the route table", async () => {
     const { routes } = JSON.parse(await readFile(join(output, "config.json"), "utf8"));
     const text = JSON.stringify(routes);
     expect(text).toContain('"dest":"/api/health"');
+    expect(text).toContain('"dest":"/api/auth?path=$1"');
     expect(text).toContain('"Location":"/card"');
   });
 

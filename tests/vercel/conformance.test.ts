@@ -1,15 +1,26 @@
+import { connectPostgres } from "@repo/db/database";
+import { migrateToLatest } from "@repo/db/migrate";
 import { createRuntime, type Runtime } from "@repo/runtime";
+import { createTestDatabase, type TestDatabase } from "@repo/test-support/postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../bench/measure.js";
 import { copyProject, startVercelDev, type VercelDev } from "../support/vercel-project.js";
 
 // One set of requests to Vercel's own local runtime (`vercel dev --local`) and to ours
-// (`pnpm dev`); they must agree on what a client sees.
+// (`pnpm dev`); they must agree on what a client sees. Both reach the same PostgreSQL database
+// (vercel dev runs each request in a new process, which the embedded PGlite does not allow).
 let project: Awaited<ReturnType<typeof copyProject>>;
 let vercel: VercelDev;
 let ours: Runtime;
+let database: TestDatabase;
 
 beforeAll(async () => {
+  database = await createTestDatabase("conformance");
+  const migrating = connectPostgres(database.url);
+  await migrateToLatest(migrating.db);
+  await migrating.destroy();
+  process.env.DATABASE_URL = database.url;
+  process.env.APP_URL = "http://localhost:3000";
   project = await copyProject();
   vercel = await startVercelDev(project.dir, await freePort());
   ours = await createRuntime({ root: project.dir, mode: "dev", port: 0, app: false });
@@ -18,6 +29,7 @@ afterAll(async () => {
   await ours?.close();
   await vercel?.stop();
   await project?.remove();
+  await database?.drop();
 });
 
 const json = { "content-type": "application/json" };
@@ -76,6 +88,21 @@ const CASES: Case[] = [
   { name: "redirect", path: "/validate", init: { redirect: "manual" } },
   { name: "clean URL redirect", path: "/card.html", init: { redirect: "manual" } },
   { name: "no such function", path: "/api/nope" },
+  { name: "Better Auth behind the /api/auth/* rewrite", path: "/api/auth/ok", body: true },
+  { name: "no session", path: "/api/auth/get-session", body: true },
+  {
+    name: "a wrong password",
+    path: "/api/auth/sign-in/email",
+    init: {
+      method: "POST",
+      headers: json,
+      body: '{"email":"nobody@example.com","password":"not the password"}',
+    },
+    body: true,
+  },
+  { name: "an unknown auth path", path: "/api/auth/no-such-endpoint" },
+  { name: "the sign-in methods", path: "/api/auth-methods", body: true },
+  { name: "files without a session", path: "/api/blobs?prefix=", body: true },
 ];
 
 const HEADERS = [

@@ -1,5 +1,3 @@
-import type { PGlite } from "@electric-sql/pglite";
-import { createPgConfig } from "@electric-sql/pglite/node-postgres";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import type { Database as Tables } from "./schema.js";
@@ -41,20 +39,11 @@ export function connectPostgres(url: string, options: PostgresOptions = {}): Dat
   // An idle client's connection dropping (a server restart, a pooler timeout) must not crash the
   // process; the pool replaces it and the next query reconnects.
   pool.on("error", (error) => console.warn("[db] idle connection lost:", error.message));
-  return wrap(pool, "postgres");
+  return wrapPool(pool, "postgres");
 }
 
-/**
- * The embedded database: PGlite (Postgres compiled to WebAssembly) in this process, through the
- * same node-postgres pool and Kysely dialect as a server, so every query takes the production
- * driver's path. PGlite is one connection: the pool holds one, and a transaction has it to itself.
- */
-export function connectPGlite(pglite: PGlite): Database {
-  const pool = new pg.Pool(createPgConfig(pglite) as unknown as pg.PoolConfig);
-  return wrap(pool, "pglite");
-}
-
-function wrap(pool: pg.Pool, kind: Database["kind"]): Database {
+/** Kysely over a node-postgres pool: the one driver path, whatever the pool connects to. */
+export function wrapPool(pool: pg.Pool, kind: Database["kind"]): Database {
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
   return { db, pool, kind, destroy: () => db.destroy() };
 }

@@ -4,27 +4,27 @@
  * blob endpoint. PGlite is in-process and single-connection, and a data directory must never be
  * opened by two PGlite instances at once (the second silently overwrites the first's writes), so
  * the opener takes a lock file and the functions borrow the runtime's instance through the
- * registry below instead of opening their own.
+ * registry (registry.ts) instead of opening their own.
  */
 import { mkdir, open, readFile, rm } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
-import { connectPGlite, type Database } from "./database.js";
+import { createPgConfig } from "@electric-sql/pglite/node-postgres";
+import pg from "pg";
+import { type Database, wrapPool } from "./database.js";
 import { migrateToLatest } from "./migrate.js";
 
+export { localDatabase, provideLocalDatabase } from "./registry.js";
+
 const MEMORY = "memory://";
-const REGISTRY = Symbol.for("@repo/db/local-database");
 
-type Registry = { [REGISTRY]?: Database | null };
-
-/** Makes `database` the one the functions in this process use when no DATABASE_URL is set. */
-export function provideLocalDatabase(database: Database | null): void {
-  (globalThis as Registry)[REGISTRY] = database;
-}
-
-/** The database the local runtime provides to this process, if any. */
-export function localDatabase(): Database | null {
-  return (globalThis as Registry)[REGISTRY] ?? null;
+/**
+ * The embedded database through the same node-postgres pool and Kysely dialect as a server, so
+ * every query takes the production driver's path. PGlite is one connection: the pool holds one,
+ * and a transaction has it to itself.
+ */
+export function connectPGlite(pglite: PGlite): Database {
+  return wrapPool(new pg.Pool(createPgConfig(pglite) as unknown as pg.PoolConfig), "pglite");
 }
 
 export class DatabaseLockedError extends Error {
