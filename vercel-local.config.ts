@@ -11,8 +11,8 @@ import type { LocalConfig, LocalConfigFactory } from "@repo/runtime";
  *
  * - The database: without DATABASE_URL, an embedded PostgreSQL (PGlite) under .data/pglite
  *   (PGLITE_DIR), migrated at start and lent to every function this process runs.
- * - Accounts: APP_URL is this origin, and BETTER_AUTH_SECRET, unless set, is a random one kept in
- *   .data/auth-secret, so sessions survive a restart.
+ * - Accounts: APP_URL is this origin (also trusted at 127.0.0.1 and [::1]), and BETTER_AUTH_SECRET,
+ *   unless set, is a random one kept in .data/auth-secret, so sessions survive a restart.
  * - Blob storage: without a Vercel Blob store connected, the dev origin speaks the Vercel Blob
  *   protocol itself, on top of the filesystem store the functions use (BLOB_DIR): the browser's
  *   upload() from @vercel/blob/client PUTs here, client tokens are checked as Vercel checks them,
@@ -69,6 +69,11 @@ function workflowConfig(origin: string, root: string) {
 /** The database and the settings sign-in needs, for a run on this machine. */
 async function accountsConfig(origin: string, root: string) {
   const env: Record<string, string> = { APP_URL: process.env.APP_URL ?? origin };
+  // The same server reached by its loopback address is the same site (passkeys want "localhost").
+  const port = new URL(origin).port;
+  env.TRUSTED_ORIGINS = [process.env.TRUSTED_ORIGINS, `http://127.0.0.1:${port}`, `http://[::1]:${port}`]
+    .filter(Boolean)
+    .join(",");
   env.BETTER_AUTH_SECRET =
     process.env.BETTER_AUTH_SECRET ?? (await keptSecret(resolve(root, ".data/auth-secret")));
   let database: LocalDatabase | undefined;

@@ -1,5 +1,5 @@
 import { type Auth, createAuth } from "@repo/auth/auth";
-import { type SessionUser, sessionUser } from "@repo/auth/session";
+import { createSessionCheck, type SessionCheck, type SessionUser } from "@repo/auth/session";
 import { deleteSpace } from "@repo/files/files";
 import { type UserSpace, userSpace } from "@repo/files/space";
 import { blobStore } from "./blob-store.js";
@@ -38,6 +38,7 @@ export function trustedOrigins(): string[] {
 }
 
 let instance: Auth | undefined;
+let check: SessionCheck | undefined;
 
 /** Better Auth over the app's database, configured from the environment once per instance. */
 export function auth(): Auth {
@@ -67,6 +68,16 @@ export function auth(): Auth {
     },
   });
   return instance;
+}
+
+/**
+ * The signed-in user behind a request's cookies, or null: asked of the database every time, so a
+ * revoked session or a deleted account is refused at once.
+ */
+export function sessionUser(request: Request): Promise<SessionUser | null> {
+  if (!request.headers.has("cookie")) return Promise.resolve(null);
+  check ??= createSessionCheck(auth(), database().db);
+  return check(request.headers);
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -101,7 +112,7 @@ export interface Caller {
  */
 export async function requireUser(request: Request): Promise<Caller> {
   refuseCrossSite(request);
-  const user = request.headers.has("cookie") ? await sessionUser(auth(), request.headers) : null;
+  const user = await sessionUser(request);
   if (!user) {
     throw new HttpError(401, "unauthenticated", "Sign in to use your files.");
   }

@@ -1,7 +1,6 @@
-import { sessionUser } from "@repo/auth/session";
 import { userSpace } from "@repo/files/space";
 import { UPLOAD_LIMITS } from "@repo/validation/uploads";
-import { auth } from "../_lib/auth.js";
+import { sessionUser } from "../_lib/auth.js";
 import { env } from "../_lib/env.js";
 import { json } from "../_lib/respond.js";
 import { route } from "../_lib/route.js";
@@ -15,7 +14,7 @@ import { route } from "../_lib/route.js";
 export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route({
   GET: async (request) => {
     const config = env();
-    const user = request.headers.has("cookie") ? await sessionUser(auth(), request.headers) : null;
+    const user = await sessionUser(request);
     return json(
       {
         store: config.BLOB_READ_WRITE_TOKEN ? "vercel-blob" : "filesystem",

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { upload } from "@vercel/blob/client";
+import { signUp } from "../support/accounts.js";
 import { startServer } from "./measure.js";
 
 const MB = 1024 * 1024;
@@ -34,9 +35,12 @@ const mbps = (bytes: number, ms: number) => bytes / MB / (ms / 1000);
 async function processed(
   origin: string,
   path: string,
+  cookie: string,
 ): Promise<{ analysisMs: number; queuedToDoneMs: number }> {
   for (;;) {
-    const res = await fetch(`${origin}/api/blobs/result?path=${encodeURIComponent(path)}`);
+    const res = await fetch(`${origin}/api/blobs/result?path=${encodeURIComponent(path)}`, {
+      headers: { cookie },
+    });
     const { result } = (await res.json()) as {
       result: {
         status: string;
@@ -79,13 +83,16 @@ export async function blobSection(): Promise<void> {
 
     const server = await startServer("runtime-start", { BLOB_DIR: join(dir, "store") });
     try {
-      const config = await (await fetch(`${server.url}/api/blobs/config`)).json();
+      const account = await signUp(server.url, "Bench");
+      const cookie = account.client.cookieHeader();
+      const config = await (await fetch(`${server.url}/api/blobs/config`, { headers: { cookie } })).json();
       process.env.VERCEL_BLOB_API_URL = config.clientApiUrl;
       process.env.VERCEL_BLOB_RETRIES = "0";
       const send = (path: string, mb: number) =>
-        upload(path, generated(mb), {
-          access: "public",
+        upload(`${config.uploadPrefix}${path}`, generated(mb), {
+          access: config.access,
           handleUploadUrl: `${server.url}/api/blobs/client-upload`,
+          headers: { cookie, origin: server.url },
           contentType: "application/octet-stream",
           multipart: true,
         });
@@ -96,7 +103,7 @@ export async function blobSection(): Promise<void> {
       const uploadMbps = mbps(sizeMb * MB, performance.now() - t0);
       // The blob trigger reads the new file once (sha256, size, sniffed type) in its analysis step;
       // its own timing beside hashing the same bytes in this process, and queued → done overall.
-      const trigger = await processed(server.url, "bench/upload.bin");
+      const trigger = await processed(server.url, "bench/upload.bin", cookie);
       const analysisMbps = mbps(sizeMb * MB, trigger.analysisMs);
       t0 = performance.now();
       const hash = createHash("sha256");
@@ -105,14 +112,16 @@ export async function blobSection(): Promise<void> {
       const hashMbps = mbps(sizeMb * MB, performance.now() - t0);
 
       t0 = performance.now();
-      const res = await fetch(`${server.url}/api/blobs/content?path=bench/upload.bin`);
+      const res = await fetch(`${server.url}/api/blobs/content?path=bench/upload.bin`, {
+        headers: { cookie },
+      });
       let bytes = 0;
       for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) bytes += chunk.byteLength;
       const downloadMbps = mbps(bytes, performance.now() - t0);
       if (bytes !== sizeMb * MB) throw new Error(`downloaded ${bytes} bytes, expected ${sizeMb * MB}`);
 
       await send("bench/big.bin", bigMb);
-      await processed(server.url, "bench/big.bin");
+      await processed(server.url, "bench/big.bin", cookie);
       const peak = await peakRssMb(server.pid);
 
       const rows = [

@@ -4,10 +4,14 @@
  */
 import { startStandin } from "@repo/weather/standin";
 import { copyProject, startVercelDev } from "../support/vercel-project.js";
+import { accountsSection } from "./accounts.js";
 import { blobSection } from "./blobs.js";
 import { type Figures, freePort, load, percentile, sequential, startServer, table } from "./measure.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+// The servers under test embed their own database in memory, and keep off a developer's .data/.
+process.env.PGLITE_DIR = "memory://";
+process.env.BETTER_AUTH_SECRET ??= "bench-secret-bench-secret-bench-secret-01";
 const CONNECTIONS = 10;
 const VERCEL_DEV_REQUESTS = Number(process.env.BENCH_VERCEL_DEV_REQUESTS ?? 5);
 
@@ -115,6 +119,7 @@ async function weatherSection() {
 async function main() {
   await cardSection();
   await weatherSection();
+  await accountsSection();
   await blobSection();
   console.log("\nThe ZIP index's cold load, lookup and heap are printed by @repo/zipcodes's own bench.\n");
 }

@@ -8,7 +8,7 @@ import { getMigrations } from "better-auth/db/migration";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Auth, createAuth } from "./auth.js";
 import { handleAuthRequest } from "./handler.js";
-import { sessionUser } from "./session.js";
+import { createSessionCheck, type SessionCheck } from "./session.js";
 
 const ORIGIN = "http://localhost:3000";
 const SECRET = "a-test-secret-of-more-than-thirty-two-characters";
@@ -37,6 +37,7 @@ describe.each(engines)("on %s", (_name, open) => {
   let database: Database;
   let done: () => Promise<void>;
   let auth: Auth;
+  let check: SessionCheck;
   const deleted: string[] = [];
   beforeAll(async () => {
     ({ database, done } = await open());
@@ -48,6 +49,7 @@ describe.each(engines)("on %s", (_name, open) => {
         deleted.push(userId);
       },
     });
+    check = createSessionCheck(auth, database.db);
   });
   afterAll(() => done?.());
 
@@ -61,7 +63,7 @@ describe.each(engines)("on %s", (_name, open) => {
     expect(res.status).toBe(200);
     return client;
   };
-  const who = (client: CookieClient) => sessionUser(auth, new Headers({ cookie: client.cookieHeader() }));
+  const who = (client: CookieClient) => check(new Headers({ cookie: client.cookieHeader() }));
 
   it("finds its schema complete: the migrations hold every table and column Better Auth needs", async () => {
     const { toBeCreated, toBeAdded } = await getMigrations(auth.options);
@@ -120,6 +122,38 @@ describe.each(engines)("on %s", (_name, open) => {
     });
     expect(wrong.status).toBe(401);
     expect(await who(client)).toBeNull();
+  });
+
+  it("checks a session exactly as Better Auth does: valid, tampered, forged, expired, revoked", async () => {
+    const client = await signUp("check@example.com");
+    const name = "better-auth.session_token";
+    const value = decodeURIComponent(client.cookies.get(name) ?? "");
+    const [token = "", signature = ""] = value.split(".");
+    const variants: Record<string, string> = {
+      valid: client.cookieHeader(),
+      "tampered signature": `${name}=${encodeURIComponent(`${token}.${"A".repeat(43)}=`)}`,
+      "another token, its signature": `${name}=${encodeURIComponent(`${"x".repeat(token.length)}.${signature}`)}`,
+      "no signature": `${name}=${token}`,
+      "among other cookies": `theme=dark; ${client.cookieHeader()}; other=1`,
+      "not URL-encoded right": `${name}=%E0%A4%A`,
+    };
+    for (const [what, cookie] of Object.entries(variants)) {
+      const headers = new Headers({ cookie });
+      const theirs = await auth.api.getSession({ headers, query: { disableCookieCache: true } });
+      const ours = await check(headers);
+      expect(ours?.id ?? null, what).toBe(theirs?.user.id ?? null);
+      expect(ours?.sessionId ?? null, what).toBe(theirs?.session.id ?? null);
+    }
+    expect(await check(new Headers({ cookie: client.cookieHeader() }))).not.toBeNull();
+
+    await database.db
+      .updateTable("session")
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where("token", "=", token)
+      .execute();
+    const expired = new Headers({ cookie: client.cookieHeader() });
+    expect(await check(expired)).toBeNull();
+    expect(await auth.api.getSession({ headers: expired, query: { disableCookieCache: true } })).toBeNull();
   });
 
   it("refuses a state-changing request from another site", async () => {
@@ -203,7 +237,9 @@ describe.each(engines)("on %s", (_name, open) => {
     });
     const res = await client.call("POST", "/api/auth/delete-user", { password: "correct horse battery" });
     expect(res.status).toBeGreaterThanOrEqual(500);
-    expect(await sessionUser(stubborn, new Headers({ cookie: client.cookieHeader() }))).not.toBeNull();
+    expect(
+      await createSessionCheck(stubborn, database.db)(new Headers({ cookie: client.cookieHeader() })),
+    ).not.toBeNull();
   });
 
   describe("passkeys", () => {
