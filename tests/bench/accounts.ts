@@ -1,5 +1,5 @@
 import { type Account, PASSWORD, signUp } from "../support/accounts.js";
-import { type Figures, load, percentile, sequential, startServer, table } from "./measure.js";
+import { type Figures, measureEndpoint, percentile, startServer, table } from "./measure.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = 10;
@@ -19,20 +19,13 @@ export async function accountsSection(): Promise<void> {
     const account: Account = await signUp(server.url, "Bench");
     const cookie = account.client.cookieHeader();
     const config = `${server.url}/api/blobs/config`;
-    const measure = async (name: string, headers: Record<string, string>): Promise<Figures> => {
-      const seq = await sequential(() => fetch(config, { headers }), 2000, 200);
-      const loaded = await load(config, { method: "GET", headers }, SECONDS, CONNECTIONS);
-      if (loaded.errors || loaded.non2xx)
-        throw new Error(`${name}: ${loaded.errors} errors, ${loaded.non2xx} non-2xx`);
-      return {
+    const measure = (name: string, headers: Record<string, string>): Promise<Figures> =>
+      measureEndpoint(
         name,
-        rps: loaded.rps,
-        p50: loaded.p50,
-        p99: loaded.p99,
-        seqMedian: percentile(seq, 50),
-        seqCount: seq.length,
-      };
-    };
+        config,
+        { method: "GET", headers },
+        { seconds: SECONDS, connections: CONNECTIONS, count: 2000, warmup: 200 },
+      );
     const anonymous = await measure("public: no cookie, no check", {});
     const signedIn = await measure("signed in: the session checked", { cookie });
     const again = await measure("public again (drift check)", {});

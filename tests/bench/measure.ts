@@ -74,7 +74,7 @@ export async function sequential(
 /** Requests/s and latency percentiles under concurrent load, from autocannon. */
 export async function load(
   url: string,
-  request: { method: "GET" | "POST"; body?: string; headers?: Record<string, string> },
+  request: EndpointRequest,
   seconds: number,
   connections: number,
 ): Promise<{ rps: number; p50: number; p99: number; errors: number; non2xx: number }> {
@@ -85,6 +85,41 @@ export async function load(
     p99: result.latency.p99,
     errors: result.errors,
     non2xx: result.non2xx,
+  };
+}
+
+export interface EndpointRequest {
+  method: "GET" | "POST";
+  body?: string;
+  headers?: Record<string, string>;
+}
+
+/**
+ * One endpoint's figures: `count` sequential requests after a warm-up (their median), then
+ * autocannon's load for `seconds` over `connections`. Any error or non-2xx answer fails the bench.
+ */
+export async function measureEndpoint(
+  name: string,
+  url: string,
+  request: EndpointRequest,
+  {
+    seconds,
+    connections,
+    count = 500,
+    warmup = 100,
+  }: { seconds: number; connections: number; count?: number; warmup?: number },
+): Promise<Figures> {
+  const seq = await sequential(() => fetch(url, request), count, warmup);
+  const loaded = await load(url, request, seconds, connections);
+  if (loaded.errors || loaded.non2xx)
+    throw new Error(`${name}: ${loaded.errors} errors, ${loaded.non2xx} non-2xx`);
+  return {
+    name,
+    rps: loaded.rps,
+    p50: loaded.p50,
+    p99: loaded.p99,
+    seqMedian: percentile(seq, 50),
+    seqCount: seq.length,
   };
 }
 

@@ -6,7 +6,16 @@ import { startStandin } from "@repo/weather/standin";
 import { copyProject, startVercelDev } from "../support/vercel-project.js";
 import { accountsSection } from "./accounts.js";
 import { blobSection } from "./blobs.js";
-import { type Figures, freePort, load, percentile, sequential, startServer, table } from "./measure.js";
+import {
+  type EndpointRequest,
+  type Figures,
+  freePort,
+  measureEndpoint,
+  percentile,
+  sequential,
+  startServer,
+  table,
+} from "./measure.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 // The servers under test embed their own database in memory, and keep off a developer's .data/.
@@ -17,7 +26,7 @@ const VERCEL_DEV_REQUESTS = Number(process.env.BENCH_VERCEL_DEV_REQUESTS ?? 5);
 
 interface Endpoint {
   path: string;
-  request: { method: "GET" | "POST"; body?: string; headers?: Record<string, string> };
+  request: EndpointRequest;
 }
 
 const CARD: Endpoint = {
@@ -32,20 +41,8 @@ const WEATHER: Endpoint = { path: "/api/weather?zipcode=48824", request: { metho
 
 const sender = (url: string, e: Endpoint) => () => fetch(`${url}${e.path}`, e.request);
 
-async function measure(name: string, url: string, e: Endpoint): Promise<Figures> {
-  const seq = await sequential(sender(url, e), 500, 100);
-  const loaded = await load(`${url}${e.path}`, e.request, SECONDS, CONNECTIONS);
-  if (loaded.errors || loaded.non2xx)
-    throw new Error(`${name}: ${loaded.errors} errors, ${loaded.non2xx} non-2xx`);
-  return {
-    name,
-    rps: loaded.rps,
-    p50: loaded.p50,
-    p99: loaded.p99,
-    seqMedian: percentile(seq, 50),
-    seqCount: seq.length,
-  };
-}
+const measure = (name: string, url: string, e: Endpoint): Promise<Figures> =>
+  measureEndpoint(name, `${url}${e.path}`, e.request, { seconds: SECONDS, connections: CONNECTIONS });
 
 async function measureServer(kind: string, name: string, e: Endpoint, env: Record<string, string> = {}) {
   const server = await startServer(kind, env);

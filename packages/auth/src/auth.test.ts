@@ -156,6 +156,31 @@ describe.each(engines)("on %s", (_name, open) => {
     expect(await auth.api.getSession({ headers: expired, query: { disableCookieCache: true } })).toBeNull();
   });
 
+  it("offers GitHub sign-in only when its OAuth app is configured", async () => {
+    const withGitHub = createAuth({
+      db: database.db,
+      baseURL: ORIGIN,
+      secret: SECRET,
+      github: { clientId: "gh-client-id", clientSecret: "gh-client-secret" },
+    });
+    const start = (a: Auth) =>
+      cookieClient(ORIGIN, (request) => handleAuthRequest(a, request)).call(
+        "POST",
+        "/api/auth/sign-in/social",
+        {
+          provider: "github",
+          callbackURL: "/files",
+        },
+      );
+    const res = await start(withGitHub);
+    expect(res.status).toBe(200);
+    const url = new URL(res.json.url);
+    expect(url.origin + url.pathname).toBe("https://github.com/login/oauth/authorize");
+    expect(url.searchParams.get("client_id")).toBe("gh-client-id");
+    expect(url.searchParams.get("redirect_uri")).toBe(`${ORIGIN}/api/auth/callback/github`);
+    expect((await start(auth)).status).toBeGreaterThanOrEqual(400);
+  });
+
   it("refuses a state-changing request from another site", async () => {
     const res = await device().call(
       "POST",
