@@ -2,6 +2,9 @@
  * `pnpm bench`: the figures the issues name, each beside its anchor, measured in the same run.
  * Servers run in child processes; the load comes from this one (autocannon).
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { startStandin } from "@repo/weather/standin";
 import { copyProject, startVercelDev } from "../support/vercel-project.js";
 import { accountsSection } from "./accounts.js";
@@ -18,8 +21,10 @@ import {
 } from "./measure.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-// The servers under test embed their own database in memory, and keep off a developer's .data/.
-process.env.PGLITE_DIR = "memory://";
+// The servers under test embed a database of their own, on disk as in `pnpm start`, and keep off a
+// developer's .data/.
+const databaseDir = mkdtempSync(join(tmpdir(), "bench-db-"));
+process.env.PGLITE_DIR = join(databaseDir, "pglite");
 process.env.BETTER_AUTH_SECRET ??= "bench-secret-bench-secret-bench-secret-01";
 const CONNECTIONS = 10;
 const VERCEL_DEV_REQUESTS = Number(process.env.BENCH_VERCEL_DEV_REQUESTS ?? 5);
@@ -121,7 +126,9 @@ async function main() {
   console.log("\nThe ZIP index's cold load, lookup and heap are printed by @repo/zipcodes's own bench.\n");
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+main()
+  .catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  })
+  .finally(() => rmSync(databaseDir, { recursive: true, force: true }));

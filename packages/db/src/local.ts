@@ -6,8 +6,12 @@
  * the opener takes a lock file and the functions borrow the runtime's instance through the
  * registry (registry.ts) instead of opening their own.
  */
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdir, open, readFile, rm } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { createRequire } from "node:module";
+import { dirname, join, resolve } from "node:path";
+import { promisify } from "node:util";
 import { PGlite } from "@electric-sql/pglite";
 import { createPgConfig } from "@electric-sql/pglite/node-postgres";
 import pg from "pg";
@@ -67,6 +71,18 @@ async function lock(dir: string): Promise<() => Promise<void>> {
   throw new DatabaseLockedError(`Could not take the lock ${file}.`);
 }
 
+/**
+ * Creates a new data directory in a short-lived child process. PostgreSQL's initdb, run inside
+ * PGlite, peaks near 850 MB of resident memory and the process keeps most of it; opened afresh, the
+ * same database holds about 300 MB. Done apart, the long-running server only ever pays the latter.
+ */
+async function initializeApart(dir: string): Promise<void> {
+  const pglite = createRequire(import.meta.url).resolve("@electric-sql/pglite");
+  const script =
+    "const { PGlite } = require(process.argv[1]); PGlite.create(process.argv[2]).then((db) => db.close());";
+  await promisify(execFile)(process.execPath, ["-e", script, pglite, dir], { timeout: 120_000 });
+}
+
 export interface LocalDatabase extends Database {
   /** Where its files are, or "memory://". */
   dir: string;
@@ -91,6 +107,7 @@ export async function openLocalDatabase(dir: string): Promise<LocalDatabase> {
   }
   let pglite: PGlite | undefined;
   try {
+    if (where !== MEMORY && !existsSync(join(where, "PG_VERSION"))) await initializeApart(where);
     pglite = await PGlite.create(where === MEMORY ? undefined : where);
     const database = connectPGlite(pglite);
     const applied = await migrateToLatest(database.db);
