@@ -2,9 +2,9 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { FilesystemBlobStore } from "@repo/blob-store/filesystem";
-import { createBlobProtocolHandler } from "@repo/blob-store/protocol-server";
+import { createBlobProtocolHandler, sweepStagedUploads } from "@repo/blob-store/protocol-server";
 import { type LocalDatabase, openLocalDatabase, provideLocalDatabase } from "@repo/db/local";
-import type { LocalConfig, LocalConfigFactory } from "@repo/runtime";
+import type { LocalConfigFactory } from "@repo/runtime";
 
 /**
  * What only the local runtime (pnpm dev, pnpm start) provides; never deployed.
@@ -22,12 +22,38 @@ import type { LocalConfig, LocalConfigFactory } from "@repo/runtime";
 const config: LocalConfigFactory = async ({ origin, root }) => {
   const workflow = workflowConfig(origin, root);
   const accounts = await accountsConfig(origin, root);
-  const local: LocalConfig = {
-    ...workflow,
-    env: { ...workflow.env, ...accounts.env },
-    close: accounts.close,
+  const blobs = process.env.BLOB_READ_WRITE_TOKEN ? null : blobEndpoint(origin, root);
+  return {
+    env: { ...workflow.env, ...accounts.env, ...blobs?.env },
+    mounts: blobs?.mounts ?? {},
+    ready: async () => {
+      await reportSettings();
+      await workflow.ready();
+      blobs?.startSweeping();
+    },
+    close: async () => {
+      blobs?.stopSweeping();
+      await accounts.close();
+    },
   };
-  if (process.env.BLOB_READ_WRITE_TOKEN) return local;
+};
+
+/** Says at start which settings have values that are not accepted, and that only their features stop. */
+async function reportSettings() {
+  const { envProblems } = await import("./api/_lib/env.js");
+  for (const [name, problem] of Object.entries(envProblems())) {
+    console.warn(
+      `[settings] ${name} is not accepted (${problem}); what needs it answers 503 until it is fixed, everything else runs.`,
+    );
+  }
+}
+
+/**
+ * The Vercel Blob protocol over the filesystem store the functions use (BLOB_DIR), at /__vercel_blob,
+ * with a sweep every 10 minutes of what interrupted uploads leave: multipart uploads open for an
+ * hour (their tokens lasted ten minutes), and bodies half-streamed into the store's tmp/.
+ */
+function blobEndpoint(origin: string, root: string) {
   const token = `vercel_blob_rw_local_${randomBytes(24).toString("hex")}`;
   const store = new FilesystemBlobStore({ root: resolve(root, process.env.BLOB_DIR ?? ".data/blobs") });
   const handler = createBlobProtocolHandler({
@@ -36,31 +62,55 @@ const config: LocalConfigFactory = async ({ origin, root }) => {
     apiBasePath: "/__vercel_blob/api",
     publicBaseUrl: `${origin}/__vercel_blob/files`,
   });
-  return {
-    ...local,
-    env: {
-      ...local.env,
-      BLOB_LOCAL_API_URL: `${origin}/__vercel_blob/api`,
-      BLOB_LOCAL_READ_WRITE_TOKEN: token,
-    },
-    mounts: { "/__vercel_blob": handler },
+  const HOUR = 60 * 60 * 1000;
+  const sweep = async () => {
+    try {
+      const uploads = await sweepStagedUploads(store, HOUR);
+      const temps = store.sweepTemp(HOUR);
+      if (uploads || temps)
+        console.log(`[blobs] swept ${uploads} abandoned uploads and ${temps} temporary files`);
+    } catch (error) {
+      console.warn("[blobs] sweep failed; it runs again in 10 minutes:", error);
+    }
   };
-};
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    env: { BLOB_LOCAL_API_URL: `${origin}/__vercel_blob/api`, BLOB_LOCAL_READ_WRITE_TOKEN: token },
+    mounts: { "/__vercel_blob": handler },
+    startSweeping() {
+      void sweep();
+      timer = setInterval(sweep, 10 * 60 * 1000);
+      timer.unref();
+    },
+    stopSweeping: () => clearInterval(timer),
+  };
+}
 
 /**
- * The Workflow SDK's local world: runs and step results as files under WORKFLOW_LOCAL_DATA_DIR, its
- * queue delivering to this origin's /.well-known/workflow/v1/{flow,step} (rewritten to api/workflow/
- * by vercel.json, as on Vercel). Its queue lives in memory, so at start the runs a stopped server left
- * queued or running are picked up again (`ready`).
+ * The Workflow SDK's local world: runs and step results as files under WORKFLOW_LOCAL_DATA_DIR. Its
+ * queue hands each message to this origin's /.well-known/workflow/v1/{flow,step} (rewritten to
+ * api/workflow/ by vercel.json, as on Vercel) with a secret only this process knows, so those
+ * endpoints refuse anyone else. Its queue lives in memory, so at start the runs a stopped server
+ * left queued or running are picked up again (`ready`).
  */
 function workflowConfig(origin: string, root: string) {
+  const secret = randomBytes(32).toString("base64url");
+  const deliver = (request: Request) =>
+    fetch(request.url, {
+      method: "POST",
+      headers: { ...Object.fromEntries(request.headers), "x-workflow-local-delivery": secret },
+      body: request.body,
+      duplex: "half",
+    } as RequestInit);
   return {
     env: {
       WORKFLOW_LOCAL_BASE_URL: origin,
       WORKFLOW_LOCAL_DATA_DIR: resolve(root, process.env.WORKFLOW_LOCAL_DATA_DIR ?? ".data/workflow"),
+      WORKFLOW_LOCAL_DELIVERY_SECRET: secret,
     },
     ready: async () => {
-      const { resumeInterruptedRuns } = await import("@repo/pipeline");
+      const { deliverInProcess, resumeInterruptedRuns } = await import("@repo/pipeline");
+      deliverInProcess({ flow: deliver, step: deliver });
       await resumeInterruptedRuns();
     },
   };

@@ -34,6 +34,11 @@ const fields = {
    * random one. Without it the cron endpoint refuses to run rather than run for anyone.
    */
   CRON_SECRET: z.string().min(16).optional(),
+  /**
+   * Set by the local runtime: its workflow engine hands queue messages to the flow and step functions
+   * with this secret, and they refuse any other caller. Unset on Vercel, whose queues deliver.
+   */
+  WORKFLOW_LOCAL_DELIVERY_SECRET: z.string().min(16).optional(),
   /** Worker threads one CSV analysis may use; 1 (the default) keeps it on the step's own thread. */
   PIPELINE_CSV_WORKERS: z.coerce.number().int().min(1).max(16).optional(),
   /**

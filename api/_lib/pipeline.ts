@@ -1,4 +1,10 @@
-import { type BlobResult, configurePipeline, type TriggerDeps, triggerBlob } from "@repo/pipeline";
+import {
+  type BlobResult,
+  configurePipeline,
+  removeDerived,
+  type TriggerDeps,
+  triggerBlob,
+} from "@repo/pipeline";
 import { blobStore } from "./blob-store.js";
 import { env } from "./env.js";
 
@@ -15,15 +21,17 @@ export function configureSteps(): void {
 }
 
 /**
- * Starts processing a new blob version. Never fails the upload that called it: if the claim or the
- * start cannot be made now, the reconcile timer finds the version without a result and starts it.
+ * Starts processing a new blob version, and lets go of the results of the version it replaced.
+ * Never fails the upload that called it: if the claim or the start cannot be made now, the
+ * reconcile timer finds the version without a result and starts it (and removes stale results).
  */
 export async function startProcessing(
-  version: { path: string; etag: string },
+  version: { path: string; etag: string; contentType: string },
   trigger: "upload" | "server-put",
 ): Promise<BlobResult | null> {
   try {
     const outcome = await triggerBlob(pipelineDeps(), version, trigger);
+    await removeDerived(blobStore(), version.path, { etag: version.etag });
     return outcome.result;
   } catch (error) {
     console.error(`[pipeline] ${version.path} not queued now; the reconcile timer will pick it up:`, error);

@@ -134,9 +134,9 @@ describe("reading and deleting", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("text/html");
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");
-    expect(res.headers.get("content-disposition")).toBe(
-      `attachment; filename="page.html"; filename*=UTF-8''page.html`,
-    );
+    expect(res.headers.get("content-disposition")).toBe(`attachment; filename="page.html"`);
+    // Even opened in a tab, it runs nothing as our page.
+    expect(res.headers.get("content-security-policy")).toMatch(/^sandbox;/);
     expect(await res.text()).toBe("<script>alert(1)</script>");
   });
 

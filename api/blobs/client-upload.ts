@@ -108,7 +108,12 @@ export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route({
           // head gives the version (etag) in the form every other function sees. A repeated callback
           // finds the version already claimed and starts nothing.
           const stored = await blobStore().head(storePath);
-          if (stored) await startProcessing({ path: stored.path, etag: stored.etag }, "upload");
+          if (stored) {
+            await startProcessing(
+              { path: stored.path, etag: stored.etag, contentType: stored.contentType },
+              "upload",
+            );
+          }
         },
       });
       return json(answer, { headers: { "cache-control": "no-store" } });

@@ -53,7 +53,10 @@ export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route({
       throw error;
     }
     // The blob trigger for a server-side put: nothing in the store fires on its own.
-    const result = await startProcessing({ path: stored.path, etag: stored.etag }, "server-put");
+    const result = await startProcessing(
+      { path: stored.path, etag: stored.etag, contentType: stored.contentType },
+      "server-put",
+    );
     return json(
       { ...fileInfo(space, stored), result: result && resultSummary(result) },
       { status: 201, headers: { "cache-control": "no-store" } },

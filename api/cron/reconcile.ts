@@ -1,6 +1,6 @@
-import { timingSafeEqual } from "node:crypto";
 import { existingUserIds } from "@repo/db/users";
 import { sweepDeletedOwners } from "@repo/files/owners";
+import { ownerOf } from "@repo/files/space";
 import { reconcile } from "@repo/pipeline";
 import { blobStore } from "../_lib/blob-store.js";
 import { database } from "../_lib/db.js";
@@ -9,13 +9,7 @@ import { HttpError } from "../_lib/http-error.js";
 import { pipelineDeps } from "../_lib/pipeline.js";
 import { json } from "../_lib/respond.js";
 import { route } from "../_lib/route.js";
-
-/** Constant-time comparison, so the secret cannot be guessed a character at a time from timings. */
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
+import { sameSecret } from "../_lib/secret.js";
 
 /**
  * GET /api/cron/reconcile — the timer trigger (vercel.json `crons`). Vercel calls it on schedule with
@@ -47,7 +41,9 @@ export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route({
       );
     }
     const started = Date.now();
-    const report = await reconcile(pipelineDeps());
+    // Only users' files are processed: nothing outside a space (a storage service's staging area,
+    // files from before accounts) is anyone's to analyse.
+    const report = await reconcile(pipelineDeps(), { isSource: (path) => ownerOf(path) !== null });
     let owners: Awaited<ReturnType<typeof sweepDeletedOwners>> | null = null;
     try {
       const { db } = database();

@@ -1,4 +1,6 @@
 import { createRequire } from "node:module";
+import { route } from "../_lib/route.js";
+import { refuseForeignDelivery } from "../_lib/workflow-delivery.js";
 
 /**
  * The workflow engine's orchestration endpoint (vercel.json rewrites /.well-known/workflow/v1/flow
@@ -9,4 +11,9 @@ import { createRequire } from "node:module";
 const require = createRequire(import.meta.url);
 const bundle = require("@repo/pipeline/workflow/flow") as { POST: (request: Request) => Promise<Response> };
 
-export const POST = (request: Request): Promise<Response> => bundle.POST(request);
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route({
+  POST: (request) => {
+    refuseForeignDelivery(request);
+    return bundle.POST(request);
+  },
+});

@@ -700,11 +700,14 @@ export class FilesystemBlobStore implements BlobStore {
   }
 
   /**
-   * Removes temp files older than `maxAgeMs`. A stale record file names an object that is either
-   * committed (the path's record names it: keep) or an orphan of a crash (remove it).
+   * Removes temp files older than `maxAgeMs`: the bodies of interrupted uploads, and the records of
+   * writes a crash cut short. A stale record file names an object that is either committed (the
+   * path's record names it: keep) or an orphan of a crash (remove it). Runs at construction; a
+   * long-running server calls it from time to time too. Answers how many it removed.
    */
-  private sweepTemp(maxAgeMs: number): void {
+  sweepTemp(maxAgeMs: number): number {
     const now = Date.now();
+    let removed = 0;
     for (const name of readdirSync(this.tmpDir)) {
       const file = join(this.tmpDir, name);
       try {
@@ -716,10 +719,12 @@ export class FilesystemBlobStore implements BlobStore {
           }
         }
         rmSync(file, { force: true, recursive: true });
+        removed++;
       } catch {
         // Another process swept it first, or it is unreadable: leave it for the next sweep.
       }
     }
+    return removed;
   }
 
   /** Like readRecord; throws on anything but a missing file, so a sweep never guesses. */

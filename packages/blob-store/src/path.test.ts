@@ -33,6 +33,9 @@ describe("normalizeBlobPath", () => {
     "percent/%41bc",
     "a/~blob.json.bak",
     "Ünïcødé (1) #?&=+.txt",
+    "notes….txt",
+    "family/👨‍👩‍👧.jpg",
+    "ｆｕｌｌｗｉｄｔｈ.txt",
   ])("accepts %j unchanged", (path) => {
     expect(normalizeBlobPath(path)).toBe(path);
     expect(isValidBlobPath(path)).toBe(true);
@@ -80,6 +83,15 @@ describe("normalizeBlobPath", () => {
     ["~blob.json", /reserved/],
     ["a/~blob.json", /reserved/],
     ["a/~BLOB.JSON/b", /reserved/],
+    ["uploads/\uFFFD.csv", /U\+FFFD/],
+    ["a\u202Egnp.exe", /bidirectional/],
+    ["a\u2066b", /bidirectional/],
+    ["a\u200Fb", /bidirectional/],
+    ["\uFF0E\uFF0E/x", /dot, slash or backslash/],
+    ["a\uFF0Fb", /dot, slash or backslash/],
+    ["a\u2024b", /dot, slash or backslash/],
+    ["\u2025/etc", /dot, slash or backslash/],
+    ["a\uFF3Cb", /dot, slash or backslash/],
     ["\ud800", /lone surrogate/],
     ["a\udc00b", /lone surrogate/],
   ])("rejects %j", (path, reason) => {

@@ -23,6 +23,13 @@ export const RESERVED_SEGMENTS: readonly string[] = ["~blob.json"];
 const CONTROL = /\p{Cc}/u;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const EDGE_WHITESPACE = /^\s|\s$/u;
+/**
+ * Bidirectional controls reorder what a name looks like ("a\u202Egnp.exe" shows as "aexe.png"):
+ * LRM, RLM, ALM, the embeddings and overrides, and the isolates.
+ */
+const BIDI_CONTROL = /[\u200E\u200F\u061C\u202A-\u202E\u2066-\u2069]/u;
+/** What a decoder puts in place of bytes that are not UTF-8: two different inputs, one name. */
+const REPLACEMENT = "\uFFFD";
 const PERCENT_ESCAPE = /%([0-9a-fA-F]{2})/g;
 
 /** UTF-8 length without allocating: 1 to 4 bytes per code point (surrogate pairs count as one). */
@@ -59,6 +66,20 @@ function percentDecodeFully(segment: string): string {
   return current;
 }
 
+/**
+ * A character that compatibility normalization (NFKC) turns into a dot or two, a slash or a
+ * backslash: a fullwidth "．" or "／", a one-dot leader "․", a two-dot leader "‥". Some systems fold
+ * them, so "．．" could act as "..". (An ellipsis "…" folds to "...", a name like any other.)
+ */
+function looksLikeSeparator(path: string): boolean {
+  for (const ch of path) {
+    if (ch.charCodeAt(0) < 0x80) continue;
+    const folded = ch.normalize("NFKC");
+    if (folded === "." || folded === ".." || folded.includes("/") || folded.includes("\\")) return true;
+  }
+  return false;
+}
+
 /** Why a single segment (no "/") is not allowed, or null when it is. */
 function segmentProblem(segment: string): string | null {
   if (segment === "") return "empty segment (two slashes in a row)";
@@ -89,6 +110,21 @@ function pathProblem(input: unknown): { reason: string; path: string } | { norma
   if (LONE_SURROGATE.test(input)) return { reason: "not well-formed Unicode (lone surrogate)", path: input };
   const path = input.normalize("NFC");
   if (CONTROL.test(path)) return { reason: "contains a NUL or control character", path };
+  if (path.includes(REPLACEMENT)) {
+    return {
+      reason: "contains U+FFFD (bytes that were not valid UTF-8 turn into it, so names collide)",
+      path,
+    };
+  }
+  if (BIDI_CONTROL.test(path)) {
+    return { reason: "contains a bidirectional control character, which disguises the name", path };
+  }
+  if (looksLikeSeparator(path)) {
+    return {
+      reason: "contains a character that stands for a dot, slash or backslash (e.g. a fullwidth dot)",
+      path,
+    };
+  }
   if (path.includes("\\")) return { reason: "contains a backslash; use forward slashes", path };
   if (path.startsWith("/")) return { reason: "absolute (starts with /); paths are relative", path };
   if (path.endsWith("/")) return { reason: "ends with /; a blob path names a file, not a folder", path };
@@ -106,7 +142,8 @@ function pathProblem(input: unknown): { reason: string; path: string } | { norma
  * already acceptable is refused.
  *
  * Refused: empty; absolute ("/x"); backslashes; NUL and other C0/C1 control characters; lone
- * surrogates; "." and ".." segments, also when percent-encoded ("%2e%2E", "%252e%252e"); segments
+ * surrogates; U+FFFD (what invalid UTF-8 decodes to); bidirectional controls; characters that
+ * compatibility-fold to a dot, slash or backslash (fullwidth "．", "／"); "." and ".." segments, also when percent-encoded ("%2e%2E", "%252e%252e"); segments
  * that percent-decode to a slash, backslash or control character; empty segments ("a//b"); a
  * trailing "/"; whitespace at either end of a segment; a segment over 255 UTF-8 bytes; a path over
  * 900 UTF-8 bytes; the store's reserved segment names (see RESERVED_SEGMENTS).

@@ -31,8 +31,17 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { BlobError } from "./errors.js";
+import {
+  contentDisposition,
+  etagMatches,
+  mayShowInline,
+  parseRange,
+  rangeToHonour,
+  SERVED_FILE_HEADERS,
+  quotedEtag as wireEtag,
+} from "./http.js";
 import { normalizeBlobPath } from "./path.js";
-import type { BlobMetadata, BlobStore, ByteRange } from "./types.js";
+import type { BlobMetadata, BlobStore } from "./types.js";
 
 /** The SDK release whose requests this server was written against. */
 export const PROTOCOL_SDK_VERSION = "2.8.0";
@@ -275,30 +284,9 @@ function withRandomSuffix(pathname: string): string {
 }
 
 /** Etags go on the wire quoted (`"abc"`), however the underlying store spells them. */
-function wireEtag(etag: string): string {
-  return etag.startsWith('"') || etag.startsWith("W/") ? etag : `"${etag}"`;
-}
-
-function bareEtag(etag: string): string {
-  let e = etag.trim();
-  if (e.startsWith("W/")) e = e.slice(2);
-  if (e.length >= 2 && e.startsWith('"') && e.endsWith('"')) e = e.slice(1, -1);
-  return e;
-}
-
-function etagMatches(current: string, wanted: string): boolean {
-  return wanted.trim() === "*" || bareEtag(current) === bareEtag(wanted);
-}
 
 function encodePathname(pathname: string): string {
   return pathname.split("/").map(encodeURIComponent).join("/");
-}
-
-function contentDisposition(kind: "inline" | "attachment", pathname: string): string {
-  const name = pathname.slice(pathname.lastIndexOf("/") + 1);
-  const ascii = name.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
-  const star = ascii === name ? "" : `; filename*=UTF-8''${encodeURIComponent(name)}`;
-  return `${kind}; filename="${ascii}"${star}`;
 }
 
 function isStaged(pathname: string): boolean {
@@ -465,6 +453,8 @@ interface MultipartManifest {
   requestedPathname: string;
   pathname: string;
   write: WriteOptions;
+  /** HMAC of the fields above and the upload id, keyed by the read-write token: only `create` makes one. */
+  mac: string;
 }
 
 interface BlobJson {
@@ -883,7 +873,26 @@ export function createBlobProtocolHandler(
   // --- multipart ---
 
   const manifestPath = (uploadId: string) => `${MULTIPART_STAGING_PREFIX}${uploadId}/manifest.json`;
-  const partPath = (uploadId: string, n: number) => `${MULTIPART_STAGING_PREFIX}${uploadId}/part-${n}`;
+  const partsPrefix = (uploadId: string) => `${MULTIPART_STAGING_PREFIX}${uploadId}/part-`;
+  const partPath = (uploadId: string, n: number) => `${partsPrefix(uploadId)}${n}`;
+  const manifestMac = (uploadId: string, m: Omit<MultipartManifest, "mac">) =>
+    hmacHex(readWriteToken, JSON.stringify([uploadId, m.requestedPathname, m.pathname, m.write]));
+
+  /** Bytes staged so far for an upload, leaving out one part about to be replaced. */
+  async function stagedBytes(uploadId: string, except: number): Promise<number> {
+    let total = 0;
+    let cursor: string | null = null;
+    do {
+      const page = await store.list({
+        prefix: partsPrefix(uploadId),
+        limit: 1000,
+        ...(cursor ? { cursor } : {}),
+      });
+      for (const part of page.blobs) if (part.path !== partPath(uploadId, except)) total += part.size;
+      cursor = page.cursor;
+    } while (cursor);
+    return total;
+  }
 
   async function loadManifest(
     request: Request,
@@ -906,6 +915,11 @@ export function createBlobProtocolHandler(
     } catch {
       throw badRequest("x-mpu-key is not percent-encoded correctly.");
     }
+    // A manifest this server did not write (planted in the store some other way) names nothing.
+    const { mac, ...fields } = manifest;
+    if (typeof mac !== "string" || !safeEqual(mac, manifestMac(uploadId, fields))) {
+      throw badRequest(`No open multipart upload ${JSON.stringify(uploadId)}.`);
+    }
     if (key !== manifest.pathname || requested !== manifest.requestedPathname) {
       throw badRequest("x-mpu-key and pathname do not match the multipart upload.");
     }
@@ -921,7 +935,8 @@ export function createBlobProtocolHandler(
       const pathname = write.addRandomSuffix ? withRandomSuffix(requested) : requested;
       await precheckWrite(pathname, write);
       const uploadId = randomBytes(24).toString("base64url");
-      const manifest: MultipartManifest = { requestedPathname: requested, pathname, write };
+      const fields = { requestedPathname: requested, pathname, write };
+      const manifest: MultipartManifest = { ...fields, mac: manifestMac(uploadId, fields) };
       try {
         await store.put(manifestPath(uploadId), JSON.stringify(manifest), {
           contentType: "application/json",
@@ -939,13 +954,27 @@ export function createBlobProtocolHandler(
         throw badRequest("x-mpu-part-number must be an integer from 1 to 10000.");
       }
       try {
+        // Parts count against the upload's size limit as they arrive, not only at `complete`.
+        const room =
+          manifest.write.maxBytes === undefined
+            ? undefined
+            : manifest.write.maxBytes - (await stagedBytes(uploadId, partNumber));
+        if (room !== undefined && room < 0) throw fileTooLarge(manifest.write.maxBytes ?? 0);
         const part = await store.put(partPath(uploadId, partNumber), request.body ?? new Uint8Array(), {
           overwrite: true,
           contentType: "application/octet-stream",
-          ...(manifest.write.maxBytes !== undefined ? { maxBytes: manifest.write.maxBytes } : {}),
+          ...(room !== undefined ? { maxBytes: room } : {}),
         });
         return json(200, { etag: wireEtag(part.etag) });
       } catch (error) {
+        // The part did not fit in what is left: the limit named is the upload's own.
+        if (
+          error instanceof BlobError &&
+          error.code === "too_large" &&
+          manifest.write.maxBytes !== undefined
+        ) {
+          throw fileTooLarge(manifest.write.maxBytes);
+        }
         throw fromStoreError(error);
       }
     }
@@ -1052,22 +1081,6 @@ export function createBlobProtocolHandler(
 
   // --- content ---
 
-  function parseRange(header: string | null, size: number): ByteRange | "unsatisfiable" | null {
-    if (header === null) return null;
-    const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-    if (!m || (m[1] === "" && m[2] === "")) return null; // multi-range or malformed: serve it all (RFC 9110)
-    if (m[1] === "") {
-      const suffix = Number(m[2]);
-      if (suffix === 0 || size === 0) return "unsatisfiable";
-      return { start: Math.max(0, size - suffix), end: size - 1 };
-    }
-    const start = Number(m[1]);
-    const end = m[2] === "" ? undefined : Number(m[2]);
-    if (end !== undefined && end < start) return null;
-    if (start >= size) return "unsatisfiable";
-    return end === undefined ? { start } : { start, end: Math.min(end, size - 1) };
-  }
-
   async function content(request: Request, sub: string, params: URLSearchParams): Promise<Response> {
     if (request.method !== "GET" && request.method !== "HEAD") {
       throw new ProtocolError(
@@ -1095,22 +1108,25 @@ export function createBlobProtocolHandler(
       if (!safeEqual(token, readWriteToken)) throw forbidden();
     }
     const etag = wireEtag(meta.etag);
+    // Unlike Vercel's storage domain, this is the app's own origin: nothing stored may run here.
+    // Types that could hold script (HTML, SVG, XML…) are only ever downloads, and everything is
+    // sandboxed; a private blob is never offered to other origins.
+    const inline = !params.has("download") && mayShowInline(meta.contentType);
     const common: Record<string, string> = {
-      ...CORS_HEADERS,
+      ...(meta.meta[META_ACCESS] === "private" ? {} : CORS_HEADERS),
+      ...SERVED_FILE_HEADERS,
       etag,
       "last-modified": meta.uploadedAt.toUTCString(),
       "cache-control": cacheControlOf(meta),
       "accept-ranges": "bytes",
       "content-type": meta.contentType,
-      "content-disposition": contentDisposition(params.has("download") ? "attachment" : "inline", pathname),
+      "content-disposition": contentDisposition(inline ? "inline" : "attachment", pathname),
     };
     const ifNoneMatch = request.headers.get("if-none-match");
     if (ifNoneMatch?.split(",").some((e) => etagMatches(meta.etag, e))) {
       return new Response(null, { status: 304, headers: common });
     }
-    const ifRange = request.headers.get("if-range");
-    const rangeHeader =
-      ifRange === null || etagMatches(meta.etag, ifRange) ? request.headers.get("range") : null;
+    const rangeHeader = rangeToHonour(request.headers, { etag: meta.etag, lastModified: meta.uploadedAt });
     const range = parseRange(rangeHeader, meta.size);
     if (range === "unsatisfiable") {
       return new Response(null, {
@@ -1183,4 +1199,46 @@ export function createBlobProtocolHandler(
       return errorResponse(answer);
     }
   };
+}
+
+/**
+ * Removes multipart uploads left open (a closed tab, a lost connection): the staged parts and the
+ * manifest of every upload whose newest staged piece is older than `maxAgeMs`. Client tokens live
+ * minutes, so an hour-old upload can no longer be completed. Answers how many uploads went.
+ */
+export async function sweepStagedUploads(
+  store: BlobStore,
+  maxAgeMs: number,
+  now = Date.now(),
+): Promise<number> {
+  const newest = new Map<string, number>();
+  let cursor: string | null = null;
+  do {
+    const page = await store.list({
+      prefix: MULTIPART_STAGING_PREFIX,
+      limit: 1000,
+      ...(cursor ? { cursor } : {}),
+    });
+    for (const blob of page.blobs) {
+      const uploadId = blob.path.slice(MULTIPART_STAGING_PREFIX.length).split("/", 1)[0] ?? "";
+      newest.set(uploadId, Math.max(newest.get(uploadId) ?? 0, blob.uploadedAt.getTime()));
+    }
+    cursor = page.cursor;
+  } while (cursor);
+  let swept = 0;
+  for (const [uploadId, at] of newest) {
+    if (now - at < maxAgeMs) continue;
+    let inside: string | null = null;
+    do {
+      const page = await store.list({
+        prefix: `${MULTIPART_STAGING_PREFIX}${uploadId}/`,
+        limit: 1000,
+        ...(inside ? { cursor: inside } : {}),
+      });
+      await Promise.all(page.blobs.map((blob) => store.delete(blob.path)));
+      inside = page.cursor;
+    } while (inside);
+    swept++;
+  }
+  return swept;
 }

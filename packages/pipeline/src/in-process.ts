@@ -1,19 +1,22 @@
 import { getWorld } from "workflow/runtime";
 
-type Handler = (request: Request) => Promise<Response>;
+type Handler = (request: Request) => Response | Promise<Response>;
 
 /**
  * Makes the local world hand queue messages straight to the flow and step handlers in this process
- * instead of POSTing them to an HTTP origin: for tests and scripts that run the pipeline without a
- * server. Everything else (persistence, retries, replay) is the world's own.
+ * instead of POSTing them to an HTTP origin itself: for tests and scripts that run the pipeline
+ * without a server, and for a local server that hands them over its own way. Everything else
+ * (persistence, retries, replay) is the world's own.
  */
 export function deliverInProcess(handlers: { flow: Handler; step: Handler }): void {
-  const world = getWorld() as { registerHandler?: (prefix: string, handler: Handler) => void };
+  const world = getWorld() as {
+    registerHandler?: (prefix: string, handler: (request: Request) => Promise<Response>) => void;
+  };
   if (!world.registerHandler) {
     throw new Error("In-process delivery needs the local world (WORKFLOW_TARGET_WORLD unset or 'local').");
   }
-  world.registerHandler("__wkf_workflow_", handlers.flow);
-  world.registerHandler("__wkf_step_", handlers.step);
+  world.registerHandler("__wkf_workflow_", async (request) => handlers.flow(request));
+  world.registerHandler("__wkf_step_", async (request) => handlers.step(request));
 }
 
 /** The runs the world knows, newest first: for tests that count what was started. */

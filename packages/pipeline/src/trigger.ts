@@ -73,15 +73,27 @@ export interface TriggerOutcome {
  */
 export async function triggerBlob(
   deps: TriggerDeps,
-  version: { path: string; etag: string },
+  version: { path: string; etag: string; contentType?: string },
   trigger: TriggerReason,
 ): Promise<TriggerOutcome> {
   if (isDerivedPath(version.path)) return { started: false, reason: "derived", result: null };
   const now = deps.now ?? (() => new Date());
-  const doc = queuedResult({ ...version, attempt: 1, trigger, now: now() });
+  const doc = queuedResult({ path: version.path, etag: version.etag, attempt: 1, trigger, now: now() });
   const claimed = await createResult(deps.store, doc);
   if (!claimed) {
     const existing = await readResult(deps.store, version.path, version.etag);
+    // The same bytes uploaded again with another type: the finished result speaks of the old type,
+    // so the version is processed again (a repeated delivery of one upload finds the type unchanged).
+    const finished = existing?.doc.status === "done" || existing?.doc.status === "failed";
+    const claimedType = existing?.doc.file?.claimedType;
+    if (
+      finished &&
+      claimedType !== undefined &&
+      version.contentType !== undefined &&
+      claimedType !== version.contentType
+    ) {
+      return restartBlob(deps, version, trigger);
+    }
     return { started: false, reason: "duplicate", result: existing?.doc ?? null };
   }
   return launch(deps, doc);
@@ -113,7 +125,7 @@ async function launch(deps: TriggerDeps, doc: BlobResult): Promise<TriggerOutcom
 export async function restartBlob(
   deps: TriggerDeps,
   version: { path: string; etag: string },
-  trigger: "reprocess" | "cron",
+  trigger: TriggerReason,
 ): Promise<TriggerOutcome> {
   if (isDerivedPath(version.path)) {
     throw new PipelineError(
@@ -131,7 +143,7 @@ export async function restartBlob(
     );
   }
   const attempt = current.doc.attempt + 1;
-  const next = queuedResult({ ...version, attempt, trigger, now: now() });
+  const next = queuedResult({ path: version.path, etag: version.etag, attempt, trigger, now: now() });
   const written = await updateResult(deps.store, version.path, version.etag, (doc) =>
     doc.attempt === current.doc.attempt ? next : null,
   );
@@ -141,6 +153,8 @@ export async function restartBlob(
 }
 
 export interface ReconcileOptions {
+  /** Which blobs are files to process (default: every one but the derived): e.g. only users' files. */
+  isSource?: (path: string) => boolean;
   /** A queued document with no run after this long means the start was lost. */
   startGraceMs?: number;
   /** Derived blobs of versions that no longer exist are removed after this long. */
@@ -169,6 +183,7 @@ export async function reconcile(deps: TriggerDeps, options: ReconcileOptions = {
   const startGrace = options.startGraceMs ?? 2 * 60_000;
   const orphanGrace = options.orphanGraceMs ?? 60 * 60_000;
   const maxBlobs = options.maxBlobs ?? 2000;
+  const isSource = options.isSource ?? (() => true);
   const report: ReconcileReport = { scanned: 0, started: [], removed: [], problems: [], truncated: false };
 
   const current = new Map<string, string>(); // path → etag of its current version
@@ -176,7 +191,7 @@ export async function reconcile(deps: TriggerDeps, options: ReconcileOptions = {
   do {
     const page = await deps.store.list({ limit: 1000, ...(cursor ? { cursor } : {}) });
     for (const blob of page.blobs) {
-      if (isDerivedPath(blob.path)) continue;
+      if (isDerivedPath(blob.path) || !isSource(blob.path)) continue;
       if (current.size >= maxBlobs) {
         report.truncated = true;
         break;
@@ -282,8 +297,15 @@ async function reconcileOne(
   return outcome.started ? `run ${status} without a result` : null;
 }
 
-/** Removes every derived blob of a path (all versions), e.g. when the file itself is deleted. */
-export async function removeDerived(store: BlobStore, path: string): Promise<number> {
+/**
+ * Removes the derived blobs of a path: of every version (the file was deleted), or of every version
+ * but the one it now has (`keep`: the file was replaced).
+ */
+export async function removeDerived(
+  store: BlobStore,
+  path: string,
+  keep?: { etag: string },
+): Promise<number> {
   let removed = 0;
   let cursor: string | null = null;
   do {
@@ -296,6 +318,7 @@ export async function removeDerived(store: BlobStore, path: string): Promise<num
       // The prefix of "a.csv" also matches "a.csv/x.csv/…" (a blob in a folder named a.csv): keep those.
       const owner = ownerOf(blob.path);
       if (owner?.path !== path) continue;
+      if (keep && owner.key === versionKey(keep.etag)) continue;
       if (await store.delete(blob.path)) removed++;
     }
     cursor = page.cursor;
