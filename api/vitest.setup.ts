@@ -11,6 +11,8 @@ process.env.WORKFLOW_LOCAL_DATA_DIR = mkdtempSync(join(tmpdir(), "api-world-"));
 process.env.APP_URL = "http://localhost";
 process.env.BETTER_AUTH_SECRET = "api-tests-secret-api-tests-secret-0123456789";
 delete process.env.DATABASE_URL;
+// Tests sign up and upload far faster than people; the limits have tests of their own.
+process.env.RATE_LIMIT_SIGN_IN_PER_MINUTE = "10000";
 provideLocalDatabase(await openLocalDatabase("memory://"));
 const flow = await import("./workflow/flow.js");
 const step = await import("./workflow/step.js");

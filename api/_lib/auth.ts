@@ -43,7 +43,12 @@ let check: SessionCheck | undefined;
 /** Better Auth over the app's database, configured from the environment once per instance. */
 export function auth(): Auth {
   if (instance) return instance;
-  requireValidEnv("BETTER_AUTH_SECRET", "GITHUB_CLIENT_ID", "GITHUB_CLIENT_SECRET");
+  requireValidEnv(
+    "BETTER_AUTH_SECRET",
+    "GITHUB_CLIENT_ID",
+    "GITHUB_CLIENT_SECRET",
+    "RATE_LIMIT_SIGN_IN_PER_MINUTE",
+  );
   const config = env();
   const secret = config.BETTER_AUTH_SECRET;
   if (!secret) {
@@ -66,6 +71,7 @@ export function auth(): Auth {
     deleteUserData: async (userId) => {
       await deleteSpace(blobStore(), userSpace(userId));
     },
+    rateLimits: { signIn: { max: config.RATE_LIMIT_SIGN_IN_PER_MINUTE, windowSeconds: 60 } },
   });
   return instance;
 }

@@ -67,6 +67,22 @@ const fields = {
   /** GitHub sign-in, switched on when both are set (callback: <APP_URL>/api/auth/callback/github). */
   GITHUB_CLIENT_ID: z.string().min(1).optional(),
   GITHUB_CLIENT_SECRET: z.string().min(1).optional(),
+  /** What one user may store, in bytes (their own files; results are not counted). Default 1 GiB. */
+  STORAGE_QUOTA_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(1024 ** 3),
+  /** Sign-in, sign-up, passkey ceremonies, password changes and account deletion, per client address. */
+  RATE_LIMIT_SIGN_IN_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  /** Client upload tokens, per user. */
+  RATE_LIMIT_UPLOAD_TOKENS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  /** Server-side uploads through /api/blobs/upload, per user. */
+  RATE_LIMIT_UPLOADS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  /** Reprocess requests, per user. */
+  RATE_LIMIT_REPROCESS_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  /** How many times one version of a file may be processed on request, first run included. */
+  REPROCESS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
   /** Vercel sets these on its machines: there, the filesystem is not storage. */
   VERCEL: z.string().optional(),
   VERCEL_ENV: z.string().optional(),

@@ -128,13 +128,24 @@ describe("reading and deleting", () => {
     expect((await api.list.GET(user.request(at("/api/blobs", { limit: "abc" })))).status).toBe(400);
   });
 
-  it("downloads with the stored type, nosniff and a download name", async () => {
-    await put("uploads/page.html", "<script>alert(1)</script>", "text/html");
-    const res = await api.content.GET(user.request(at("/api/blobs/content", { path: "uploads/page.html" })));
+  it("refuses types that could run as a page (HTML, SVG) with 415, and stores nothing", async () => {
+    for (const type of ["text/html", "image/svg+xml", "application/xhtml+xml"]) {
+      const res = await put("uploads/page.html", "<script>alert(1)</script>", type);
+      expect(res.status, type).toBe(415);
+      expect((await res.json()).error.code).toBe("unsupported_media_type");
+    }
+    expect(
+      (await api.info.GET(user.request(at("/api/blobs/info", { path: "uploads/page.html" })))).status,
+    ).toBe(404);
+  });
+
+  it("downloads with the stored type, nosniff, a sandbox and a download name, whatever the bytes", async () => {
+    await put("uploads/page.txt", "<script>alert(1)</script>", "text/plain");
+    const res = await api.content.GET(user.request(at("/api/blobs/content", { path: "uploads/page.txt" })));
     expect(res.status).toBe(200);
-    expect(res.headers.get("content-type")).toBe("text/html");
+    expect(res.headers.get("content-type")).toBe("text/plain");
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");
-    expect(res.headers.get("content-disposition")).toBe(`attachment; filename="page.html"`);
+    expect(res.headers.get("content-disposition")).toBe(`attachment; filename="page.txt"`);
     // Even opened in a tab, it runs nothing as our page.
     expect(res.headers.get("content-security-policy")).toMatch(/^sandbox;/);
     expect(await res.text()).toBe("<script>alert(1)</script>");
@@ -154,6 +165,26 @@ describe("reading and deleting", () => {
     const past = await get("bytes=50-");
     expect(past.status).toBe(416);
     expect(past.headers.get("content-range")).toBe("bytes */10");
+    // A last position past the end, however large, is the end.
+    const huge = await get("bytes=7-9007199254740993");
+    expect(huge.status).toBe(206);
+    expect(huge.headers.get("content-range")).toBe("bytes 7-9/10");
+    expect(await huge.text()).toBe("789");
+    // If-Range naming another version: the whole (current) file, not a piece of it.
+    const whole = await api.content.GET(
+      user.request(at("/api/blobs/content", { path: "uploads/digits.txt" }), {
+        headers: { range: "bytes=2-5", "if-range": '"sha256:not-this-version"' },
+      }),
+    );
+    expect(whole.status).toBe(200);
+    expect(await whole.text()).toBe("0123456789");
+    const etag = part.headers.get("etag") ?? "";
+    const same = await api.content.GET(
+      user.request(at("/api/blobs/content", { path: "uploads/digits.txt" }), {
+        headers: { range: "bytes=2-5", "if-range": etag },
+      }),
+    );
+    expect(same.status).toBe(206);
   });
 
   it("names a file with any characters safely", async () => {

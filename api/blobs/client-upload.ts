@@ -12,9 +12,14 @@ import { readJson } from "../_lib/body.js";
 import { database } from "../_lib/db.js";
 import { env } from "../_lib/env.js";
 import { HttpError } from "../_lib/http-error.js";
+import { rateLimit } from "../_lib/limits.js";
 import { startProcessing } from "../_lib/pipeline.js";
+import { quotaExceeded, quotaOf } from "../_lib/quota.js";
 import { json } from "../_lib/respond.js";
 import { route } from "../_lib/route.js";
+
+/** What the browser may say with its token request: the size of the file it is about to send. */
+const clientPayloadSchema = z.object({ size: z.number().int().min(0).optional() }).loose();
 
 /** handleUpload checks the body's finer shape itself; this only makes sure it is an event object. */
 const eventSchema = z
@@ -56,7 +61,7 @@ export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route({
         body,
         request,
         token,
-        onBeforeGenerateToken: async (pathname) => {
+        onBeforeGenerateToken: async (pathname, clientPayload) => {
           if (!caller) throw new HttpError(401, "unauthenticated", "Sign in to upload.");
           const path = caller.space.toUser(normalizeBlobPath(pathname));
           if (path === null) {
@@ -68,9 +73,22 @@ export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route({
             );
           }
           writablePath(path);
+          await rateLimit("upload-tokens", caller.user.id);
+          // The token allows what is left of the quota, and no more than the file the browser says
+          // it is sending; storage refuses anything larger.
+          const declared = declaredSize(clientPayload);
+          const quota = await quotaOf(caller.space);
+          if (quota.remainingBytes === 0 || (declared !== undefined && declared > quota.remainingBytes)) {
+            throw quotaExceeded(quota, declared);
+          }
+          const maximumSizeInBytes = Math.min(
+            UPLOAD_LIMITS.maxBytes,
+            quota.remainingBytes,
+            declared ?? Number.POSITIVE_INFINITY,
+          );
           return {
             allowedContentTypes: [...UPLOAD_LIMITS.allowedContentTypes],
-            maximumSizeInBytes: UPLOAD_LIMITS.maxBytes,
+            maximumSizeInBytes,
             validUntil: Date.now() + UPLOAD_LIMITS.tokenValidSeconds * 1000,
             addRandomSuffix: false,
             allowOverwrite: false,
@@ -104,6 +122,15 @@ export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route({
             await deleteFile(blobStore(), userSpace(userId), path);
             return;
           }
+          // Two tokens issued at once could each fit what was left: the file that tips the space
+          // over its quota does not stay.
+          const space = userSpace(userId);
+          const quota = await quotaOf(space);
+          if (quota.usedBytes > quota.quotaBytes) {
+            console.warn(`[client-upload] ${path} of user ${userId} went over the quota; removed`);
+            await deleteFile(blobStore(), space, path);
+            return;
+          }
           // The blob trigger: the file is in the container; start its processing. The store's own
           // head gives the version (etag) in the form every other function sees. A repeated callback
           // finds the version already claimed and starts nothing.
@@ -124,3 +151,19 @@ export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route({
     }
   },
 });
+
+/** The size the browser declared in its client payload, if it declared one. */
+function declaredSize(clientPayload: string | null): number | undefined {
+  if (!clientPayload) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(clientPayload);
+  } catch {
+    throw new HttpError(400, "invalid_request", 'clientPayload must be JSON, e.g. {"size": 1024}.');
+  }
+  const parsed = clientPayloadSchema.safeParse(value);
+  if (!parsed.success) {
+    throw new HttpError(400, "invalid_request", "clientPayload.size must be a whole number of bytes.");
+  }
+  return parsed.data.size;
+}

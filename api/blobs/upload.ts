@@ -1,11 +1,14 @@
-import { fileInfo } from "@repo/files/files";
+import { deleteFile, fileInfo } from "@repo/files/files";
 import { resultSummary } from "@repo/pipeline/result";
+import { contentTypeAllowed, UPLOAD_LIMITS } from "@repo/validation/uploads";
 import { requireUser } from "../_lib/auth.js";
 import { BlobError, blobToHttpError } from "../_lib/blob-errors.js";
 import { pathParam, singleParam, writablePath } from "../_lib/blob-query.js";
 import { blobStore } from "../_lib/blob-store.js";
 import { HttpError } from "../_lib/http-error.js";
+import { rateLimit } from "../_lib/limits.js";
 import { startProcessing } from "../_lib/pipeline.js";
+import { quotaExceeded, quotaOf } from "../_lib/quota.js";
 import { json } from "../_lib/respond.js";
 import { route } from "../_lib/route.js";
 
@@ -18,7 +21,7 @@ const MAX_BYTES = 4.5 * 1024 * 1024;
  */
 export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route({
   POST: async (request) => {
-    const { space } = await requireUser(request);
+    const { user, space } = await requireUser(request);
     const url = new URL(request.url);
     const path = writablePath(pathParam(url));
     const overwrite = singleParam(url, "overwrite");
@@ -38,19 +41,44 @@ export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route({
       );
     }
     const contentType =
-      request.headers.get("content-type")?.split(";")[0]?.trim() || "application/octet-stream";
-    let stored: Awaited<ReturnType<ReturnType<typeof blobStore>["put"]>>;
+      request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase() || "application/octet-stream";
+    if (!contentTypeAllowed(contentType)) {
+      throw new HttpError(
+        415,
+        "unsupported_media_type",
+        `Files of type ${contentType} are not accepted; send one of ${UPLOAD_LIMITS.allowedContentTypes.join(", ")}.`,
+        { received: contentType, allowed: UPLOAD_LIMITS.allowedContentTypes },
+      );
+    }
+    await rateLimit("uploads", user.id);
+    // What is left of the quota bounds the body, as the platform's limit does; a file replaced by
+    // this one gives its bytes back.
+    const store = blobStore();
+    const quota = await quotaOf(space);
+    const replaced = overwrite === "true" ? ((await store.head(space.toStore(path)))?.size ?? 0) : 0;
+    const room = quota.remainingBytes + replaced;
+    if (declared > room) throw quotaExceeded(quota, declared);
+    let stored: Awaited<ReturnType<typeof store.put>>;
     try {
-      stored = await blobStore().put(space.toStore(path), request.body, {
+      stored = await store.put(space.toStore(path), request.body, {
         contentType,
         overwrite: overwrite === "true",
-        maxBytes: MAX_BYTES,
+        maxBytes: Math.min(MAX_BYTES, room),
         meta: { source: "server-upload" },
         signal: request.signal,
       });
     } catch (error) {
+      // Past the room left (and within the platform's limit): the quota, not the size, refused it.
+      if (error instanceof BlobError && error.code === "too_large" && room < MAX_BYTES)
+        throw quotaExceeded(quota);
       if (error instanceof BlobError) throw blobToHttpError(error, path);
       throw error;
+    }
+    // Uploads that ran at once could each fit what was left: a new file that tips the space over
+    // goes again. (One that replaced a file stays: taking it back would lose both.)
+    if (overwrite !== "true" && (await quotaOf(space)).usedBytes > quota.quotaBytes) {
+      await deleteFile(store, space, path);
+      throw quotaExceeded(await quotaOf(space), stored.size);
     }
     // The blob trigger for a server-side put: nothing in the store fires on its own.
     const result = await startProcessing(

@@ -1,3 +1,4 @@
+import { sweepRateLimits } from "@repo/db/rate-limit";
 import { existingUserIds } from "@repo/db/users";
 import { sweepDeletedOwners } from "@repo/files/owners";
 import { ownerOf } from "@repo/files/space";
@@ -48,6 +49,8 @@ export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route({
     try {
       const { db } = database();
       owners = await sweepDeletedOwners(blobStore(), (ids) => existingUserIds(db, ids));
+      // Counters of windows that ended a day ago count nothing any more.
+      await sweepRateLimits(db, 24 * 60 * 60 * 1000);
     } catch (error) {
       // The files' own upkeep above stands; the sweep runs again on the next tick.
       report.problems.push({

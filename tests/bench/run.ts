@@ -26,6 +26,9 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const databaseDir = mkdtempSync(join(tmpdir(), "bench-db-"));
 process.env.PGLITE_DIR = join(databaseDir, "pglite");
 process.env.BETTER_AUTH_SECRET ??= "bench-secret-bench-secret-bench-secret-01";
+// The bench signs in and uploads far faster than people do.
+process.env.RATE_LIMIT_SIGN_IN_PER_MINUTE ??= "100000";
+process.env.RATE_LIMIT_UPLOAD_TOKENS_PER_MINUTE ??= "100000";
 const CONNECTIONS = 10;
 const VERCEL_DEV_REQUESTS = Number(process.env.BENCH_VERCEL_DEV_REQUESTS ?? 5);
 

@@ -48,6 +48,8 @@ describe.each(engines)("on %s", (_name, open) => {
       deleteUserData: async (userId) => {
         deleted.push(userId);
       },
+      // These tests sign up many accounts from one address; the limit has a test of its own.
+      rateLimits: { signIn: { max: 1000, windowSeconds: 60 } },
     });
     check = createSessionCheck(auth, database.db);
   });
@@ -179,6 +181,35 @@ describe.each(engines)("on %s", (_name, open) => {
     expect(url.searchParams.get("client_id")).toBe("gh-client-id");
     expect(url.searchParams.get("redirect_uri")).toBe(`${ORIGIN}/api/auth/callback/github`);
     expect((await start(auth)).status).toBeGreaterThanOrEqual(400);
+  });
+
+  it("limits sign-in attempts per client address, in the database, with Retry-After", async () => {
+    const limited = createAuth({
+      db: database.db,
+      baseURL: ORIGIN,
+      secret: SECRET,
+      rateLimits: { signIn: { max: 3, windowSeconds: 60 } },
+    });
+    const attempt = (ip: string) =>
+      cookieClient(ORIGIN, (request) => handleAuthRequest(limited, request)).call(
+        "POST",
+        "/api/auth/sign-in/email",
+        { email: "nobody@example.com", password: "not the password" },
+        { "x-forwarded-for": ip },
+      );
+    const statuses = [];
+    for (let i = 0; i < 5; i++) statuses.push((await attempt("203.0.113.9")).status);
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    const refused = await attempt("203.0.113.9");
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    // Another address has its own count; and the count is in the database, shared by instances.
+    expect((await attempt("198.51.100.4")).status).toBe(401);
+    const rows = await database.db
+      .selectFrom("rate_limit")
+      .selectAll()
+      .where("key", "like", "auth:203.0.113.9%")
+      .execute();
+    expect(rows.length).toBeGreaterThan(0);
   });
 
   it("refuses a state-changing request from another site", async () => {

@@ -1,4 +1,6 @@
 import { passkey } from "@better-auth/passkey";
+import { consume, type Limit } from "@repo/db/rate-limit";
+import type { Database } from "@repo/db/schema";
 import { betterAuth } from "better-auth";
 import type { Kysely } from "kysely";
 import { passkeySignUp } from "./passkey-signup.js";
@@ -8,8 +10,7 @@ export type {} from "@simplewebauthn/server";
 
 export interface AuthConfig {
   /** The database (Better Auth's tables come from @repo/db's migrations). */
-  // biome-ignore lint/suspicious/noExplicitAny: Better Auth takes any Kysely instance
-  db: Kysely<any>;
+  db: Kysely<Database>;
   /** The app's origin, e.g. "https://app.example.com": cookies, passkeys and origin checks follow it. */
   baseURL: string;
   /** Signs cookies and tokens; 32 random bytes or more. */
@@ -24,7 +25,25 @@ export interface AuthConfig {
    * deleted, for anything that landed in between.
    */
   deleteUserData?: (userId: string) => Promise<void>;
+  /**
+   * Per client address, counted in the database so every instance shares the count: `signIn` for
+   * what guesses or creates credentials (sign-in, sign-up, passkey ceremonies, password change,
+   * account deletion), `other` for the rest. Default 10 and 600 a minute.
+   */
+  rateLimits?: { signIn?: Limit; other?: Limit };
 }
+
+/** The endpoints that try a credential or make an account: a tight limit per client address. */
+const CREDENTIAL_PATHS = [
+  "/sign-in/*",
+  "/sign-up/*",
+  "/change-password",
+  "/delete-user",
+  "/passkey/generate-register-options",
+  "/passkey/verify-registration",
+  "/passkey/generate-authenticate-options",
+  "/passkey/verify-authentication",
+];
 
 /** What the UI names the relying party in the passkey prompt. */
 export const APP_NAME = "Serverless on Vercel";
@@ -44,7 +63,8 @@ export function createAuth(config: AuthConfig) {
     baseURL: origin,
     basePath: "/api/auth",
     secret: config.secret,
-    database: { db: config.db, type: "postgres", transaction: true },
+    // biome-ignore lint/suspicious/noExplicitAny: Better Auth's own tables are typed by Better Auth
+    database: { db: config.db as Kysely<any>, type: "postgres", transaction: true },
     trustedOrigins: [origin, ...(config.trustedOrigins ?? [])],
     emailAndPassword: { enabled: true, minPasswordLength: 10, maxPasswordLength: 128, autoSignIn: true },
     socialProviders: config.github
@@ -71,8 +91,7 @@ export function createAuth(config: AuthConfig) {
     },
     // The same origin and CSRF checks everywhere: Better Auth would skip them under NODE_ENV=test.
     advanced: { disableOriginCheck: false, disableCSRFCheck: false },
-    // Rate limits come with the abuse-limits work, stored in Postgres so they hold across instances.
-    rateLimit: { enabled: false },
+    rateLimit: rateLimitOptions(config),
     telemetry: { enabled: false },
     plugins: [
       passkey({
@@ -86,3 +105,26 @@ export function createAuth(config: AuthConfig) {
 }
 
 export type Auth = ReturnType<typeof createAuth>;
+
+function rateLimitOptions(config: AuthConfig) {
+  const signIn = config.rateLimits?.signIn ?? { max: 10, windowSeconds: 60 };
+  const other = config.rateLimits?.other ?? { max: 600, windowSeconds: 60 };
+  const rule = (limit: Limit) => ({ window: limit.windowSeconds, max: limit.max });
+  return {
+    // On everywhere, not only under NODE_ENV=production (Better Auth's default).
+    enabled: true,
+    ...rule(other),
+    customRules: {
+      ...Object.fromEntries(CREDENTIAL_PATHS.map((path) => [path, rule(signIn)])),
+      // Every page load asks who is signed in; that costs no credential and needs no write.
+      "/get-session": false as const,
+      "/ok": false as const,
+    },
+    customStorage: {
+      consume: async (key: string, { window, max }: { window: number; max: number }) => {
+        const verdict = await consume(config.db, `auth:${key}`, { max, windowSeconds: window });
+        return { allowed: verdict.allowed, retryAfter: verdict.allowed ? null : verdict.retryAfterSeconds };
+      },
+    },
+  };
+}

@@ -6,6 +6,7 @@ import { connectPostgres, type Database, isDatabaseUnavailable } from "./databas
 import { openLocalDatabase } from "./local.js";
 import { migrateToLatest, pendingMigrations } from "./migrate.js";
 import { MIGRATIONS } from "./migrations/index.js";
+import { consume, sweepRateLimits } from "./rate-limit.js";
 import { existingUserIds } from "./users.js";
 
 // The same checks on both engines: the embedded PGlite and a real PostgreSQL server through the
@@ -107,6 +108,30 @@ describe.each(engines)("on %s", (_name, open) => {
           values (${id}, 'pk', ${userId}, 'cred-1', 0, 'singleDevice', false)`.execute(db);
     await key("k1", "a");
     await expect(key("k2", "c")).rejects.toMatchObject({ code: "23505" });
+  });
+
+  it("counts requests against a limit in one window per key, across concurrent callers", async () => {
+    const limit = { max: 5, windowSeconds: 60 };
+    const t0 = 1_800_000_000_000;
+    const verdicts = await Promise.all(
+      Array.from({ length: 20 }, () => consume(database.db, "tokens:u1", limit, t0)),
+    );
+    expect(verdicts.filter((v) => v.allowed)).toHaveLength(5);
+    expect(verdicts.map((v) => v.count).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 20 }, (_, i) => i + 1),
+    );
+    const refused = verdicts.find((v) => !v.allowed);
+    expect(refused?.retryAfterSeconds).toBe(60);
+    // Another key has its own count; the window ends, and the count starts again.
+    expect((await consume(database.db, "tokens:u2", limit, t0)).allowed).toBe(true);
+    expect((await consume(database.db, "tokens:u1", limit, t0 + 30_000)).retryAfterSeconds).toBe(30);
+    expect(await consume(database.db, "tokens:u1", limit, t0 + 60_000)).toEqual({
+      allowed: true,
+      count: 1,
+      retryAfterSeconds: 0,
+    });
+    // Only the window that ended long enough ago goes.
+    expect(await sweepRateLimits(database.db, 60_000, t0 + 100_000)).toBe(1);
   });
 
   it("runs a transaction alone: a concurrent query waits for it or sees only committed rows", async () => {

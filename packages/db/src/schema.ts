@@ -47,7 +47,15 @@ export interface PasskeyTable {
   createdAt: Timestamp | null;
 }
 
+export interface RateLimitTable {
+  key: string;
+  /** Milliseconds since the epoch; a bigint, which node-postgres reads as a string. */
+  window_start: ColumnType<string, number, number | string>;
+  count: number;
+}
+
 export interface Database {
+  rate_limit: RateLimitTable;
   user: UserTable;
   session: SessionTable;
   account: AccountTable;

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deleteFile, deleteSpace, listFiles, resultForUser } from "./files.js";
 import { sweepDeletedOwners } from "./owners.js";
 import { userSpace } from "./space.js";
+import { spaceUsage } from "./usage.js";
 
 let dir: string;
 let store: FilesystemBlobStore;
@@ -63,6 +64,18 @@ describe("listFiles", () => {
     expect(second.files.map((f) => f.path)).toEqual(["pages/p3.csv"]);
     const forged = await listFiles(store, alice, { prefix: "", limit: 100, cursor: "users/bob/" });
     expect(forged.files.every((f) => !f.path.includes("secret"))).toBe(true);
+  });
+});
+
+describe("spaceUsage", () => {
+  it("counts the bytes of the user's own files, not their results nor anyone else's", async () => {
+    const erin = userSpace("erin");
+    const blob = await put(erin, "a.csv", "12345");
+    await put(erin, "deep/b.csv", "123");
+    await store.put(resultPath(blob.path, blob.etag), "{...results...}", { contentType: "application/json" });
+    await put(userSpace("frank"), "a.csv", "1234567890");
+    expect(await spaceUsage(store, erin)).toBe(8);
+    expect(await spaceUsage(store, userSpace("nobody"))).toBe(0);
   });
 });
 

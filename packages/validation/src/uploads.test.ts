@@ -2,14 +2,26 @@ import { describe, expect, it } from "vitest";
 import { contentTypeAllowed, uploadTokenPayloadSchema } from "./uploads.js";
 
 describe("contentTypeAllowed", () => {
-  it.each(["text/csv", "text/plain; charset=utf-8", "image/png", "IMAGE/WEBP", "application/json"])(
-    "allows %s",
-    (t) => expect(contentTypeAllowed(t)).toBe(true),
-  );
-  it.each(["application/x-msdownload", "video/mp4", "", "textual/csv", "application/javascript"])(
-    "refuses %j",
-    (t) => expect(contentTypeAllowed(t)).toBe(false),
-  );
+  it.each([
+    "text/csv",
+    "text/plain; charset=utf-8",
+    "image/png",
+    "IMAGE/WEBP",
+    "application/json",
+    "application/vnd.ms-excel",
+  ])("allows %s", (t) => expect(contentTypeAllowed(t)).toBe(true));
+  it.each([
+    "application/x-msdownload",
+    "video/mp4",
+    "",
+    "textual/csv",
+    "application/javascript",
+    "text/html",
+    "text/html; charset=utf-8",
+    "image/svg+xml",
+    "application/xhtml+xml",
+    "text/xml",
+  ])("refuses %j", (t) => expect(contentTypeAllowed(t)).toBe(false));
 });
 
 describe("uploadTokenPayloadSchema", () => {

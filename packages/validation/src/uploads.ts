@@ -9,9 +9,22 @@ export const UPLOAD_LIMITS = {
   maxBytes: 2 * 1024 * 1024 * 1024,
   /** Server-side uploads through a function are capped by the platform's 4.5 MB body limit. */
   maxServerUploadBytes: 4.5 * 1024 * 1024,
+  /**
+   * Named one by one: no "text/*" or "image/*", which would let in HTML and SVG, pages that could
+   * run script if a browser ever showed them. (Every stored file is served as a sandboxed download
+   * besides.) Spreadsheet programs on Windows label CSV files application/vnd.ms-excel.
+   */
   allowedContentTypes: [
-    "text/*",
-    "image/*",
+    "text/plain",
+    "text/csv",
+    "text/tab-separated-values",
+    "text/markdown",
+    "application/vnd.ms-excel",
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "image/webp",
+    "image/avif",
     "application/json",
     "application/pdf",
     "application/zip",

@@ -85,6 +85,25 @@ describe("dev mode", () => {
     expect((await url("/api/echo/a?via=client")).searchParams.getAll("via")).toEqual(["client"]);
   });
 
+  it("tells a function the client's address as Vercel does, whatever the client claims", async () => {
+    await write(
+      root,
+      "api/ip.ts",
+      'export const GET = (r: Request) => Response.json({ ip: r.headers.get("x-forwarded-for"), real: r.headers.get("x-real-ip") });\n',
+    );
+    await eventually(async () => (await get("/api/ip")).status === 200);
+    const res = await fetch(`${runtime.url}/api/ip`, {
+      headers: { "x-forwarded-for": "6.6.6.6", "x-real-ip": "6.6.6.6" },
+    });
+    const body = (await res.json()) as { ip: string; real: string };
+    expect(body.ip).toMatch(/^(127\.0\.0\.1|::1)$/);
+    expect(body.real).toBe(body.ip);
+  });
+
+  it("does not pass Next's launch-editor endpoint through", async () => {
+    expect((await get("/__nextjs_launch-editor?file=/etc/passwd")).status).toBe(404);
+  });
+
   it("serves a function added while running, and forgets one removed", async () => {
     await write(root, "api/added.ts", 'export const GET = () => new Response("new");\n');
     await eventually(async () => (await get("/api/added")).status === 200);

@@ -6,6 +6,7 @@ import { getRequestListener } from "@hono/node-server";
 import { createProxyServer } from "httpxy";
 import { createCronRunner } from "./cron-jobs.js";
 import { type DevCommand, scanNextPaths, startDevCommand } from "./dev-command.js";
+import { allowDevEval } from "./dev-csp.js";
 import { type FunctionMatch, type FunctionRoute, matchFunction, scanFunctions } from "./functions.js";
 import { invokeFunction } from "./invoke.js";
 import { createModuleLoader, type ModuleLoader } from "./loader.js";
@@ -60,6 +61,21 @@ function ownOrigin(host: string | undefined, port: number): string {
   // A server on every address is reached on loopback of the same family.
   const to = host === "0.0.0.0" ? "127.0.0.1" : host === "::" ? "::1" : host;
   return `http://${to.includes(":") ? `[${to}]` : to}:${port}`;
+}
+
+const CLIENT_ADDRESS_HEADERS = new Set(["x-forwarded-for", "x-real-ip"]);
+
+/** Sets the client-address headers, dropping any the client sent (both views of the headers). */
+function setClientAddress(req: IncomingMessage, address: string): void {
+  const raw: string[] = [];
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i] ?? "";
+    if (!CLIENT_ADDRESS_HEADERS.has(name.toLowerCase())) raw.push(name, req.rawHeaders[i + 1] ?? "");
+  }
+  raw.push("x-forwarded-for", address, "x-real-ip", address);
+  req.rawHeaders.splice(0, req.rawHeaders.length, ...raw);
+  req.headers["x-forwarded-for"] = address;
+  req.headers["x-real-ip"] = address;
 }
 
 /** Vercel answers a miss under /api with its own 404, never the site's 404 page. */
@@ -262,11 +278,21 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         console.log(`[runtime] ${req.method} ${(req.url ?? "").split("?")[0]} ${res.statusCode} ${ms}ms`);
       });
     }
+    // Vercel puts the client's address in these headers, replacing whatever the client sent, so
+    // functions can count per client (rate limits) without trusting what a caller claims.
+    const address = (req.socket.remoteAddress ?? "").replace(/^::ffff:/, "");
+    setClientAddress(req, address);
     let url: URL;
     try {
       url = new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
     } catch {
       res.writeHead(400, { "content-type": "text/plain" }).end("Bad Request\n");
+      return;
+    }
+    // Next's dev server opens files in the developer's editor on this request; any web page could
+    // send it to localhost. Not served.
+    if (dev && url.pathname.startsWith("/__nextjs_launch-editor")) {
+      res.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end("Not Found\n");
       return;
     }
     if (mounts.length > 0 && findMount(mounts, url.pathname)) {
@@ -281,7 +307,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     if (toApp && devCommand) {
       req.url = resolution.url.pathname + resolution.url.search;
       const headers = resolution.headers;
-      for (const [key, value] of Object.entries(headers)) res.setHeader(key, value);
+      for (const [key, value] of Object.entries(headers)) {
+        res.setHeader(key, key === "content-security-policy" ? allowDevEval(value) : value);
+      }
       proxy.web(req, res, { target: `http://127.0.0.1:${devCommand.port}` }).catch(() => {});
       return;
     }

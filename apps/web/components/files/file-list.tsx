@@ -6,7 +6,7 @@ import { type ApiError, getJson } from "@/lib/api";
 import { formatBytes } from "@/lib/bytes";
 import { announceChanges, fileName, POLL_MS, shouldPollList } from "@/lib/result-format";
 import type { BlobListAnswer, ResultStatus } from "@/lib/result-types";
-import { LIST_URL, resultUrl } from "./keys";
+import { CONFIG_URL, LIST_URL, resultUrl } from "./keys";
 import { StatusBadge } from "./status-badge";
 
 export type { BlobRow } from "@/lib/result-types";
@@ -66,8 +66,9 @@ export function FileList({
       setProblem(body?.error?.message ?? "The file could not be deleted. Try again.");
     }
     await mutate();
-    // A result view open on this file now says it is gone.
+    // A result view open on this file now says it is gone, and the quota shown has room again.
     void mutateAny(resultUrl(path));
+    void mutateAny((key) => Array.isArray(key) && key[0] === CONFIG_URL);
   };
 
   const now = Date.now();

@@ -25,7 +25,7 @@ export function FilesView() {
  * bookmarked and the back button closes it.
  */
 function SignedInFiles({ userId }: { userId: string }) {
-  const { data: config, error } = useBlobConfig(userId);
+  const { data: config, error, mutate: refreshConfig } = useBlobConfig(userId);
   const [refreshKey, setRefreshKey] = useState(0);
   const params = useSearchParams();
   const router = useRouter();
@@ -83,7 +83,14 @@ function SignedInFiles({ userId }: { userId: string }) {
         </p>
       ) : null}
       {config?.clientUploads ? (
-        <UploadQueue config={config} onUploaded={() => setRefreshKey((k) => k + 1)} />
+        <UploadQueue
+          config={config}
+          onUploaded={() => {
+            setRefreshKey((k) => k + 1);
+            // The quota shown counts the new file.
+            void refreshConfig();
+          }}
+        />
       ) : null}
       {view ? <ResultView key={view} path={view} onClose={close} /> : null}
       <FileList refreshKey={refreshKey} openPath={view} onOpen={onOpen} />

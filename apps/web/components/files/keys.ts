@@ -6,3 +6,6 @@ export const isListKey = (key: unknown) => Array.isArray(key) && key[0] === LIST
 
 /** The key (and URL) of one file's result. */
 export const resultUrl = (path: string) => `/api/blobs/result?${new URLSearchParams({ path })}`;
+
+/** The storage settings and quota; its key is `[CONFIG_URL, userId]`. */
+export const CONFIG_URL = "/api/blobs/config";

@@ -63,6 +63,8 @@ export function UploadQueue({ config, onUploaded }: { config: BlobConfig; onUplo
       let refusal: string | null = null;
       if (file.size > config.limits.maxBytes) {
         refusal = `Too large: ${formatBytes(file.size)}; the limit is ${formatBytes(config.limits.maxBytes)}.`;
+      } else if (config.quota && file.size > config.quota.remainingBytes) {
+        refusal = `Does not fit: ${formatBytes(config.quota.remainingBytes)} of your ${formatBytes(config.quota.quotaBytes)} are left. Delete files to make room.`;
       } else if (!contentTypeAllowed(type, config.limits.allowedContentTypes)) {
         refusal = `Files of type ${type} are not accepted.`;
       } else if (file.size === 0) {
@@ -86,6 +88,8 @@ export function UploadQueue({ config, onUploaded }: { config: BlobConfig; onUplo
           upload(`${config.uploadPrefix ?? ""}uploads/${file.name}`, file, {
             access: config.access,
             handleUploadUrl: "/api/blobs/client-upload",
+            // The token is made for this size: storage refuses anything larger.
+            clientPayload: JSON.stringify({ size: file.size }),
             contentType: type,
             multipart: file.size > 64 * 1024 * 1024,
             abortSignal: controller.signal,
@@ -125,6 +129,11 @@ export function UploadQueue({ config, onUploaded }: { config: BlobConfig; onUplo
       >
         <strong>Drop files here</strong> or click to choose
         <span className="hint">
+          {config.quota ? (
+            <>
+              {formatBytes(config.quota.usedBytes)} of your {formatBytes(config.quota.quotaBytes)} used ·{" "}
+            </>
+          ) : null}
           Up to {formatBytes(config.limits.maxBytes)} each · text, CSV, images, JSON, PDF, ZIP · sent straight
           to {config.store === "vercel-blob" ? "Vercel Blob" : "the local store"} with a token valid for{" "}
           {Math.round(config.limits.tokenValidSeconds / 60)} minutes
@@ -186,7 +195,7 @@ const LABELS: Record<Status, string> = {
 function explain(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   if (/retrieve the client token/i.test(message))
-    return "The upload was not allowed: your session may have ended. Sign in again and retry.";
+    return "The upload was not allowed: your session may have ended, your storage may be full, or too many uploads were started at once. Check, then try again.";
   if (/already exists/i.test(message))
     return "A file with this name is already stored; delete it first or rename the file.";
   if (/content type/i.test(message)) return "The store refused this type of file.";

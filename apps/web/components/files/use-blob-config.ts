@@ -1,5 +1,6 @@
 import useSWR from "swr";
 import { type ApiError, getJson } from "@/lib/api";
+import { CONFIG_URL } from "./keys";
 
 export interface BlobConfig {
   store: "vercel-blob" | "filesystem";
@@ -10,6 +11,8 @@ export interface BlobConfig {
   clientApiUrl: string | null;
   /** The store prefix of the signed-in user's own space: client tokens are issued under it. */
   uploadPrefix: string | null;
+  /** The signed-in user's storage: what they may store, have stored, and have left, in bytes. */
+  quota: { quotaBytes: number; usedBytes: number; remainingBytes: number } | null;
   limits: {
     maxBytes: number;
     maxServerUploadBytes: number;
@@ -20,11 +23,7 @@ export interface BlobConfig {
 
 /** GET /api/blobs/config for the signed-in user (their upload prefix is in it). */
 export function useBlobConfig(userId: string) {
-  return useSWR<BlobConfig, ApiError>(
-    ["/api/blobs/config", userId],
-    ([url]: [string, string]) => getJson(url),
-    {
-      revalidateOnFocus: false,
-    },
-  );
+  return useSWR<BlobConfig, ApiError>([CONFIG_URL, userId], ([url]: [string, string]) => getJson(url), {
+    revalidateOnFocus: false,
+  });
 }

@@ -1,5 +1,6 @@
 import type { Migration } from "kysely";
 import * as accounts from "./0001-accounts.js";
+import * as rateLimits from "./0002-rate-limits.js";
 
 /**
  * Every migration, in order, by name. A static list rather than a folder read at run time, so a
@@ -8,4 +9,5 @@ import * as accounts from "./0001-accounts.js";
  */
 export const MIGRATIONS: Record<string, Migration> = {
   "0001-accounts": accounts,
+  "0002-rate-limits": rateLimits,
 };
