@@ -70,7 +70,11 @@ const nav = () => page.getByRole("navigation", { name: "Main" });
 
 describe("an account, from sign-up to deletion", () => {
   it("asks to sign in on /files, and signs up with a passkey alone", async () => {
-    await page.goto(`${runtime.url}/files`);
+    const response = await page.goto(`${runtime.url}/files`);
+    // No other site may frame the app, and the page runs only its own scripts (the test passes
+    // only if Next's pages, uPlot and the blob SDK work under that policy).
+    expect(response?.headers()["content-security-policy"]).toMatch(/frame-ancestors 'none'/);
+    expect(response?.headers()["x-frame-options"]).toBe("DENY");
     await page.getByRole("heading", { name: "Sign in to upload and see your files" }).waitFor();
     expect(await accessibilityViolations()).toEqual([]);
     await page.getByRole("link", { name: "Create an account" }).first().click();

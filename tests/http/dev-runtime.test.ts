@@ -77,4 +77,11 @@ describe("routing from vercel.json and the api/ folder", () => {
   it("answers an unknown path with 404", async () => {
     expect((await fetch(url("/api/nope"))).status).toBe(404);
   });
+
+  it("keeps Next's dev-only editor launcher away from the browser, and allows React's dev eval", async () => {
+    expect((await fetch(url("/__nextjs_launch-editor?file=package.json&lineNumber=1"))).status).toBe(404);
+    const csp = (await fetch(url("/card"))).headers.get("content-security-policy") ?? "";
+    expect(csp).toMatch(/frame-ancestors 'none'/);
+    expect(csp).toMatch(/script-src [^;]*'unsafe-eval'/);
+  });
 });

@@ -372,6 +372,17 @@ describe("FilesystemBlobStore", () => {
       expect((await store.head("sweep/live"))?.etag).toBe(live.etag);
       expect(await text(store, "sweep/live")).toBe("live");
     });
+
+    it("sweeps again on demand, for a server that runs for days", async () => {
+      const tmp = join(root, "tmp");
+      await writeFile(join(tmp, "interrupted.data"), "half an upload");
+      const old = new Date(Date.now() - 2 * 60 * 60 * 1000);
+      await utimes(join(tmp, "interrupted.data"), old, old);
+      await writeFile(join(tmp, "running.data"), "an upload under way");
+      expect(store.sweepTemp(60 * 60 * 1000)).toBe(1);
+      expect(await tmpFiles()).toContain("running.data");
+      expect(await tmpFiles()).not.toContain("interrupted.data");
+    });
   });
 
   describe("path attacks", () => {
