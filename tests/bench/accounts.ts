@@ -1,5 +1,5 @@
 import { type Account, PASSWORD, signUp } from "../support/accounts.js";
-import { type Figures, measureEndpoint, percentile, startServer, table } from "./measure.js";
+import { measureEndpoint, percentile, startServer, table } from "./measure.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = 10;
@@ -19,7 +19,7 @@ export async function accountsSection(): Promise<void> {
     const account: Account = await signUp(server.url, "Bench");
     const cookie = account.client.cookieHeader();
     const config = `${server.url}/api/blobs/config`;
-    const measure = (name: string, headers: Record<string, string>): Promise<Figures> =>
+    const measure = (name: string, headers: Record<string, string>) =>
       measureEndpoint(
         name,
         config,

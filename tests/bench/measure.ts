@@ -3,15 +3,20 @@ import { once } from "node:events";
 import { createServer } from "node:net";
 import autocannon from "autocannon";
 
+/** The V8 heap `pnpm start` gives the runtime (api/package.json's start script). */
+export const START_HEAP_MB = 256;
+
 export interface Figures {
   name: string;
   /** Requests per second under load (concurrent connections); null when not measured. */
   rps: number | null;
   p50: number | null;
   p99: number | null;
-  /** Median of sequential, one-at-a-time requests once warm, in ms. */
-  seqMedian: number;
+  /** Median of sequential, one-at-a-time requests once warm, in ms; null when not measured. */
+  seqMedian: number | null;
   seqCount: number;
+  /** Errors and non-2xx answers under load, when counted. */
+  errors?: number;
 }
 
 export function freePort(): Promise<number> {
@@ -32,7 +37,12 @@ export async function startServer(
 ): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
   const port = await freePort();
   const child = fork(new URL("./servers.ts", import.meta.url), [kind, String(port)], {
-    execArgv: ["--import", "tsx"],
+    // As `pnpm start` runs it (api/package.json): the V8 heap capped, so memory stays bounded.
+    execArgv: [
+      "--import",
+      "tsx",
+      ...(kind === "runtime-start" ? [`--max-old-space-size=${START_HEAP_MB}`] : []),
+    ],
     env: { ...process.env, ...env },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
@@ -108,7 +118,7 @@ export async function measureEndpoint(
     count = 500,
     warmup = 100,
   }: { seconds: number; connections: number; count?: number; warmup?: number },
-): Promise<Figures> {
+): Promise<Figures & { seqMedian: number }> {
   const seq = await sequential(() => fetch(url, request), count, warmup);
   const loaded = await load(url, request, seconds, connections);
   if (loaded.errors || loaded.non2xx)
@@ -125,15 +135,17 @@ export async function measureEndpoint(
 
 const fmt = (n: number | null, digits = 2) => (n === null ? "—" : n.toFixed(digits));
 
-/** A table of figures, side by side, for the terminal. */
+/** A table of figures, side by side, for the terminal (errors, when counted, in a column of their own). */
 export function table(rows: Figures[]): string {
-  const head = ["", "req/s", "p50 ms", "p99 ms", "sequential median ms (n)"];
+  const errors = rows.some((r) => r.errors !== undefined);
+  const head = ["", "req/s", "p50 ms", "p99 ms", "sequential median ms (n)", ...(errors ? ["errors"] : [])];
   const body = rows.map((r) => [
     r.name,
     fmt(r.rps, 0),
     fmt(r.p50),
     fmt(r.p99),
-    `${fmt(r.seqMedian)} (${r.seqCount})`,
+    r.seqMedian === null ? "—" : `${fmt(r.seqMedian)} (${r.seqCount})`,
+    ...(errors ? [String(r.errors ?? "—")] : []),
   ]);
   const widths = head.map((_, i) => Math.max(...[head, ...body].map((row) => (row[i] ?? "").length)));
   return [head, ...body]
