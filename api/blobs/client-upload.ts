@@ -3,6 +3,7 @@ import { existingUserIds } from "@repo/db/users";
 import { deleteFile } from "@repo/files/files";
 import { ownerOf, userSpace } from "@repo/files/space";
 import { UPLOAD_LIMITS, uploadTokenPayloadSchema } from "@repo/validation/uploads";
+import { BlobError as SdkBlobError } from "@vercel/blob";
 import { type HandleUploadBody, handleUpload } from "@vercel/blob/client";
 import { z } from "zod";
 import { appUrl, requireUser } from "../_lib/auth.js";
@@ -145,9 +146,10 @@ export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route({
       });
       return json(answer, { headers: { "cache-control": "no-store" } });
     } catch (error) {
-      if (error instanceof HttpError) throw error;
-      // handleUpload throws on a bad callback signature or a malformed event: the caller's fault.
-      throw new HttpError(400, "invalid_upload_event", (error as Error).message);
+      // handleUpload's own refusals (a bad callback signature, a malformed event) are the caller's
+      // fault; anything else (the database down, say) goes to the one error mapper as it is.
+      if (error instanceof SdkBlobError) throw new HttpError(400, "invalid_upload_event", error.message);
+      throw error;
     }
   },
 });

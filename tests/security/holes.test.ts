@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Account, signUp } from "../support/accounts.js";
 import { clientTokenPayload } from "../support/client-token.js";
 import { REPO_ROOT } from "../support/paths.js";
+import { settledResult } from "../support/results.js";
 
 // The holes an attacker found from outside, each tried again: every one must now be closed.
 let dir: string;
@@ -30,22 +31,12 @@ beforeAll(async () => {
     headers: { "content-type": "text/csv" },
   });
   expect(put.status).toBe(201);
-  await settled(victim, "report.csv");
+  await settledResult(victim, "report.csv");
 });
 afterAll(async () => {
   await runtime?.close();
   await rm(dir, { recursive: true, force: true, maxRetries: 10 });
 });
-
-async function settled(account: Account, path: string) {
-  for (let i = 0; i < 400; i++) {
-    const res = await account.client.call("GET", `/api/blobs/result?path=${encodeURIComponent(path)}`);
-    const status = res.json?.result?.status;
-    if (status === "done" || status === "failed") return res.json.result;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`${path} did not settle`);
-}
 
 const tokenFor = async (account: Account, name: string) => {
   const res = await account.client.call("POST", "/api/blobs/client-upload", {
@@ -124,7 +115,7 @@ describe("1. multipart staging forgery", () => {
       headers: { ...headers, "x-mpu-action": "complete", "content-type": "application/json" },
     });
     expect(complete.status).toBe(400);
-    const after = await settled(victim, "report.csv");
+    const after = await settledResult(victim, "report.csv");
     expect(after.status).toBe("done");
     expect(JSON.stringify(after)).not.toContain("forged");
   });
@@ -312,13 +303,13 @@ describe("11. versions", () => {
         headers: { "content-type": type },
       });
     expect((await send("text/csv")).status).toBe(201);
-    expect((await settled(attacker, "v.csv")).file.claimedType).toBe("text/csv");
+    expect((await settledResult(attacker, "v.csv")).file.claimedType).toBe("text/csv");
     expect((await send("text/plain")).status).toBe(201);
-    const again = await settled(attacker, "v.csv");
+    const again = await settledResult(attacker, "v.csv");
     expect(again.file.claimedType).toBe("text/plain");
     expect(again.attempt).toBe(2);
     expect((await send("text/csv", "a,b\n3,4\n")).status).toBe(201);
-    await settled(attacker, "v.csv");
+    await settledResult(attacker, "v.csv");
     const results = await attacker.client.call("GET", "/api/blobs?prefix=_results/v.csv/");
     expect(results.json.blobs.filter((b: { path: string }) => b.path.endsWith(".json"))).toHaveLength(1);
   });

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Account, PASSWORD, signUp } from "../support/accounts.js";
 import { clientTokenPayload } from "../support/client-token.js";
 import { REPO_ROOT } from "../support/paths.js";
+import { settledResult } from "../support/results.js";
 
 // Abuse limits, tried from outside: how often one may ask for tokens, upload, reprocess and try a
 // password, and how much one may store. Low limits, set before the runtime starts.
@@ -42,16 +43,6 @@ const tokenRequest = (account: Account, name: string, size?: number) =>
       multipart: false,
     },
   });
-
-async function settled(account: Account, path: string) {
-  for (let i = 0; i < 400; i++) {
-    const res = await account.client.call("GET", `/api/blobs/result?path=${encodeURIComponent(path)}`);
-    const status = res.json?.result?.status;
-    if (status === "done" || status === "failed") return res.json.result;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`${path} did not settle`);
-}
 
 describe("rate limits", () => {
   it("lets 20 of 300 token requests sent in a second through; the rest get 429 with Retry-After", async () => {
@@ -91,10 +82,10 @@ describe("rate limits", () => {
       headers: { "content-type": "text/csv" },
     });
     expect(put.status).toBe(201);
-    await settled(worker, "r.csv");
+    await settledResult(worker, "r.csv");
     const again = await worker.client.call("POST", "/api/blobs/reprocess?path=r.csv");
     expect(again.status).toBe(202);
-    await settled(worker, "r.csv");
+    await settledResult(worker, "r.csv");
     const capped = await worker.client.call("POST", "/api/blobs/reprocess?path=r.csv");
     expect(capped.status).toBe(409);
     expect(capped.json.error).toMatchObject({

@@ -4,7 +4,9 @@ import { join } from "node:path";
 import { createRuntime, type Runtime } from "@repo/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Account, PASSWORD, signUp } from "../support/accounts.js";
+import { clientTokenPayload } from "../support/client-token.js";
 import { REPO_ROOT } from "../support/paths.js";
+import { settledResult } from "../support/results.js";
 
 // Who may call each blob endpoint, on whose data: tried from outside over HTTP, as a stranger, as
 // another user, and across sites. Another user's file must look exactly like no file at all.
@@ -26,21 +28,12 @@ beforeAll(async () => {
     headers: { "content-type": "text/csv" },
   });
   expect(put.status).toBe(201);
-  await settled(alice, "uploads/secret.csv");
+  await settledResult(alice, "uploads/secret.csv");
 });
 afterAll(async () => {
   await runtime?.close();
   await rm(dir, { recursive: true, force: true, maxRetries: 10 });
 });
-
-async function settled(account: Account, path: string) {
-  for (let i = 0; i < 400; i++) {
-    const res = await account.client.call("GET", `/api/blobs/result?path=${encodeURIComponent(path)}`);
-    if (res.json?.result?.status === "done" || res.json?.result?.status === "failed") return res.json;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`${path} did not settle`);
-}
 
 /** Every blob endpoint and method, on one path. */
 const endpoints = (path: string): [string, string, BodyInit | undefined][] => {
@@ -206,18 +199,13 @@ describe("client tokens", () => {
       { type: "blob.generate-client-token", payload: { pathname, clientPayload: null, multipart: false } },
       headers,
     );
-  /** The payload a client token carries, as storage will hand it back with the completion. */
-  const tokenPayload = (clientToken: string) => {
-    const encoded = clientToken.split("_")[4] ?? "";
-    const signed = Buffer.from(encoded, "base64").toString().split(".")[1] ?? "";
-    const decoded = JSON.parse(Buffer.from(signed, "base64").toString());
-    return { pathname: decoded.pathname, payload: JSON.parse(decoded.onUploadCompleted.tokenPayload) };
-  };
 
   it("are issued for the caller's own space, carrying the session's user id", async () => {
     const res = await ask(bob, `${bob.space}uploads/new.csv`);
     expect(res.status).toBe(200);
-    const { pathname, payload } = tokenPayload(res.json.clientToken);
+    const token = clientTokenPayload(res.json.clientToken);
+    const { pathname } = token;
+    const payload = JSON.parse(token.onUploadCompleted?.tokenPayload ?? "null");
     expect(pathname).toBe(`${bob.space}uploads/new.csv`);
     expect(payload).toMatchObject({ userId: bob.id, path: "uploads/new.csv" });
   });
@@ -231,7 +219,9 @@ describe("client tokens", () => {
         multipart: false,
       },
     });
-    expect(tokenPayload(res.json.clientToken).payload.userId).toBe(bob.id);
+    expect(
+      JSON.parse(clientTokenPayload(res.json.clientToken).onUploadCompleted?.tokenPayload ?? "null").userId,
+    ).toBe(bob.id);
   });
 
   it("are refused for another user's space, outside any space, and for the results", async () => {
@@ -300,7 +290,7 @@ describe("sessions end at once", () => {
       headers: { "content-type": "text/csv" },
     });
     expect(put.status).toBe(201);
-    await settled(carol, "photos/a.csv");
+    await settledResult(carol, "photos/a.csv");
 
     // A second device, then revoked from the first.
     const { cookieClient } = await import("@repo/test-support/cookie-client");

@@ -111,6 +111,8 @@ const HEADERS = [
   "location",
   "x-content-type-options",
   "referrer-policy",
+  "content-security-policy",
+  "x-frame-options",
   "accept-post",
 ];
 
