@@ -1,3 +1,5 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { createRuntime, type Runtime } from "@repo/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../support/paths.js";
@@ -76,6 +78,11 @@ describe("routing from vercel.json and the api/ folder", () => {
 
   it("answers an unknown path with 404", async () => {
     expect((await fetch(url("/api/nope"))).status).toBe(404);
+  });
+
+  it("starts Next's dev server on loopback only (vercel.json's devCommand), never on every interface", async () => {
+    const { devCommand } = JSON.parse(await readFile(join(REPO_ROOT, "vercel.json"), "utf8"));
+    expect(devCommand).toMatch(/--hostname 127\.0\.0\.1\b/);
   });
 
   it("keeps Next's dev-only editor launcher away from the browser, and allows React's dev eval", async () => {

@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { localDatabase } from "@repo/db/registry";
 import { createRuntime, type Runtime } from "@repo/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Account, PASSWORD, signUp } from "../support/accounts.js";
@@ -85,6 +86,20 @@ describe("without a session", () => {
       const res = await fetch(`${runtime.url}/api/blobs?prefix=`, { headers: { cookie } });
       expect(res.status, cookie).toBe(401);
     }
+  });
+
+  it("is a 401 with a session that has expired", async () => {
+    const dave = await signUp(runtime.url, "Dave");
+    expect((await dave.client.call("GET", "/api/blobs?prefix=")).status).toBe(200);
+    // The runtime lends its database to this process: age the session as a week would.
+    const database = localDatabase();
+    if (!database) throw new Error("the runtime lends no database");
+    await database.db
+      .updateTable("session")
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where("userId", "=", dave.id)
+      .execute();
+    expect((await dave.client.call("GET", "/api/blobs?prefix=")).status).toBe(401);
   });
 
   it("leaves the public endpoints public", async () => {

@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useId, useState } from "react";
-import { authClient } from "@/lib/auth-client";
+import { authClient, useSession } from "@/lib/auth-client";
 import { authErrorMessage, safeNext } from "@/lib/auth-errors";
 import { useAuthMethods } from "./use-auth-methods";
 
@@ -14,6 +14,7 @@ export function SignInForm() {
   const params = useSearchParams();
   const next = safeNext(params.get("next"));
   const { data: methods } = useAuthMethods();
+  const { data: session } = useSession();
   const [busy, setBusy] = useState<"passkey" | "password" | "github" | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -49,6 +50,27 @@ export function SignInForm() {
       setError(authErrorMessage(error, "GitHub sign-in could not start. Try again."));
     }
   };
+
+  if (session && busy === null) {
+    return (
+      <section className="card auth-card" aria-labelledby={`${id}-title`}>
+        <h2 id={`${id}-title`} style={{ marginTop: 0, fontSize: "1.2rem" }}>
+          You are signed in
+        </h2>
+        <p>
+          As <strong>{session.user.email}</strong>.
+        </p>
+        <p className="row">
+          <Link className="button-link primary" href={next}>
+            Continue
+          </Link>
+          <Link className="button-link" href="/account">
+            Your account
+          </Link>
+        </p>
+      </section>
+    );
+  }
 
   return (
     <section className="card auth-card" aria-labelledby={`${id}-title`}>
