@@ -32,6 +32,8 @@ process.env.BETTER_AUTH_SECRET ??= "bench-secret-bench-secret-bench-secret-01";
 // The bench signs in and uploads far faster than people do.
 process.env.RATE_LIMIT_SIGN_IN_PER_MINUTE ??= "100000";
 process.env.RATE_LIMIT_UPLOAD_TOKENS_PER_MINUTE ??= "100000";
+// The blob section stores more than one user's default quota (1 GiB).
+process.env.STORAGE_QUOTA_BYTES ??= String(64 * 1024 ** 3);
 const CONNECTIONS = 10;
 const VERCEL_DEV_REQUESTS = Number(process.env.BENCH_VERCEL_DEV_REQUESTS ?? 5);
 
