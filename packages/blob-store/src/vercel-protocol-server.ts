@@ -40,6 +40,7 @@ import {
   SERVED_FILE_HEADERS,
   quotedEtag as wireEtag,
 } from "./http.js";
+import { listAll } from "./list-all.js";
 import { normalizeBlobPath } from "./path.js";
 import type { BlobMetadata, BlobStore } from "./types.js";
 
@@ -881,16 +882,9 @@ export function createBlobProtocolHandler(
   /** Bytes staged so far for an upload, leaving out one part about to be replaced. */
   async function stagedBytes(uploadId: string, except: number): Promise<number> {
     let total = 0;
-    let cursor: string | null = null;
-    do {
-      const page = await store.list({
-        prefix: partsPrefix(uploadId),
-        limit: 1000,
-        ...(cursor ? { cursor } : {}),
-      });
-      for (const part of page.blobs) if (part.path !== partPath(uploadId, except)) total += part.size;
-      cursor = page.cursor;
-    } while (cursor);
+    for await (const part of listAll(store, partsPrefix(uploadId))) {
+      if (part.path !== partPath(uploadId, except)) total += part.size;
+    }
     return total;
   }
 
@@ -1025,18 +1019,7 @@ export function createBlobProtocolHandler(
 
   async function discardUpload(uploadId: string): Promise<void> {
     try {
-      let cursor: string | null = null;
-      const staged: string[] = [];
-      do {
-        const page = await store.list({
-          prefix: `${MULTIPART_STAGING_PREFIX}${uploadId}/`,
-          ...(cursor ? { cursor } : {}),
-          limit: 1000,
-        });
-        staged.push(...page.blobs.map((b) => b.path));
-        cursor = page.cursor;
-      } while (cursor);
-      await Promise.all(staged.map((p) => store.delete(p)));
+      await removeStagedUpload(store, uploadId);
     } catch (error) {
       log("could not remove the staged parts of a finished multipart upload", {
         uploadId,
@@ -1212,33 +1195,22 @@ export async function sweepStagedUploads(
   now = Date.now(),
 ): Promise<number> {
   const newest = new Map<string, number>();
-  let cursor: string | null = null;
-  do {
-    const page = await store.list({
-      prefix: MULTIPART_STAGING_PREFIX,
-      limit: 1000,
-      ...(cursor ? { cursor } : {}),
-    });
-    for (const blob of page.blobs) {
-      const uploadId = blob.path.slice(MULTIPART_STAGING_PREFIX.length).split("/", 1)[0] ?? "";
-      newest.set(uploadId, Math.max(newest.get(uploadId) ?? 0, blob.uploadedAt.getTime()));
-    }
-    cursor = page.cursor;
-  } while (cursor);
+  for await (const blob of listAll(store, MULTIPART_STAGING_PREFIX)) {
+    const uploadId = blob.path.slice(MULTIPART_STAGING_PREFIX.length).split("/", 1)[0] ?? "";
+    newest.set(uploadId, Math.max(newest.get(uploadId) ?? 0, blob.uploadedAt.getTime()));
+  }
   let swept = 0;
   for (const [uploadId, at] of newest) {
     if (now - at < maxAgeMs) continue;
-    let inside: string | null = null;
-    do {
-      const page = await store.list({
-        prefix: `${MULTIPART_STAGING_PREFIX}${uploadId}/`,
-        limit: 1000,
-        ...(inside ? { cursor: inside } : {}),
-      });
-      await Promise.all(page.blobs.map((blob) => store.delete(blob.path)));
-      inside = page.cursor;
-    } while (inside);
+    await removeStagedUpload(store, uploadId);
     swept++;
   }
   return swept;
+}
+
+/** Deletes every staged piece (parts and manifest) of one multipart upload. */
+async function removeStagedUpload(store: BlobStore, uploadId: string): Promise<void> {
+  const staged: string[] = [];
+  for await (const blob of listAll(store, `${MULTIPART_STAGING_PREFIX}${uploadId}/`)) staged.push(blob.path);
+  await Promise.all(staged.map((path) => store.delete(path)));
 }

@@ -1,3 +1,4 @@
+import { listAll } from "@repo/blob-store/list-all";
 import type { BlobStore } from "@repo/blob-store/types";
 import { DERIVED_PREFIX } from "@repo/pipeline/result";
 import { deleteSpace } from "./files.js";
@@ -21,15 +22,10 @@ export async function sweepDeletedOwners(
 ): Promise<SweepReport> {
   const owners = new Set<string>();
   for (const prefix of [SPACES_PREFIX, `${DERIVED_PREFIX}${SPACES_PREFIX}`]) {
-    let cursor: string | null = null;
-    do {
-      const page = await store.list({ prefix, limit: 1000, ...(cursor ? { cursor } : {}) });
-      for (const blob of page.blobs) {
-        const owner = ownerOf(blob.path);
-        if (owner) owners.add(owner);
-      }
-      cursor = page.cursor;
-    } while (cursor);
+    for await (const blob of listAll(store, prefix)) {
+      const owner = ownerOf(blob.path);
+      if (owner) owners.add(owner);
+    }
   }
   const ids = [...owners];
   const alive = ids.length ? await existing(ids) : new Set<string>();

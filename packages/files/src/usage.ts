@@ -1,3 +1,4 @@
+import { listAll } from "@repo/blob-store/list-all";
 import type { BlobStore } from "@repo/blob-store/types";
 import type { UserSpace } from "./space.js";
 
@@ -7,11 +8,6 @@ import type { UserSpace } from "./space.js";
  */
 export async function spaceUsage(store: BlobStore, space: UserSpace): Promise<number> {
   let bytes = 0;
-  let cursor: string | null = null;
-  do {
-    const page = await store.list({ prefix: space.filesPrefix, limit: 1000, ...(cursor ? { cursor } : {}) });
-    for (const blob of page.blobs) bytes += blob.size;
-    cursor = page.cursor;
-  } while (cursor);
+  for await (const blob of listAll(store, space.filesPrefix)) bytes += blob.size;
   return bytes;
 }

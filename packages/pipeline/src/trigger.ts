@@ -4,6 +4,7 @@
  * the whole container. The engine is reached through `startRun` and `runStatus`, so tests can watch
  * what would be started.
  */
+import { listAll } from "@repo/blob-store/list-all";
 import type { BlobStore } from "@repo/blob-store/types";
 import { getRun, start } from "workflow/api";
 import { createResult, readResult, readResultAt, updateResult } from "./documents.js";
@@ -307,21 +308,12 @@ export async function removeDerived(
   keep?: { etag: string },
 ): Promise<number> {
   let removed = 0;
-  let cursor: string | null = null;
-  do {
-    const page = await store.list({
-      prefix: derivedPrefixOf(path),
-      limit: 1000,
-      ...(cursor ? { cursor } : {}),
-    });
-    for (const blob of page.blobs) {
-      // The prefix of "a.csv" also matches "a.csv/x.csv/…" (a blob in a folder named a.csv): keep those.
-      const owner = ownerOf(blob.path);
-      if (owner?.path !== path) continue;
-      if (keep && owner.key === versionKey(keep.etag)) continue;
-      if (await store.delete(blob.path)) removed++;
-    }
-    cursor = page.cursor;
-  } while (cursor);
+  for await (const blob of listAll(store, derivedPrefixOf(path))) {
+    // The prefix of "a.csv" also matches "a.csv/x.csv/…" (a blob in a folder named a.csv): keep those.
+    const owner = ownerOf(blob.path);
+    if (owner?.path !== path) continue;
+    if (keep && owner.key === versionKey(keep.etag)) continue;
+    if (await store.delete(blob.path)) removed++;
+  }
   return removed;
 }
