@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1 VERCEL_TELEMETRY_DISABLED=1 TURBO_TELEMETRY_DISABLED=1 TURBO_NO_UPDATE_NOTIFIER=1
 
+bash scripts/no-runtime-data.sh
 find . -path ./node_modules -prune -o -name 'vitest-*.json' -path '*test-results*' -print0 | xargs -0 rm -f
 report() { echo "-- --reporter=default --reporter=json --outputFile=test-results/vitest-$1.json"; }
 
