@@ -109,7 +109,8 @@ function workflowConfig(origin: string, root: string) {
       WORKFLOW_LOCAL_DELIVERY_SECRET: secret,
     },
     ready: async () => {
-      const { deliverInProcess, resumeInterruptedRuns } = await import("@repo/pipeline");
+      const { deliverInProcess } = await import("@repo/pipeline/in-process");
+      const { resumeInterruptedRuns } = await import("@repo/pipeline/world");
       deliverInProcess({ flow: deliver, step: deliver });
       await resumeInterruptedRuns();
     },

@@ -5,7 +5,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openLocalDatabase, provideLocalDatabase } from "@repo/db/local";
-import { deliverInProcess, resumeInterruptedRuns } from "@repo/pipeline";
+import { deliverInProcess } from "@repo/pipeline/in-process";
+import { resumeInterruptedRuns } from "@repo/pipeline/world";
 
 process.env.WORKFLOW_LOCAL_DATA_DIR = mkdtempSync(join(tmpdir(), "api-world-"));
 process.env.APP_URL = "http://localhost";

@@ -1,4 +1,4 @@
-import type { PipelineError } from "@repo/pipeline";
+import type { PipelineError } from "@repo/pipeline/errors";
 import { HttpError } from "./http-error.js";
 
 const STATUS: Record<PipelineError["code"], number> = { busy: 409, derived: 400, not_found: 404 };

@@ -1,10 +1,7 @@
-import {
-  type BlobResult,
-  configurePipeline,
-  removeDerived,
-  type TriggerDeps,
-  triggerBlob,
-} from "@repo/pipeline";
+import { configurePipeline } from "@repo/pipeline/context";
+import { removeDerived } from "@repo/pipeline/derived";
+import type { BlobResult } from "@repo/pipeline/result";
+import { type TriggerDeps, triggerBlob } from "@repo/pipeline/trigger";
 import { blobStore } from "./blob-store.js";
 import { env } from "./env.js";
 

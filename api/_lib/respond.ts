@@ -1,5 +1,5 @@
 import { isDatabaseUnavailable } from "@repo/db/database";
-import { PipelineError } from "@repo/pipeline";
+import { PipelineError } from "@repo/pipeline/errors";
 import { isUpstreamError } from "@repo/weather/errors";
 import { BlobError, blobToHttpError } from "./blob-errors.js";
 import { type ErrorBody, HttpError } from "./http-error.js";

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FilesystemBlobStore } from "@repo/blob-store/filesystem";
-import { listRuns } from "@repo/pipeline";
+import { listRuns } from "@repo/pipeline/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { signedIn, type TestUser } from "../_test/accounts.js";
 

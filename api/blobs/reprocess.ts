@@ -1,5 +1,6 @@
 import { resultForUser } from "@repo/files/files";
-import { readResult, restartBlob } from "@repo/pipeline";
+import { readResult } from "@repo/pipeline/documents";
+import { restartBlob } from "@repo/pipeline/trigger";
 import { requireUser } from "../_lib/auth.js";
 import { blobNotFound, pathParam } from "../_lib/blob-query.js";
 import { blobStore } from "../_lib/blob-store.js";

@@ -2,7 +2,7 @@ import { sweepRateLimits } from "@repo/db/rate-limit";
 import { existingUserIds } from "@repo/db/users";
 import { sweepDeletedOwners } from "@repo/files/owners";
 import { ownerOf } from "@repo/files/space";
-import { reconcile } from "@repo/pipeline";
+import { reconcile } from "@repo/pipeline/reconcile";
 import { blobStore } from "../_lib/blob-store.js";
 import { database } from "../_lib/db.js";
 import { env, requireValidEnv } from "../_lib/env.js";

@@ -3,8 +3,8 @@
  * (types only: nothing of the engine reaches the browser bundle).
  */
 import type { ListedFile } from "@repo/files/files";
-import type { RunStatus } from "@repo/pipeline";
 import type { BlobResult, ImageResult } from "@repo/pipeline/result";
+import type { RunStatus } from "@repo/pipeline/trigger";
 
 export type {
   BlobResult,
@@ -31,7 +31,7 @@ export interface BlobListAnswer {
   cursor: string | null;
 }
 
-export type { RunStatus } from "@repo/pipeline";
+export type { RunStatus } from "@repo/pipeline/trigger";
 
 /** GET /api/blobs/result?path= */
 export interface ResultAnswer {

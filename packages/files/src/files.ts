@@ -3,7 +3,8 @@
  * (see space.ts), and the store is only ever asked about paths inside their space.
  */
 import type { BlobMetadata, BlobStore } from "@repo/blob-store/types";
-import { readResult, removeDerived } from "@repo/pipeline";
+import { removeDerived } from "@repo/pipeline/derived";
+import { readResult } from "@repo/pipeline/documents";
 import { type BlobResult, type ResultSummary, resultSummary } from "@repo/pipeline/result";
 import { mapLimited } from "./map-limited.js";
 import type { UserSpace } from "./space.js";

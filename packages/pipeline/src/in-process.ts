@@ -18,10 +18,3 @@ export function deliverInProcess(handlers: { flow: Handler; step: Handler }): vo
   world.registerHandler("__wkf_workflow_", async (request) => handlers.flow(request));
   world.registerHandler("__wkf_step_", async (request) => handlers.step(request));
 }
-
-/** The runs the world knows, newest first: for tests that count what was started. */
-export async function listRuns(): Promise<{ runId: string; status: string }[]> {
-  const world = getWorld();
-  const page = await world.runs.list({ resolveData: "none", pagination: { limit: 1000 } });
-  return page.data.map((run) => ({ runId: run.runId, status: run.status }));
-}

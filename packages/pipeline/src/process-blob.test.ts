@@ -5,11 +5,13 @@ import { FilesystemBlobStore } from "@repo/blob-store/filesystem";
 import type { BlobStore } from "@repo/blob-store/types";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { configurePipeline } from "./context.js";
+import { removeDerived } from "./derived.js";
 import { createResult, readResult } from "./documents.js";
-import { listRuns } from "./in-process.js";
+import { reconcile } from "./reconcile.js";
 import { type BlobResult, queuedResult, resultPath, thumbnailPath } from "./result.js";
 import { settled } from "./test-support/settled.js";
-import { reconcile, removeDerived, restartBlob, triggerBlob } from "./trigger.js";
+import { listRuns } from "./testing.js";
+import { restartBlob, triggerBlob } from "./trigger.js";
 
 // These run the real workflow: @workflow/vitest compiles process-blob.ts and steps.ts and the local
 // world runs them in this process, persisting every step as it would in `pnpm dev`.

@@ -3,18 +3,12 @@
  * step's outcome, so a crash resumes after the last finished step instead of starting over, and a
  * step that throws is retried on its own.
  */
-import {
-  analyzeBlob,
-  failProcessing,
-  finishProcessing,
-  type ProcessInput,
-  startProcessing,
-} from "./steps.js";
+import { analyzeBlob, failProcessing, finishProcessing, openRun, type ProcessInput } from "./steps.js";
 
 export async function processBlob(input: ProcessInput): Promise<{ status: "done"; kind: string }> {
   "use workflow";
   try {
-    const inspection = await startProcessing(input);
+    const inspection = await openRun(input);
     const output = await analyzeBlob(input, inspection);
     return await finishProcessing(input, output);
   } catch (error) {

@@ -59,8 +59,11 @@ function elapsed(doc: BlobResult, at: string): number | null {
   return doc.timings.startedAt ? Date.parse(at) - Date.parse(doc.timings.startedAt) : null;
 }
 
-/** Step 1: the version is still current; its kind comes from its first bytes; status → processing. */
-export async function startProcessing(input: ProcessInput): Promise<Inspection> {
+/**
+ * Step 1, which opens the run: the version is still current; its kind comes from its first bytes;
+ * status → processing. (Starting a run at all is the trigger's job: triggerBlob, restartBlob.)
+ */
+export async function openRun(input: ProcessInput): Promise<Inspection> {
   "use step";
   const { store } = pipelineContext();
   const { workflowRunId } = getWorkflowMetadata();
