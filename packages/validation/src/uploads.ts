@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SERVER_UPLOAD_MAX_BYTES } from "./api/blobs.js";
 
 /**
  * What the client upload accepts: the token route enforces it (the storage service refuses
@@ -8,7 +9,7 @@ export const UPLOAD_LIMITS = {
   /** 2 GiB: large enough for the streaming examples, small enough to be a limit. */
   maxBytes: 2 * 1024 * 1024 * 1024,
   /** Server-side uploads through a function are capped by the platform's 4.5 MB body limit. */
-  maxServerUploadBytes: 4.5 * 1024 * 1024,
+  maxServerUploadBytes: SERVER_UPLOAD_MAX_BYTES,
   /**
    * Named one by one: no "text/*" or "image/*", which would let in HTML and SVG, pages that could
    * run script if a browser ever showed them. (Every stored file is served as a sandboxed download

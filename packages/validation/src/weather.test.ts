@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fieldErrors } from "./issues.js";
-import { queryRecord, weatherQuerySchema, zipcodeSchema } from "./weather.js";
+import { queryRecord } from "./query.js";
+import { weatherQuerySchema, zipcodeSchema } from "./weather.js";
 
 const parse = (query: string) => weatherQuerySchema.safeParse(queryRecord(new URLSearchParams(query)));
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { single, wholeNumber } from "./query.js";
 
 /** What a ZIP code looks like, for error messages and form hints. */
 export const ZIPCODE_HINT = "5 digits like 48824, or ZIP+4 like 48824-1234";
@@ -24,36 +25,6 @@ export type Units = (typeof UNITS)[number];
 export const DAYS = { min: 1, max: 16, default: 7 } as const;
 export const HOURS = { min: 0, max: 168, default: 24 } as const;
 
-/** A query value: one string, or several when the parameter was repeated. */
-type QueryValue = string | string[] | undefined;
-
-/** Refuses a repeated parameter by name, then hands the single value on. */
-function single(name: string) {
-  return z
-    .custom<QueryValue>()
-    .optional()
-    .transform((value, ctx) => {
-      if (Array.isArray(value)) {
-        ctx.addIssue({ code: "custom", message: `${name} was given ${value.length} times; give it once` });
-        return z.NEVER;
-      }
-      return value;
-    });
-}
-
-function wholeNumber(name: string, range: { min: number; max: number; default: number }) {
-  const message = `${name} must be a whole number from ${range.min} to ${range.max}`;
-  return single(name).pipe(
-    z
-      .string()
-      .regex(/^\d{1,4}$/, message)
-      .transform(Number)
-      .pipe(z.number().min(range.min, message).max(range.max, message))
-      .optional()
-      .default(range.default),
-  );
-}
-
 /**
  * The query of `GET /api/weather`. Parameters it does not know are ignored (cache-busters and
  * analytics tags are common); a known one given twice is an error naming it.
@@ -73,13 +44,3 @@ export const weatherQuerySchema = z.object({
 });
 
 export type WeatherQuery = z.output<typeof weatherQuerySchema>;
-
-/** Query parameters as a record, keeping every value of a repeated parameter. */
-export function queryRecord(params: URLSearchParams): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const key of new Set(params.keys())) {
-    const all = params.getAll(key);
-    out[key] = all.length === 1 ? (all[0] ?? "") : all;
-  }
-  return out;
-}
