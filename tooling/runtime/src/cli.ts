@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { setProcessEnv } from "./process-env.js";
 import { createRuntime } from "./server.js";
 
 const USAGE = `vercel-local <dev|start> [--root DIR] [--port N] [--host H] [--no-crons]
@@ -43,7 +44,8 @@ export async function main(argv: string[]): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  if (mode === "start") process.env.NODE_ENV ??= "production";
+  // Before anything loads: Vite (the function loader) sets NODE_ENV to "development" when unset.
+  if (mode === "start") setProcessEnv({ NODE_ENV: "production" }, { keep: true });
   // Functions on Vercel run with the project root as their working directory.
   const root = resolve(values.root);
   process.chdir(root);

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { readdir } from "node:fs/promises";
 import { connect, createServer } from "node:net";
 import { join, sep } from "node:path";
+import { forwardDevOutput } from "./dev-output.js";
 
 /** A free TCP port on loopback, chosen by the OS. */
 export function freePort(): Promise<number> {
@@ -36,7 +37,8 @@ export interface DevCommand {
 
 /**
  * Starts vercel.json's `devCommand` (the framework's dev server) with `$PORT` set to a private
- * port, as `vercel dev` does, and waits until it listens.
+ * port, as `vercel dev` does, and waits until it listens. Its output is ours, less the lines that
+ * name that port (dev-output.ts).
  */
 export async function startDevCommand(
   command: string,
@@ -47,10 +49,13 @@ export async function startDevCommand(
   const child = spawn(command, {
     cwd,
     shell: true,
-    stdio: ["ignore", "inherit", "inherit"],
+    stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, PORT: String(port) },
     detached: process.platform !== "win32",
   });
+  // Through a filter: the dev server's banner names its private port, which is not the app's URL.
+  if (child.stdout) forwardDevOutput(child.stdout, process.stdout, port);
+  if (child.stderr) forwardDevOutput(child.stderr, process.stderr, port);
   const stop = () =>
     new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.pid === undefined) return resolve();

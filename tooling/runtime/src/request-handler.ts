@@ -1,0 +1,143 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Socket } from "node:net";
+import type { Duplex } from "node:stream";
+import { getRequestListener } from "@hono/node-server";
+import { createProxyServer } from "httpxy";
+import { setClientAddress } from "./client-address.js";
+import { allowDevEval } from "./dev-csp.js";
+import type { ModuleLoader } from "./loader.js";
+import { findMount, type MountHandler } from "./local-config.js";
+import { findHit, type Project } from "./project.js";
+import { isApiPath, routeResponse } from "./route-response.js";
+import { resolveRoute } from "./router.js";
+
+export interface RequestHandlerOptions {
+  /** Read on every request: a reload that replaces its fields applies to the next one. */
+  project: Project;
+  loader: ModuleLoader;
+  /** The port of vercel.json's devCommand (the web app's dev server), when one runs. */
+  appPort?: number;
+  /** One line per request on stdout. */
+  log?: boolean;
+}
+
+export interface RequestHandler {
+  /** The `request` listener of a node:http server. */
+  (req: IncomingMessage, res: ServerResponse): void;
+  /** The `upgrade` listener: WebSockets (Next's hot reload) go to the web app's dev server. */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /**
+   * Serves local stand-ins of platform services under these path prefixes, ahead of routing: not
+   * functions, so no body limit and no maxDuration. Set once the local config is loaded.
+   */
+  setMounts(mounts: [string, MountHandler][]): void;
+  close(): void;
+}
+
+const FETCH_OPTIONS = { overrideGlobalObjects: false } as const;
+
+/**
+ * Writes a web-standard answer to a node:http response: `answer` gets the request as a `Request`
+ * (its body read only if it asks), and @hono/node-server writes what it returns.
+ */
+function serveFetch(
+  req: IncomingMessage,
+  res: ServerResponse,
+  answer: (request: Request) => Response | Promise<Response>,
+): void {
+  void getRequestListener(answer, FETCH_OPTIONS)(req, res);
+}
+
+/**
+ * The runtime's request handler: routes each request by vercel.json and the api/ folder exactly as
+ * Vercel's router would, and answers it. Functions run in this process (see route-response.ts);
+ * the web app's pages go to its dev server (dev) and external rewrites to their origin, both
+ * through a proxy; the local config's mounts answer first.
+ *
+ * @example
+ * const handler = createRequestHandler({ project, loader, appPort: 43111, log: true });
+ * const server = createServer(handler).on("upgrade", handler.upgrade);
+ */
+export function createRequestHandler(options: RequestHandlerOptions): RequestHandler {
+  const { project, loader, appPort } = options;
+  const appOrigin = appPort === undefined ? undefined : `http://127.0.0.1:${appPort}`;
+  let mounts: [string, MountHandler][] = [];
+
+  const proxy = createProxyServer({ xfwd: true, ws: true });
+  proxy.on("error", (error, _req, res) => {
+    const out = res as ServerResponse;
+    if (out && "headersSent" in out && !out.headersSent) {
+      out.writeHead(502, { "content-type": "text/plain; charset=utf-8" });
+      out.end(`The web app's dev server did not answer: ${(error as Error).message}\n`);
+    }
+  });
+
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    if (options.log) logWhenFinished(req, res);
+    setClientAddress(req);
+    let url: URL;
+    try {
+      url = new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
+    } catch {
+      res.writeHead(400, { "content-type": "text/plain" }).end("Bad Request\n");
+      return;
+    }
+    // Next's dev server opens files in the developer's editor on this request; any web page could
+    // send it to localhost. Not served.
+    if (project.dev && url.pathname.startsWith("/__nextjs_launch-editor")) {
+      res.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end("Not Found\n");
+      return;
+    }
+    const mount = mounts.length > 0 ? findMount(mounts, url.pathname) : null;
+    if (mount) {
+      serveFetch(req, res, mount[1]);
+      return;
+    }
+    const method = (req.method ?? "GET").toUpperCase();
+    const resolution = resolveRoute(project.config.routes, method, url, (path) => findHit(project, path));
+    const toApp =
+      (resolution.kind === "filesystem" && resolution.hit.type === "app") ||
+      (resolution.kind === "not-found" && !isApiPath(resolution.url.pathname));
+    if (toApp && appOrigin) {
+      req.url = resolution.url.pathname + resolution.url.search;
+      for (const [key, value] of Object.entries(resolution.headers)) {
+        res.setHeader(key, key === "content-security-policy" ? allowDevEval(value) : value);
+      }
+      proxy.web(req, res, { target: appOrigin }).catch(() => {});
+      return;
+    }
+    if (resolution.kind === "external") {
+      req.url = resolution.url.pathname + resolution.url.search;
+      proxy.web(req, res, { target: resolution.url.origin, changeOrigin: true }).catch(() => {});
+      return;
+    }
+    serveFetch(req, res, (request) => routeResponse(request, resolution, project, loader));
+  };
+
+  return Object.assign(handler, {
+    upgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
+      if (!appOrigin) {
+        socket.destroy();
+        return;
+      }
+      proxy
+        .ws(req, socket as Socket, { target: appOrigin.replace(/^http/, "ws") }, head)
+        .catch(() => socket.destroy());
+    },
+    setMounts(next: [string, MountHandler][]) {
+      mounts = next;
+    },
+    close() {
+      proxy.close?.();
+    },
+  });
+}
+
+/** The path only: a query string can carry what should never be logged. */
+function logWhenFinished(req: IncomingMessage, res: ServerResponse): void {
+  const started = performance.now();
+  res.once("finish", () => {
+    const ms = (performance.now() - started).toFixed(1);
+    console.log(`[runtime] ${req.method} ${(req.url ?? "").split("?")[0]} ${res.statusCode} ${ms}ms`);
+  });
+}

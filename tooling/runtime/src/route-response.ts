@@ -1,0 +1,91 @@
+import { invokeFunction } from "./invoke.js";
+import type { ModuleLoader } from "./loader.js";
+import { platformError } from "./platform-errors.js";
+import type { Hit, Project } from "./project.js";
+import type { Resolution } from "./router.js";
+import { findStaticFile, staticResponse } from "./static-files.js";
+
+/** Vercel answers a miss under /api with its own 404, never the site's 404 page. */
+export const isApiPath = (pathname: string) => pathname === "/api" || pathname.startsWith("/api/");
+
+/** Vercel gives a function's answer this caching when the function names none. */
+const FUNCTION_CACHE_CONTROL = "public, max-age=0, must-revalidate";
+
+/**
+ * The answer to a routed request that stays in this process: a redirect, a 404, a static file or a
+ * function's response, each with the headers vercel.json's routes added (a header the answer sets
+ * itself wins). What goes to the web app's dev server or an external rewrite is proxied instead
+ * (request-handler.ts) and never comes here.
+ */
+export async function routeResponse(
+  request: Request,
+  resolution: Resolution<Hit>,
+  project: Project,
+  loader: ModuleLoader,
+): Promise<Response> {
+  switch (resolution.kind) {
+    case "external":
+      return platformError("NOT_FOUND");
+    case "redirect":
+      return new Response(null, {
+        status: resolution.status,
+        headers: { ...resolution.headers, location: resolution.location },
+      });
+    case "not-found": {
+      if (isApiPath(resolution.url.pathname))
+        return withHeaders(platformError("NOT_FOUND"), resolution.headers);
+      const page = findStaticFile(project.outputDir, "/404", true);
+      return withHeaders(
+        page ? staticResponse(page, request.method, 404) : platformError("NOT_FOUND"),
+        resolution.headers,
+      );
+    }
+  }
+  const { hit, url } = resolution;
+  if (hit.type === "static") return withHeaders(staticResponse(hit.file, request.method), resolution.headers);
+  if (hit.type !== "function") return platformError("NOT_FOUND");
+
+  // A function sees the URL the client asked for, as on Vercel: a rewrite changes which function
+  // runs, not its request's path. The rewrite's own query parameters and the dynamic segments are
+  // added to the query; a parameter of the same name that the client sent wins, as in vercel dev
+  // (checked by the conformance test).
+  const fnUrl = new URL(request.url);
+  for (const [name, value] of url.searchParams) {
+    if (!fnUrl.searchParams.has(name)) fnUrl.searchParams.append(name, value);
+  }
+  for (const [name, value] of Object.entries(hit.match.params)) {
+    if (!fnUrl.searchParams.has(name)) fnUrl.searchParams.set(name, value);
+  }
+  const { file } = hit.match.route;
+  let mod: Awaited<ReturnType<ModuleLoader["load"]>>;
+  try {
+    mod = await loader.load(file);
+  } catch (error) {
+    console.error(`[runtime] ${file} failed to load:`, error);
+    return platformError(
+      "FUNCTION_INVOCATION_FAILED",
+      project.dev ? String((error as Error).message) : undefined,
+    );
+  }
+  const response = await invokeFunction(mod, request, {
+    url: fnUrl.href,
+    maxDuration: project.config.functionSettings(file).maxDuration,
+    name: file,
+  });
+  // Last, so that it stands in for a function's missing cache-control before a route's would.
+  return withHeaders(response, { ...resolution.headers, "cache-control": FUNCTION_CACHE_CONTROL });
+}
+
+/** Adds headers the response does not set itself; a response with immutable headers is copied once. */
+function withHeaders(response: Response, headers: Record<string, string>): Response {
+  const entries = Object.entries(headers);
+  if (entries.length === 0) return response;
+  let out = response;
+  try {
+    for (const [key, value] of entries) if (!out.headers.has(key)) out.headers.set(key, value);
+  } catch {
+    out = new Response(response.body, response);
+    for (const [key, value] of entries) if (!out.headers.has(key)) out.headers.set(key, value);
+  }
+  return out;
+}
