@@ -94,18 +94,19 @@ export interface WeatherAnswer {
 async function loadAlerts(
   point: { latitude: number; longitude: number },
   deps: WeatherDependencies,
-): Promise<{ alerts: Alert[] | null; reason: string | null }> {
+): Promise<{ alerts: Alert[] | null; reason: string | null; error?: unknown }> {
   try {
     const load = () => fetchAlerts(point, { now: deps.now, ...deps.nws }).then((answer) => answer.alerts);
     const key = `alerts:${roundCoordinate(point.latitude).toFixed(2)},${roundCoordinate(point.longitude).toFixed(2)}`;
     const result = deps.alertsCache
       ? await deps.alertsCache.get(key, load)
       : { value: await load(), error: undefined };
-    if (result.error !== undefined) deps.onHiddenError?.(result.error, "alerts");
-    return { alerts: result.value, reason: null };
+    // Stale alerts served because a refresh failed: the failure is reported with the answer.
+    return result.error === undefined
+      ? { alerts: result.value, reason: null }
+      : { alerts: result.value, reason: null, error: result.error };
   } catch (error) {
-    deps.onHiddenError?.(error, "alerts");
-    return { alerts: null, reason: alertsUnavailableReason(error) };
+    return { alerts: null, reason: alertsUnavailableReason(error), error };
   }
 }
 
@@ -141,13 +142,16 @@ export async function getWeather(request: WeatherRequest, deps: WeatherDependenc
   });
   // Wait for both even when the forecast fails, so no alerts request outlives the invocation unseen.
   const [forecastResult, alertsResult] = await Promise.allSettled([forecastPromise, alertsPromise]);
+  // An alerts failure is "hidden" only when an answer is served: reported after the forecast is in
+  // hand, so a failing forecast (thrown, and logged where it is mapped) is the one failure told.
   if (forecastResult.status === "rejected") throw forecastResult.reason;
   const { value, cached, stale, fetchedAt, error } = forecastResult.value;
   if (stale) deps.onHiddenError?.(error, "forecast-stale");
   const alerts =
     alertsResult.status === "fulfilled"
       ? alertsResult.value
-      : { alerts: null, reason: alertsUnavailableReason(alertsResult.reason) };
+      : { alerts: null, reason: alertsUnavailableReason(alertsResult.reason), error: alertsResult.reason };
+  if (alerts.error !== undefined) deps.onHiddenError?.(alerts.error, "alerts");
 
   const { forecast } = value;
   return {
