@@ -12,14 +12,22 @@
  * file through it.
  */
 
-// Kinds, in the order of KINDS in accumulator.ts; K_NULL is an empty field.
-const K_INT: i32 = 0;
-const K_NUM: i32 = 1;
-const K_BOOL: i32 = 2;
-const K_DATE: i32 = 3;
-const K_DATETIME: i32 = 4;
-const K_TEXT: i32 = 5;
+// The exported constants are the interface with JavaScript: src/csv/kernel.ts reads them once when it
+// instantiates the module and refuses a kernel whose layout is not the one it was written for.
+
+// Kinds: the index of each into a column's kind counts (KINDS in src/csv/kinds.ts); K_NULL is an
+// empty field, counted apart.
+export const K_INT: i32 = 0;
+export const K_NUM: i32 = 1;
+export const K_BOOL: i32 = 2;
+export const K_DATE: i32 = 3;
+export const K_DATETIME: i32 = 4;
+export const K_TEXT: i32 = 5;
 const K_NULL: i32 = 6;
+/** Kind counts per column (f64 each). */
+export const KIND_COUNT: i32 = 6;
+/** Moments per column (f64 each): n, mean, m2, min, max. */
+export const MOMENT_COUNT: i32 = 5;
 
 // Byte classes of the lookup tables.
 const T_END: u8 = 1;
@@ -28,28 +36,30 @@ const T_HIGH: u8 = 3;
 const T_BREAK: u8 = 4;
 
 const F_QUOTED: i32 = 1;
-const F_ESCAPED: i32 = 2;
+export const F_ESCAPED: i32 = 2;
 const F_HIGH: i32 = 4;
 
-// Malformed kinds, in the order of MALFORMED in accumulator.ts.
-const M_RAGGED: i32 = 0;
-const M_STRAY: i32 = 1;
-const M_UNTERMINATED: i32 = 2;
+// Malformed kinds: the index of each into the malformed counts (MALFORMED in src/csv/kinds.ts).
+export const M_RAGGED: i32 = 0;
+export const M_STRAY: i32 = 1;
+export const M_UNTERMINATED: i32 = 2;
+/** A recorded malformed-row example (f64 each): kind, line, start, end. */
+export const EXAMPLE_FIELDS: i32 = 4;
 
-const HLL_P: i32 = 14;
+export const HLL_P: i32 = 14;
 const HLL_M: i32 = 1 << HLL_P;
 const BLOCK: i32 = 256;
 const EXP_MIN: i32 = -64;
 const EXP_MAX: i32 = 63;
 const SUBS: i32 = 16;
 const PER_SIGN: i32 = (EXP_MAX - EXP_MIN + 1) * SUBS;
-const HIST_BUCKETS: i32 = 2 * PER_SIGN + 1;
+export const HIST_BUCKETS: i32 = 2 * PER_SIGN + 1;
 const ZERO_BUCKET: i32 = PER_SIGN;
 
 // Frequent items, as FrequentItems in sketches.ts: per column, entries (two hashes, a count, a label
 // of up to 100 bytes) and an open-addressing index of twice the capacity.
-const FREQ_CAP: i32 = 512;
-const LABEL_MAX: i32 = 100;
+export const FREQ_CAP: i32 = 512;
+export const LABEL_MAX: i32 = 100;
 const FQ_H1: usize = 0;
 const FQ_H2: usize = FQ_H1 + <usize>FREQ_CAP * 4;
 const FQ_COUNTS: usize = FQ_H2 + <usize>FREQ_CAP * 4;
@@ -63,6 +73,33 @@ const FQ_PSTART: usize = FQ_INDEX + <usize>FREQ_CAP * 8;
 const FQ_PEND: usize = FQ_PSTART + <usize>FREQ_CAP * 4;
 const FQ_PESC: usize = FQ_PEND + <usize>FREQ_CAP * 4;
 const FQ_BYTES: usize = FQ_PESC + <usize>FREQ_CAP;
+
+// Exact counts: per column, every distinct non-numeric value with its count and label, as long as
+// there are at most EXACT_CAP of them (a power of two); past that the column has the sketches only.
+// A table is allocated at the first value and doubles as it fills, entries of EX_STRIDE bytes
+// followed by an open-addressing index of twice its capacity.
+export const EXACT_CAP: i32 = 4096;
+export const EX_H1: i32 = 0;
+export const EX_H2: i32 = 4;
+export const EX_COUNT: i32 = 8;
+export const EX_LEN: i32 = 16;
+export const EX_LABEL: i32 = 17;
+export const EX_STRIDE: i32 = 120;
+// All exact tables of one kernel together stay under this: a column that would pass it is sketched
+// only, so a wide file of distinct values cannot take the memory of EXACT_CAP labels per column.
+const EXACT_BUDGET: usize = 16 << 20;
+
+// Date ranges: per column, the least and greatest date or date-time as milliseconds since 1970 (a
+// time without an offset read as UTC: it only orders the values) and as written, up to DATE_TEXT_MAX
+// bytes each.
+export const DATE_TEXT_MAX: i32 = 64;
+export const DT_MIN: i32 = 0;
+export const DT_MAX: i32 = 8;
+export const DT_MIN_LEN: i32 = 16;
+export const DT_MAX_LEN: i32 = 17;
+export const DT_MIN_TEXT: i32 = 24;
+export const DT_MAX_TEXT: i32 = DT_MIN_TEXT + DATE_TEXT_MAX;
+export const DT_STRIDE: i32 = DT_MAX_TEXT + DATE_TEXT_MAX;
 
 const HASH_SEED1: u32 = 0x811c9dc5;
 const HASH_SEED2: u32 = 0x9747b28c;
@@ -113,6 +150,11 @@ let colFreq: usize = 0; // FQ_BYTES per column
 let colFreqSize: usize = 0; // i32[ncols]
 let colFreqOffset: usize = 0; // f64[ncols]
 let colFreqPending: usize = 0; // i32[ncols]: whether any label is still in the input
+let colExact: usize = 0; // usize[ncols]: its exact table, 0 before its first value
+let colExactSize: usize = 0; // i32[ncols]: entries, -1 once past EXACT_CAP or the budget
+let colExactCap: usize = 0; // i32[ncols]: capacity of its exact table
+let exactBytes: usize = 0;
+let colDates: usize = 0; // DT_STRIDE bytes per column
 let scratch: usize = 0; // f64[FREQ_CAP]
 
 // Malformed rows: counts per kind, and the first few as examples (kind, line, start, end as f64).
@@ -191,6 +233,11 @@ export function reset(): void {
   colFreqSize = 0;
   colFreqOffset = 0;
   colFreqPending = 0;
+  colExact = 0;
+  colExactSize = 0;
+  colExactCap = 0;
+  exactBytes = 0;
+  colDates = 0;
   fieldCap = 0;
   unescaped = 0;
   unescapedCap = 0;
@@ -235,7 +282,7 @@ export function setColumns(n: i32): void {
   ncols = n;
   const m = <usize>max(n, 1);
   colNulls = alloc(m * 8);
-  colKinds = alloc(m * 48);
+  colKinds = alloc(m * <usize>KIND_COUNT * 8);
   colMoments = alloc(m * 40);
   for (let i: usize = 0; i < <usize>n; i++) {
     store<f64>(colMoments + i * 40 + 24, Infinity);
@@ -249,6 +296,14 @@ export function setColumns(n: i32): void {
   colFreqSize = alloc(m * 4);
   colFreqOffset = alloc(m * 8);
   colFreqPending = alloc(m * 4);
+  colExact = alloc(m * sizeof<usize>());
+  colExactSize = alloc(m * 4);
+  colExactCap = alloc(m * 4);
+  colDates = alloc(m * <usize>DT_STRIDE);
+  for (let i: usize = 0; i < <usize>n; i++) {
+    store<f64>(colDates + i * <usize>DT_STRIDE + <usize>DT_MIN, Infinity);
+    store<f64>(colDates + i * <usize>DT_STRIDE + <usize>DT_MAX, -Infinity);
+  }
 }
 
 /** The input region, grown to at least `cap` bytes (a grown region starts empty). */
@@ -345,6 +400,18 @@ export function getColHist(i: i32): usize {
 }
 export function getColHll(): usize {
   return colHll;
+}
+/** Column `i`'s exact table (EX_STRIDE bytes per entry), 0 when it has none. */
+export function getColExact(i: i32): usize {
+  return load<usize>(colExact + <usize>i * sizeof<usize>());
+}
+/** Entries of column `i`'s exact table; -1 when its values were too many to count exactly. */
+export function getColExactSize(i: i32): i32 {
+  return load<i32>(colExactSize + ((<usize>i) << 2));
+}
+/** The date ranges, DT_STRIDE bytes per column. */
+export function getColDates(): usize {
+  return colDates;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -485,7 +552,7 @@ function hashRange(s: usize, e: usize, escaped: bool): void {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Classification, as classify() in accumulator.ts
+// Classification of a field: the rules of createCsvAccumulator() in src/csv/accumulator.ts
 
 function isDigit(c: u32): bool {
   return c - 48 < 10;
@@ -521,12 +588,16 @@ function classify(s: usize, e: usize): i32 {
       mant = mant * 10 + <f64>(c - 48);
     }
     const nd = <i32>(i - d0);
+    const date = nd === 4 && c === 45 && !neg && d0 === s;
+    // Digits with a leading zero ("00501", "007", "-01.5") are identifiers such as ZIP codes, not
+    // numbers; "0" and "0.5" are numbers.
+    if (nd > 1 && load<u8>(d0) === 48 && !date) return K_TEXT;
     if (i === e && nd > 0) {
       if (nd > 15) numValue = parseNumber(s, e);
       else numValue = neg ? -mant : mant;
       return K_INT;
     }
-    if (nd === 4 && c === 45 && !neg && d0 === s) return classifyDate(s, e);
+    if (date) return classifyDate(s, e);
     let frac = 0;
     if (c === 46) {
       i++;
@@ -707,8 +778,15 @@ function labelCopy(t: usize, x: i32): void {
   const s = <usize>start - 1;
   const e = <usize>load<u32>(t + FQ_PEND + ((<usize>x) << 2));
   const escaped = load<u8>(t + FQ_PESC + <usize>x) !== 0;
-  // Up to LABEL_MAX bytes, `""` as one quote when escaped, never half a UTF-8 sequence.
-  const label = t + FQ_LABELS + <usize>x * <usize>LABEL_MAX;
+  const n = copyLabel(t + FQ_LABELS + <usize>x * <usize>LABEL_MAX, s, e, escaped);
+  store<u8>(t + FQ_LEN + <usize>x, <u8>n);
+}
+
+/**
+ * Copies `[s, e)` to `label` as a label: up to LABEL_MAX bytes, `""` as one quote when escaped,
+ * never half a UTF-8 sequence. Returns its length.
+ */
+function copyLabel(label: usize, s: usize, e: usize, escaped: bool): i32 {
   let n = 0;
   for (let i = s; i < e && n < LABEL_MAX; i++) {
     const c = load<u8>(i);
@@ -720,7 +798,7 @@ function labelCopy(t: usize, x: i32): void {
     while (n > 0 && (load<u8>(label + <usize>n - 1) & 0xc0) === 0x80) n--;
     if (n > 0 && load<u8>(label + <usize>n - 1) >= 0xc0) n--;
   }
-  store<u8>(t + FQ_LEN + <usize>x, <u8>n);
+  return n;
 }
 
 /** Copies every pending label: the input is about to change. */
@@ -797,6 +875,134 @@ function freqAdd(col: i32, a: u32, b: u32, s: usize, e: usize, escaped: bool): v
   store<u8>(t + FQ_PESC + <usize>x, escaped ? 1 : 0);
   store<i32>(colFreqPending + ((<usize>col) << 2), 1);
   freqLink(t, x);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Exact counts
+
+function exactLink(t: usize, cap: i32, x: i32): void {
+  const idx = t + <usize>cap * <usize>EX_STRIDE;
+  const mask = cap * 2 - 1;
+  const en = t + <usize>x * <usize>EX_STRIDE;
+  let slot = <i32>((load<u32>(en + <usize>EX_H1) ^ load<u32>(en + <usize>EX_H2)) & <u32>mask);
+  while (load<i32>(idx + ((<usize>slot) << 2)) !== 0) slot = (slot + 1) & mask;
+  store<i32>(idx + ((<usize>slot) << 2), x + 1);
+}
+
+/** A table of `cap` entries holding the first `size` of `old`; 0 when the budget has no room. */
+function exactGrow(old: usize, size: i32, cap: i32): usize {
+  const bytes = <usize>cap * (<usize>EX_STRIDE + 8);
+  if (exactBytes + bytes > EXACT_BUDGET) return 0;
+  exactBytes += bytes;
+  const t = alloc(bytes);
+  if (size > 0) memory.copy(t, old, <usize>size * <usize>EX_STRIDE);
+  for (let x = 0; x < size; x++) exactLink(t, cap, x);
+  return t;
+}
+
+/** Counts a value of column `col` exactly, while the column has few enough distinct values. */
+function exactAdd(col: i32, a: u32, b: u32, s: usize, e: usize, escaped: bool): void {
+  const sp = colExactSize + ((<usize>col) << 2);
+  const size = load<i32>(sp);
+  if (size < 0) return;
+  const cp = colExactCap + ((<usize>col) << 2);
+  const tp = colExact + <usize>col * sizeof<usize>();
+  let cap = load<i32>(cp);
+  let t = load<usize>(tp);
+  if (cap > 0) {
+    const idx = t + <usize>cap * <usize>EX_STRIDE;
+    const mask = cap * 2 - 1;
+    let slot = <i32>((a ^ b) & <u32>mask);
+    for (;;) {
+      const x = load<i32>(idx + ((<usize>slot) << 2)) - 1;
+      if (x < 0) break;
+      const en = t + <usize>x * <usize>EX_STRIDE;
+      if (load<u32>(en + <usize>EX_H1) === a && load<u32>(en + <usize>EX_H2) === b) {
+        store<f64>(en + <usize>EX_COUNT, load<f64>(en + <usize>EX_COUNT) + 1);
+        return;
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+  if (size === cap) {
+    const next = cap === 0 ? 16 : cap * 2;
+    t = next > EXACT_CAP ? 0 : exactGrow(t, size, next);
+    if (t === 0) {
+      store<i32>(sp, -1);
+      return;
+    }
+    store<usize>(tp, t);
+    store<i32>(cp, next);
+    cap = next;
+  }
+  const en = t + <usize>size * <usize>EX_STRIDE;
+  store<u32>(en + <usize>EX_H1, a);
+  store<u32>(en + <usize>EX_H2, b);
+  store<f64>(en + <usize>EX_COUNT, 1);
+  store<u8>(en + <usize>EX_LEN, <u8>copyLabel(en + <usize>EX_LABEL, s, e, escaped));
+  store<i32>(sp, size + 1);
+  exactLink(t, cap, size);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Date ranges
+
+/** Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+function daysFromCivil(y0: i32, m: i32, d: i32): i32 {
+  const y = m <= 2 ? y0 - 1 : y0;
+  const era = (y >= 0 ? y : y - 399) / 400;
+  const yoe = y - era * 400;
+  const mp = m > 2 ? m - 3 : m + 9;
+  const doy = (153 * mp + 2) / 5 + d - 1;
+  const doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/** Milliseconds since 1970 of a date or date-time classify() accepted (`YYYY-MM-DD[Thh:mm[:ss[.f]]][Z|±hh:mm]`). */
+function dateKey(s: usize, e: usize): f64 {
+  const y = digits2(s, e) * 100 + digits2(s + 2, e);
+  let ms = <f64>daysFromCivil(y, digits2(s + 5, e), digits2(s + 8, e)) * 86400000;
+  if (e - s <= 10) return ms;
+  let i = s + 11;
+  ms += <f64>(digits2(i, e) * 3600 + digits2(i + 3, e) * 60) * 1000;
+  i += 5;
+  if (i < e && load<u8>(i) === 58) {
+    ms += <f64>digits2(i + 1, e) * 1000;
+    i += 3;
+    if (i < e && load<u8>(i) === 46) {
+      i++;
+      let scale: f64 = 100;
+      for (; i < e && isDigit(<u32>load<u8>(i)); i++) {
+        ms += <f64>(load<u8>(i) - 48) * scale;
+        scale /= 10;
+      }
+    }
+  }
+  if (i < e) {
+    const z = load<u8>(i);
+    if (z === 43 || z === 45) {
+      const offset = <f64>(digits2(i + 1, e) * 60 + digits2(i + 4, e)) * 60000;
+      ms += z === 43 ? -offset : offset;
+    }
+  }
+  return ms;
+}
+
+/** Widens column `col`'s date range to the date or date-time `[s, e)`. */
+function noteDate(col: i32, s: usize, e: usize): void {
+  const r = colDates + <usize>col * <usize>DT_STRIDE;
+  const key = dateKey(s, e);
+  const len = <i32>min(e - s, <usize>DATE_TEXT_MAX);
+  if (key < load<f64>(r + <usize>DT_MIN)) {
+    store<f64>(r + <usize>DT_MIN, key);
+    store<u8>(r + <usize>DT_MIN_LEN, <u8>len);
+    memory.copy(r + <usize>DT_MIN_TEXT, s, <usize>len);
+  }
+  if (key > load<f64>(r + <usize>DT_MAX)) {
+    store<f64>(r + <usize>DT_MAX, key);
+    store<u8>(r + <usize>DT_MAX_LEN, <u8>len);
+    memory.copy(r + <usize>DT_MAX_TEXT, s, <usize>len);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -919,7 +1125,9 @@ export function parse(from: i32, len: i32, final: i32): i32 {
             frac = <i32>(i - f0);
           }
           const digits = frac > 0 ? nd + frac : nd;
-          if (i < end && load<u8>(tu + c) === T_END && digits > 0 && digits <= 15) {
+          // A leading zero before more digits ("00501") is an identifier: classify() says text.
+          const lead0 = nd > 1 && load<u8>(d0) === 48;
+          if (i < end && load<u8>(tu + c) === T_END && digits > 0 && digits <= 15 && !lead0) {
             generic = false;
             if (frac < 0) {
               kind = K_INT;
@@ -1083,7 +1291,7 @@ function commitRow(
       store<f64>(np, load<f64>(np) + 1);
       continue;
     }
-    const kp = colKinds + <usize>i * 48 + ((<usize>kind) << 3);
+    const kp = colKinds + <usize>i * <usize>KIND_COUNT * 8 + ((<usize>kind) << 3);
     store<f64>(kp, load<f64>(kp) + 1);
     if (kind <= K_NUM) {
       const bp = colBlockN + o;
@@ -1102,6 +1310,10 @@ function commitRow(
     const rank = <u8>(clz<u32>((h1 << HLL_P) | (1 << (HLL_P - 1))) + 1);
     const rp = colHll + <usize>i * <usize>HLL_M + <usize>idx;
     if (rank > load<u8>(rp)) store<u8>(rp, rank);
-    freqAdd(i, h1, load<u32>(fH2 + o), b + <usize>s, b + <usize>e, (flags & F_ESCAPED) !== 0);
+    const h2 = load<u32>(fH2 + o);
+    const escaped = (flags & F_ESCAPED) !== 0;
+    freqAdd(i, h1, h2, b + <usize>s, b + <usize>e, escaped);
+    exactAdd(i, h1, h2, b + <usize>s, b + <usize>e, escaped);
+    if (kind === K_DATE || kind === K_DATETIME) noteDate(i, b + <usize>s, b + <usize>e);
   }
 }

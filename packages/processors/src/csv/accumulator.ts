@@ -1,6 +1,23 @@
+import { type DateRangeData, readDateRange } from "./date-range.js";
 import { detectCsvDialect } from "./dialect.js";
-import { type CsvKernel, createKernel, releaseKernel, STATUS_DONE, STATUS_HEADER } from "./kernel.js";
+import { type ExactValuesData, readExactValues } from "./exact.js";
+import {
+  type CsvKernel,
+  createKernel,
+  EXAMPLE_FIELDS,
+  F_ESCAPED,
+  KIND_COUNT,
+  LABEL_MAX,
+  MOMENT_COUNT,
+  releaseKernel,
+  STATUS_DONE,
+  STATUS_HEADER,
+} from "./kernel.js";
+import type { CsvMalformedKind } from "./kinds.js";
+import { MALFORMED } from "./kinds.js";
 import { FrequentItems, type FrequentItemsData, HIST_BUCKETS, HLL_P, type Moments } from "./sketches.js";
+
+export { type CsvKind, type CsvMalformedKind, KINDS } from "./kinds.js";
 
 /** How a CSV file is written. Detected from the first chunk when not given. */
 export interface CsvDialect {
@@ -31,14 +48,6 @@ export interface CsvOptions {
   maxExamples?: number;
 }
 
-/** Value kinds counted per column; the order is the index into {@link CsvColumnPartial.kinds}. */
-export const KINDS = ["integer", "number", "boolean", "date", "datetime", "text"] as const;
-/** One of {@link KINDS}. */
-export type CsvKind = (typeof KINDS)[number];
-
-/** Why a row was counted as malformed. */
-export type CsvMalformedKind = "ragged" | "stray-quote" | "unterminated-quote" | "too-long";
-
 /** A malformed row: its 1-based line number and its first ~100 characters. */
 export interface CsvMalformedExample {
   line: number;
@@ -59,6 +68,10 @@ export interface CsvColumnPartial {
   hll: Uint8Array;
   /** Frequent non-numeric values. */
   frequent: FrequentItemsData;
+  /** Every distinct non-numeric value with its count, or null when there were too many to keep. */
+  exact?: ExactValuesData | null;
+  /** The least and greatest date or date-time, or null when there were none. */
+  dates?: DateRangeData | null;
 }
 
 /** The mergeable result of one piece of a file; {@link mergeCsvPartials} combines two adjacent ones. */
@@ -89,45 +102,13 @@ export interface CsvAccumulator {
 
 const DETECT_BYTES = 64 * 1024;
 const EXAMPLE_CHARS = 100;
-const MALFORMED: CsvMalformedKind[] = ["ragged", "stray-quote", "unterminated-quote"];
-/** Bytes of a frequent value kept as its label, as in the kernel. */
-const LABEL_MAX = 100;
 const HLL_BYTES = 1 << HLL_P;
-
-/**
- * Hands the WebAssembly kernel of a finished accumulator to the next one created in this thread (a
- * worker makes one accumulator per piece of a file; reusing a kernel reuses its memory). The
- * accumulator must not be used afterwards.
- */
-export function recycleCsvAccumulator(acc: CsvAccumulator): void {
-  if (acc instanceof Accumulator) acc.recycle();
-}
-
-/**
- * Whether everything pushed so far ended with a complete row (nothing carried, no too-long row
- * being skipped): the bytes pushed end at a row boundary, as far as this accumulator can tell.
- */
-export function csvAccumulatorSettled(acc: CsvAccumulator): boolean {
-  return acc instanceof Accumulator ? acc.settled() : false;
-}
-
-/**
- * Pushes up to `max` bytes that `read` writes into the array it is given: straight into the
- * parser's memory when it can (a file read then costs no copy). Returns the bytes read.
- */
-export function pushCsvFrom(acc: CsvAccumulator, max: number, read: (into: Uint8Array) => number): number {
-  if (acc instanceof Accumulator) return acc.pushFrom(max, read);
-  const tmp = new Uint8Array(max);
-  const n = read(tmp);
-  if (n > 0) acc.push(tmp.subarray(0, n));
-  return n;
-}
 
 const utf8 = new TextDecoder();
 
 /**
  * Starts the statistics of a CSV/TSV file, or of one piece of it that begins at a row boundary
- * (see {@link nextRowBoundary}). Feed bytes with `push`, in chunks of any size, then call `finish`.
+ * (see RowCutter in boundary.ts). Feed bytes with `push`, in chunks of any size, then call `finish`.
  * Memory stays bounded: only an unfinished row is carried from one chunk to the next, and the
  * sketches are of fixed size.
  *
@@ -152,7 +133,12 @@ export function createCsvAccumulator(options: CsvOptions = {}): CsvAccumulator {
   return new Accumulator(options);
 }
 
-class Accumulator implements CsvAccumulator {
+/**
+ * The accumulator itself, for this package's readers of files and workers: beside the public
+ * interface it reads straight into the kernel's memory, tells whether it stopped at a row boundary,
+ * and hands its kernel on.
+ */
+export class Accumulator implements CsvAccumulator {
   private dialect: CsvDialect | null = null;
   private columnNames: string[] | null;
   private k: CsvKernel | null = null;
@@ -186,10 +172,19 @@ class Accumulator implements CsvAccumulator {
     }
   }
 
+  /**
+   * Whether everything pushed so far ended with a complete row (nothing carried, no too-long row
+   * being skipped): the bytes pushed end at a row boundary, as far as this accumulator can tell.
+   */
   settled(): boolean {
     return this.head ? this.headLen === 0 : this.carry === 0 && !this.skipping;
   }
 
+  /**
+   * Hands the WebAssembly kernel of a finished accumulator to the next one created in this thread (a
+   * worker makes one accumulator per piece of a file; reusing a kernel reuses its memory). The
+   * accumulator must not be used afterwards.
+   */
   recycle(): void {
     if (!this.finished) return;
     if (this.k) releaseKernel(this.k);
@@ -249,12 +244,14 @@ class Accumulator implements CsvAccumulator {
     if (!this.finished) {
       this.finished = true;
       if (this.head) this.start(true);
-      if (this.k && this.carry > 0 && !this.skipping) this.run(this.carry, true);
+      if (this.carry > 0 && !this.skipping) this.run(this.carry, true);
       this.carry = 0;
     }
-    const dialect = this.dialect ?? { delimiter: ",", quote: '"', header: false };
-    const k = this.k;
-    const n = k ? k.getNcols() : -1;
+    // start() has run by now (above, or when the first bytes came), and it always sets the dialect
+    // and with it the kernel.
+    const dialect = this.dialect as CsvDialect;
+    const k = this.k as CsvKernel;
+    const n = k.getNcols();
     const columnStats: CsvColumnPartial[] = [];
     const malformed: Record<CsvMalformedKind, number> = {
       ragged: 0,
@@ -262,46 +259,47 @@ class Accumulator implements CsvAccumulator {
       "unterminated-quote": 0,
       "too-long": this.tooLong,
     };
-    if (k) {
-      k.flush();
-      const f64 = new Float64Array(k.memory.buffer);
-      const m = k.getMalformed() >> 3;
-      MALFORMED.forEach((kind, i) => {
-        malformed[kind] = f64[m + i] as number;
+    k.flush();
+    const f64 = new Float64Array(k.memory.buffer);
+    const m = k.getMalformed() >> 3;
+    MALFORMED.forEach((kind, i) => {
+      malformed[kind] = f64[m + i] as number;
+    });
+    const nulls = k.getColNulls() >> 3;
+    const kinds = k.getColKinds() >> 3;
+    const moments = k.getColMoments() >> 3;
+    const hll = k.getColHll();
+    for (let i = 0; i < n; i++) {
+      const mo = moments + i * MOMENT_COUNT;
+      const hist = k.getColHist(i);
+      columnStats.push({
+        nulls: f64[nulls + i] as number,
+        kinds: Array.from(f64.subarray(kinds + i * KIND_COUNT, kinds + (i + 1) * KIND_COUNT)),
+        moments: {
+          n: f64[mo] as number,
+          mean: f64[mo + 1] as number,
+          m2: f64[mo + 2] as number,
+          min: f64[mo + 3] as number,
+          max: f64[mo + 4] as number,
+        },
+        histogram: hist === 0 ? null : f64.slice(hist >> 3, (hist >> 3) + HIST_BUCKETS),
+        hll: new Uint8Array(k.memory.buffer).slice(hll + i * HLL_BYTES, hll + (i + 1) * HLL_BYTES),
+        frequent: frequentData(k, i),
+        exact: readExactValues(k, i),
+        dates: readDateRange(k, i),
       });
-      const nulls = k.getColNulls() >> 3;
-      const kinds = k.getColKinds() >> 3;
-      const moments = k.getColMoments() >> 3;
-      const hll = k.getColHll();
-      for (let i = 0; i < n; i++) {
-        const mo = moments + i * 5;
-        const hist = k.getColHist(i);
-        columnStats.push({
-          nulls: f64[nulls + i] as number,
-          kinds: Array.from(f64.subarray(kinds + i * 6, kinds + i * 6 + 6)),
-          moments: {
-            n: f64[mo] as number,
-            mean: f64[mo + 1] as number,
-            m2: f64[mo + 2] as number,
-            min: f64[mo + 3] as number,
-            max: f64[mo + 4] as number,
-          },
-          histogram: hist === 0 ? null : f64.slice(hist >> 3, (hist >> 3) + HIST_BUCKETS),
-          hll: new Uint8Array(k.memory.buffer).slice(hll + i * HLL_BYTES, hll + (i + 1) * HLL_BYTES),
-          frequent: frequentData(k, i),
-        });
-      }
     }
     return {
       dialect,
+      // No row at all leaves the kernel without columns (-1).
       columns: this.columnNames ?? Array.from({ length: Math.max(0, n) }, (_, i) => `column${i + 1}`),
-      rows: k ? k.getRows() : 0,
+      rows: k.getRows(),
       bytes: this.bytes,
-      lineBreaks: k ? k.getLineBreaks() : 0,
+      lineBreaks: k.getLineBreaks(),
       malformed,
       examples: this.examples.slice(),
       maxExamples: this.maxExamples,
-      invalidUtf8Fields: k ? k.getInvalidUtf8() : 0,
+      invalidUtf8Fields: k.getInvalidUtf8(),
       columnStats,
     };
   }
@@ -409,8 +407,8 @@ class Accumulator implements CsvAccumulator {
     const mem = this.view();
     const examples = k.getExampleCount();
     if (examples > 0) {
-      const x = new Float64Array(mem.buffer, k.getExamples(), examples * 4);
-      for (let j = 0; j < x.length; j += 4) {
+      const x = new Float64Array(mem.buffer, k.getExamples(), examples * EXAMPLE_FIELDS);
+      for (let j = 0; j < x.length; j += EXAMPLE_FIELDS) {
         const kind = MALFORMED[x[j] as number] as CsvMalformedKind;
         this.example(kind, x[j + 1] as number, x[j + 2] as number, x[j + 3] as number);
       }
@@ -450,8 +448,6 @@ class Accumulator implements CsvAccumulator {
   }
 }
 
-const F_ESCAPED = 2;
-
 let table: FrequentItems | null = null;
 
 /** Column `i`'s frequent-items table, read from the kernel's memory, as plain data in order. */
@@ -478,30 +474,4 @@ function frequentData(k: CsvKernel, i: number): FrequentItemsData {
   table.clear();
   table.addData(data);
   return table.toData();
-}
-
-/**
- * The offset just past the end of the first row that ends at or after `offset`, i.e. where the next
- * piece of a file can start; `bytes.length` when no row ends there. `bytes` must begin at a row
- * boundary (the start of the file, or a boundary found before) so that quote state is known: a line
- * break inside a quoted field is not a boundary. When the first piece showed no quoted line breaks,
- * a caller may instead pass a window that starts at `offset` itself.
- *
- * @example nextRowBoundary(new TextEncoder().encode('a,"x\ny"\nb\n'), 1) // 8
- */
-export function nextRowBoundary(bytes: Uint8Array, offset: number, quote = '"'): number {
-  const Q = quote.charCodeAt(0);
-  let inQuotes = false;
-  for (let i = 0; i < bytes.length; i++) {
-    const c = bytes[i] as number;
-    if (c === Q) inQuotes = !inQuotes;
-    else if (!inQuotes && i >= offset) {
-      if (c === 10) return i + 1;
-      if (c === 13) {
-        if (i + 1 >= bytes.length) return bytes.length;
-        return bytes[i + 1] === 10 ? i + 2 : i + 1;
-      }
-    }
-  }
-  return bytes.length;
 }

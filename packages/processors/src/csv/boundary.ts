@@ -127,3 +127,30 @@ export class RowCutter {
 function isBreak(c: number, D: number): boolean {
   return c === D || c === 10 || c === 13;
 }
+
+/**
+ * The offset just past the end of the first row that ends at or after `offset`, i.e. where the next
+ * piece of a file can start; `bytes.length` when no row ends there. `bytes` must begin at a row
+ * boundary (the start of the file, or a boundary found before) so that quote state is known: a line
+ * break inside a quoted field is not a boundary. When the first piece showed no quoted line breaks,
+ * a caller may instead pass a window that starts at `offset` itself. Plain quote parity, unlike
+ * {@link RowCutter}: enough to cut test files into pieces, not part of the package's exports.
+ *
+ * @example nextRowBoundary(new TextEncoder().encode('a,"x\ny"\nb\n'), 1) // 8
+ */
+export function nextRowBoundary(bytes: Uint8Array, offset: number, quote = '"'): number {
+  const Q = quote.charCodeAt(0);
+  let inQuotes = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i] as number;
+    if (c === Q) inQuotes = !inQuotes;
+    else if (!inQuotes && i >= offset) {
+      if (c === 10) return i + 1;
+      if (c === 13) {
+        if (i + 1 >= bytes.length) return bytes.length;
+        return bytes[i + 1] === 10 ? i + 2 : i + 1;
+      }
+    }
+  }
+  return bytes.length;
+}

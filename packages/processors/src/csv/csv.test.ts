@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { nextRowBoundary } from "./boundary.js";
 import {
   analyzeCsvStream,
   type CsvOptions,
@@ -6,7 +7,6 @@ import {
   createCsvAccumulator,
   detectCsvDialect,
   mergeCsvPartials,
-  nextRowBoundary,
   summarizeCsv,
 } from "./index.js";
 

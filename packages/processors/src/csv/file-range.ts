@@ -1,12 +1,5 @@
 import { readSync } from "node:fs";
-import {
-  type CsvOptions,
-  type CsvPartial,
-  createCsvAccumulator,
-  csvAccumulatorSettled,
-  pushCsvFrom,
-  recycleCsvAccumulator,
-} from "./accumulator.js";
+import { Accumulator, type CsvOptions, type CsvPartial } from "./accumulator.js";
 
 /** What a thread reports for one piece of a file. */
 export interface PieceResult {
@@ -66,21 +59,21 @@ export function parsePieces(
     if (index >= plan.count) return;
     const start = pieceStart(fd, plan, index, buf);
     const end = Math.max(start, pieceStart(fd, plan, index + 1, buf));
-    const acc = createCsvAccumulator(index === 0 ? plan.first : plan.rest);
+    const acc = new Accumulator(index === 0 ? plan.first : plan.rest);
     for (let pos = start; pos < end; ) {
       const want = Math.min(buf.length, end - pos);
       // Read into the parser's memory (after a first push, which settles a BOM and the header).
       const n =
         pos === start
           ? readSync(fd, buf, 0, want, pos)
-          : pushCsvFrom(acc, want, (into) => readSync(fd, into, 0, want, pos));
+          : acc.pushFrom(want, (into) => readSync(fd, into, 0, want, pos));
       if (n <= 0) throw new Error(`${plan.path} is shorter than ${plan.size} bytes: changed while read`);
       if (pos === start) acc.push(buf.subarray(0, n));
       pos += n;
     }
-    const clean = csvAccumulatorSettled(acc) || index === plan.count - 1;
+    const clean = acc.settled() || index === plan.count - 1;
     const partial = acc.finish();
-    recycleCsvAccumulator(acc);
+    acc.recycle();
     report({ index, partial, clean, bytes: end - start });
   }
 }

@@ -1,7 +1,6 @@
 import { closeSync, createReadStream, openSync, readSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { setImmediate as nextTurn } from "node:timers/promises";
-import { Worker } from "node:worker_threads";
 import type { CsvPartial } from "./accumulator.js";
 import { type FilePieces, type PieceResult, parsePieces } from "./file-range.js";
 import { OrderedMerge, Wakeup } from "./ordered.js";
@@ -14,6 +13,7 @@ import {
 } from "./parallel.js";
 import { type CsvSummary, summarizeCsv } from "./summary.js";
 import type { FileJobReply } from "./worker.js";
+import { CsvWorkerPool } from "./worker-pool.js";
 
 const HEAD_BYTES = 64 * 1024 + 3;
 const MIN_PARALLEL = 8 * 1024 * 1024;
@@ -96,7 +96,6 @@ async function runPieces(
   const order = new OrderedMerge();
   let clean = true;
   let bytesDone = 0;
-  let failure: unknown = null;
   let running = workers;
   const wakeup = new Wakeup();
   const notify = wakeup.notify;
@@ -107,25 +106,18 @@ async function runPieces(
     order.add(r.index, r.partial);
   };
   signal?.addEventListener("abort", notify);
-  const pool: Worker[] = [];
+  const pool = new CsvWorkerPool<FileJobReply>(
+    workerUrl,
+    workers,
+    (m) => {
+      if (m.piece) accept(m.piece);
+      if (m.done || m.error !== undefined) running--;
+    },
+    notify,
+  );
   try {
-    for (let k = 0; k < workers; k++) {
-      // A small young generation: a worker allocates little on the heap, and RSS is the budget.
-      const w = new Worker(workerUrl, { resourceLimits: { maxYoungGenerationSizeMb: 4 } });
-      w.on("message", (m: FileJobReply) => {
-        if (m.piece) accept(m.piece);
-        if (m.error !== undefined) failure ??= new Error(`CSV worker failed: ${m.error}`);
-        if (m.done || m.error !== undefined) running--;
-        notify();
-      });
-      w.on("error", (e) => {
-        failure ??= e;
-        notify();
-      });
-      w.postMessage({ pieces });
-      pool.push(w);
-    }
-    const stopped = () => failure !== null || signal?.aborted === true;
+    for (const w of pool.workers) w.postMessage({ pieces });
+    const stopped = () => pool.failure !== null || signal?.aborted === true;
     // This thread takes pieces too, one at a time, letting the workers' results in between.
     for (;;) {
       let took = false;
@@ -145,11 +137,11 @@ async function runPieces(
       await wakeup.wait();
     }
     signal?.throwIfAborted();
-    if (failure) throw failure;
+    if (pool.failure) throw pool.failure;
     if (order.done !== pieces.count) throw new Error("CSV pieces missing after the workers finished");
     return clean ? order.result() : null;
   } finally {
     signal?.removeEventListener("abort", notify);
-    await Promise.all(pool.map((w) => w.terminate()));
+    await pool.close();
   }
 }

@@ -19,9 +19,10 @@ export {
   type CsvOptions,
   type CsvPartial,
   createCsvAccumulator,
-  nextRowBoundary,
 } from "./accumulator.js";
+export type { DateRangeData } from "./date-range.js";
 export { type DetectOptions, detectCsvDialect } from "./dialect.js";
+export type { ExactValuesData } from "./exact.js";
 export { analyzeCsvFile } from "./file.js";
 export { analyzeCsvParallel, type CsvParallelOptions } from "./parallel.js";
 export type { HistogramBin } from "./sketches.js";

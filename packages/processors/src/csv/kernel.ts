@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import { type CsvKind, type CsvMalformedKind, KINDS, MALFORMED } from "./kinds.js";
+import { FREQ_CAPACITY, HIST_BUCKETS, HLL_P } from "./sketches.js";
 
 /**
  * The exports of dist/csv/kernel.wasm, compiled by `asc` from assembly/csv-kernel.ts: the row loop
@@ -37,6 +39,104 @@ export interface CsvKernel {
   getColMoments(): number;
   getColHist(i: number): number;
   getColHll(): number;
+  getColExact(i: number): number;
+  getColExactSize(i: number): number;
+  getColDates(): number;
+}
+
+/** Bytes of a frequent or exact value kept as its label. */
+export const LABEL_MAX = 100;
+/** A field flag: a quoted field with `""` in it. */
+export const F_ESCAPED = 2;
+/** Distinct values a column may have and still be counted exactly. */
+export const EXACT_CAP = 4096;
+/** An exact entry: offsets of its hashes, count, label length and label; its size. */
+export const EXACT_ENTRY = { h1: 0, h2: 4, count: 8, len: 16, label: 17, stride: 120 } as const;
+/** Bytes of a date kept as written. */
+export const DATE_TEXT_MAX = 64;
+/** A column's date range: offsets of the least and greatest key, their lengths and texts; its size. */
+export const DATE_RANGE = {
+  min: 0,
+  max: 8,
+  minLen: 16,
+  maxLen: 17,
+  minText: 24,
+  maxText: 88,
+  stride: 152,
+} as const;
+/** Kind counts and moments (n, mean, m2, min, max) per column; fields of a malformed-row example. */
+export const KIND_COUNT = KINDS.length;
+export const MOMENT_COUNT = 5;
+export const EXAMPLE_FIELDS = 4;
+
+/** The kernel's names of the kinds and malformed kinds. */
+const KERNEL_KIND: Record<CsvKind, string> = {
+  integer: "K_INT",
+  number: "K_NUM",
+  boolean: "K_BOOL",
+  date: "K_DATE",
+  datetime: "K_DATETIME",
+  text: "K_TEXT",
+};
+const KERNEL_MALFORMED: Record<CsvMalformedKind, string> = {
+  ragged: "M_RAGGED",
+  "stray-quote": "M_STRAY",
+  "unterminated-quote": "M_UNTERMINATED",
+  "too-long": "M_TOO_LONG",
+};
+
+/**
+ * What this side of the interface was written for, by the name the kernel exports it under. The
+ * kernel is compiled apart (pnpm build:kernel), so a kernel of another version is refused on sight
+ * instead of being misread.
+ */
+const EXPECTED: Record<string, number> = {
+  ...Object.fromEntries(KINDS.map((kind, i) => [KERNEL_KIND[kind], i])),
+  ...Object.fromEntries(MALFORMED.map((kind, i) => [KERNEL_MALFORMED[kind], i])),
+  KIND_COUNT,
+  MOMENT_COUNT,
+  EXAMPLE_FIELDS,
+  F_ESCAPED,
+  HLL_P,
+  HIST_BUCKETS,
+  FREQ_CAP: FREQ_CAPACITY,
+  LABEL_MAX,
+  EXACT_CAP,
+  EX_H1: EXACT_ENTRY.h1,
+  EX_H2: EXACT_ENTRY.h2,
+  EX_COUNT: EXACT_ENTRY.count,
+  EX_LEN: EXACT_ENTRY.len,
+  EX_LABEL: EXACT_ENTRY.label,
+  EX_STRIDE: EXACT_ENTRY.stride,
+  DATE_TEXT_MAX,
+  DT_MIN: DATE_RANGE.min,
+  DT_MAX: DATE_RANGE.max,
+  DT_MIN_LEN: DATE_RANGE.minLen,
+  DT_MAX_LEN: DATE_RANGE.maxLen,
+  DT_MIN_TEXT: DATE_RANGE.minText,
+  DT_MAX_TEXT: DATE_RANGE.maxText,
+  DT_STRIDE: DATE_RANGE.stride,
+};
+
+/**
+ * Throws when the kernel's exported constants are not those this file expects: the names in
+ * `expected` that it lacks or gives another value.
+ *
+ * @example checkKernelLayout(instance.exports) // throws on a stale dist/csv/kernel.wasm
+ */
+export function checkKernelLayout(exports: WebAssembly.Exports, expected = EXPECTED): void {
+  const wrong: string[] = [];
+  for (const [name, want] of Object.entries(expected)) {
+    const global = exports[name];
+    const have = global instanceof WebAssembly.Global ? (global.value as number) : undefined;
+    if (have !== want) wrong.push(`${name} is ${have ?? "missing"} in the kernel, ${want} here`);
+  }
+  if (wrong.length > 0) {
+    throw new Error(
+      `@repo/processors/csv: dist/csv/kernel.wasm does not match src/csv/kernel.ts (${wrong.join("; ")}); ` +
+        "rebuild it with `pnpm --filter @repo/processors build:kernel`",
+    );
+  }
 }
 
 /** `parse` returned: everything parsed, or the header row parsed. */
@@ -44,6 +144,7 @@ export const STATUS_DONE = 0;
 export const STATUS_HEADER = 1;
 
 let compiled: WebAssembly.Module | null = null;
+let checked = false;
 const latin1 = new TextDecoder("latin1");
 
 /**
@@ -101,6 +202,10 @@ function instantiate(): CsvKernel {
       },
     },
   });
+  if (!checked) {
+    checkKernelLayout(instance.exports);
+    checked = true;
+  }
   const k = instance.exports as unknown as CsvKernel;
   memory = k.memory;
   return k;

@@ -1,19 +1,13 @@
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
-import {
-  type CsvAccumulator,
-  type CsvDialect,
-  type CsvOptions,
-  type CsvPartial,
-  createCsvAccumulator,
-  recycleCsvAccumulator,
-} from "./accumulator.js";
+import type { Worker } from "node:worker_threads";
+import { Accumulator, type CsvDialect, type CsvOptions, type CsvPartial } from "./accumulator.js";
 import { RowCutter } from "./boundary.js";
 import { detectCsvDialect } from "./dialect.js";
 import { OrderedMerge, Wakeup } from "./ordered.js";
 import { type CsvSummary, type SummaryOptions, summarizeCsv } from "./summary.js";
+import { CsvWorkerPool } from "./worker-pool.js";
 
 /** Options of {@link analyzeCsvParallel}. */
 export interface CsvParallelOptions extends CsvOptions, SummaryOptions {
@@ -216,7 +210,7 @@ export async function analyzeCsvParallelPartial(
     const small = finished && (headLen < minParallel || headLen === 0);
     const workerUrl = workers > 1 && !small ? locateWorker(options.workerUrl) : null;
     if (!workerUrl) {
-      const acc = createCsvAccumulator(csv);
+      const acc = new Accumulator(csv);
       for (const c of head) acc.push(c);
       head.length = 0;
       for (let c = await next(); c; c = await next()) acc.push(c);
@@ -287,7 +281,7 @@ export function planPieces(head: Uint8Array, csv: CsvOptions, whole: boolean): P
     let end = head.length > 0 ? probe.find(head, null, head.length, probeEnd) : -1;
     if (end < 0 && whole) end = head.length;
     if (end > 0) {
-      const acc = createCsvAccumulator(first);
+      const acc = new Accumulator(first);
       acc.push(head.subarray(0, end));
       const names = acc.finish().columns;
       if (names.length > 0) columns = names;
@@ -323,47 +317,33 @@ async function fanOut(f: FanOut): Promise<CsvPartial> {
   const order = new OrderedMerge();
   let nextId = 0;
   let inFlight = 0;
-  let failure: unknown = null;
-  let closing = false;
   const wakeup = new Wakeup();
   const notify = wakeup.notify;
   const check = () => {
-    if (failure) throw failure;
+    if (pool.failure) throw pool.failure;
     signal?.throwIfAborted();
   };
   const waitEvent = () => wakeup.wait();
   signal?.addEventListener("abort", notify);
 
   const accept = (id: number, partial: CsvPartial) => order.add(id, partial);
-  const pool: Worker[] = [];
-  const load: number[] = [];
+  const load: number[] = Array.from({ length: threads }, () => 0);
   /** The worker of each piece being sent in parts; -1 for this thread. */
   const jobWorker = new Map<number, number>();
   /** Accumulators of the pieces this thread parses, until their last part. */
-  const local = new Map<number, CsvAccumulator>();
-  for (let k = 0; k < threads; k++) {
-    // A small young generation: a worker allocates little on the heap, and RSS is the budget.
-    const w = new Worker(f.workerUrl, { resourceLimits: { maxYoungGenerationSizeMb: 4 } });
-    w.on("message", (r: PieceReply) => {
+  const local = new Map<number, Accumulator>();
+  const pool = new CsvWorkerPool<PieceReply>(
+    f.workerUrl,
+    threads,
+    (r, k) => {
       inFlight--;
       load[k] = (load[k] as number) - 1;
-      if (r.error !== undefined) failure ??= new Error(`CSV worker failed: ${r.error}`);
       if (r.buffer && spare.length <= maxInFlight) spare.push(r.buffer);
       if (r.partial) accept(r.id, r.partial);
-      notify();
-    });
-    w.on("error", (e) => {
-      failure ??= e;
-      notify();
-    });
-    w.on("exit", (code) => {
-      if (closing) return;
-      failure ??= new Error(`CSV worker exited with code ${code}`);
-      notify();
-    });
-    pool.push(w);
-    load.push(0);
-  }
+    },
+    notify,
+  );
+  const workers = pool.workers;
 
   let job = -1;
   /** Sends a piece (or a part of one) to a worker, or parses it here when the workers are busy. */
@@ -371,14 +351,14 @@ async function fanOut(f: FanOut): Promise<CsvPartial> {
     check();
     const message: PieceMessage = { id: job, buffer, length, end };
     if (job < 0) {
-      if (!parseHere || pool.length === 0)
+      if (!parseHere || workers.length === 0)
         while (inFlight >= maxInFlight) {
           await waitEvent();
           check();
         }
       message.id = nextId++;
       let k = 0;
-      for (let i = 1; i < pool.length; i++) if ((load[i] as number) < (load[k] as number)) k = i;
+      for (let i = 1; i < workers.length; i++) if ((load[i] as number) < (load[k] as number)) k = i;
       if (parseHere && inFlight >= maxInFlight) k = -1;
       jobWorker.set(message.id, k);
       message.options = message.id === 0 ? first : rest;
@@ -392,7 +372,7 @@ async function fanOut(f: FanOut): Promise<CsvPartial> {
       // Synchronously, in this thread: the accumulator keeps no reference to the bytes.
       let acc = local.get(message.id);
       if (!acc) {
-        acc = createCsvAccumulator(message.options ?? {});
+        acc = new Accumulator(message.options ?? {});
         local.set(message.id, acc);
       }
       acc.push(new Uint8Array(buffer, 0, length));
@@ -400,7 +380,7 @@ async function fanOut(f: FanOut): Promise<CsvPartial> {
       if (end) {
         local.delete(message.id);
         const partial = acc.finish();
-        recycleCsvAccumulator(acc);
+        acc.recycle();
         accept(message.id, partial);
       }
       return;
@@ -409,7 +389,7 @@ async function fanOut(f: FanOut): Promise<CsvPartial> {
       await waitEvent();
       check();
     }
-    (pool[k] as Worker).postMessage(message, [buffer]);
+    (workers[k] as Worker).postMessage(message, [buffer]);
     inFlight++;
     load[k] = (load[k] as number) + 1;
   };
@@ -461,7 +441,7 @@ async function fanOut(f: FanOut): Promise<CsvPartial> {
     f.head.length = 0;
     for (let c = await f.next(); c; c = await f.next()) await feed(c);
     if (len > 0 || job >= 0) await send(buffer, len, true);
-    if (nextId === 0) return createCsvAccumulator(first).finish();
+    if (nextId === 0) return new Accumulator(first).finish();
     while (order.done < nextId) {
       check();
       await waitEvent();
@@ -469,8 +449,7 @@ async function fanOut(f: FanOut): Promise<CsvPartial> {
     check();
     return order.result() as CsvPartial;
   } finally {
-    closing = true;
     signal?.removeEventListener("abort", notify);
-    await Promise.all(pool.map((w) => w.terminate()));
+    await pool.close();
   }
 }

@@ -10,6 +10,8 @@ import {
   createCsvAccumulator,
   KINDS,
 } from "./accumulator.js";
+import { mergeDateRanges } from "./date-range.js";
+import { exactTop, mergeExactValues } from "./exact.js";
 import {
   HIST_BUCKETS,
   type HistogramBin,
@@ -37,11 +39,23 @@ export interface CsvColumnSummary {
   /** For integer and number columns (over their numeric values). `stddev` is the sample one (n − 1). */
   numeric?: { min: number; max: number; mean: number; stddev: number; histogram: HistogramBin[] };
   /**
-   * For the other columns, over their non-numeric values: a HyperLogLog distinct count (≈ 0.8 %
-   * standard error) and the most frequent values. `count` is a lower bound, at most `maxError` under
-   * the true count (0 while the column had at most a few hundred distinct values).
+   * For the other columns, over their non-numeric values: the distinct count and the most frequent
+   * values. While a column has at most a few thousand distinct values both are exact
+   * (`distinctExact`, `maxError` 0); past that the distinct count is a HyperLogLog estimate (≈ 0.8 %
+   * standard error) and each top `count` a lower bound, at most `maxError` under the true count.
    */
-  values?: { distinct: number; top: { value: string; count: number }[]; maxError: number };
+  values?: {
+    distinct: number;
+    /** Whether `distinct` is a count rather than an estimate (absent in older results: an estimate). */
+    distinctExact?: boolean;
+    top: { value: string; count: number }[];
+    maxError: number;
+  };
+  /**
+   * For date and datetime columns: the earliest and the latest value, as written in the file (ISO
+   * 8601), ordered by the instant they name (a time without an offset counted as UTC).
+   */
+  dateRange?: { min: string; max: string };
 }
 
 /** Statistics of a whole CSV/TSV file. */
@@ -87,13 +101,16 @@ function mergeColumn(
     histogram,
     hll,
     frequent: mergeFrequentItems(a.frequent, b.frequent),
+    exact: mergeExactValues(a.exact, b.exact),
+    dates: mergeDateRanges(a.dates, b.dates),
   };
 }
 
 /**
  * Combines the partial results of two adjacent pieces of a file, `a` before `b`, into the partial of
  * both: counts add, moments combine with Chan's formula, histograms and HyperLogLogs merge exactly,
- * frequent-items tables add up, and `b`'s line numbers are shifted by `a`'s line breaks.
+ * frequent-items tables add up, exact value counts add up while the union stays within the bound,
+ * date ranges widen, and `b`'s line numbers are shifted by `a`'s line breaks.
  *
  * @example summarizeCsv(mergeCsvPartials(first.finish(), second.finish()))
  */
@@ -175,11 +192,19 @@ export function summarizeCsv(partial: CsvPartial, options: SummaryOptions = {}):
         histogram: c.histogram ? histogramBins(c.histogram, m.min, m.max, bins) : [],
       };
     } else if (type !== "empty") {
-      summary.values = {
-        distinct: hllEstimate(c.hll),
-        top: c.frequent.labels.slice(0, top).map((value, j) => ({ value, count: c.frequent.counts[j] ?? 0 })),
-        maxError: c.frequent.offset,
-      };
+      summary.values = c.exact
+        ? { distinct: c.exact.counts.length, distinctExact: true, top: exactTop(c.exact, top), maxError: 0 }
+        : {
+            distinct: hllEstimate(c.hll),
+            distinctExact: false,
+            top: c.frequent.labels
+              .slice(0, top)
+              .map((value, j) => ({ value, count: c.frequent.counts[j] ?? 0 })),
+            maxError: c.frequent.offset,
+          };
+    }
+    if ((type === "date" || type === "datetime") && c.dates) {
+      summary.dateRange = { min: c.dates.minText, max: c.dates.maxText };
     }
     return summary;
   });

@@ -6,12 +6,7 @@
  */
 import { closeSync, openSync } from "node:fs";
 import { parentPort } from "node:worker_threads";
-import {
-  type CsvAccumulator,
-  type CsvPartial,
-  createCsvAccumulator,
-  recycleCsvAccumulator,
-} from "./accumulator.js";
+import { Accumulator, type CsvPartial } from "./accumulator.js";
 import { type FilePieces, type PieceResult, parsePieces } from "./file-range.js";
 import type { PieceMessage, PieceReply } from "./parallel.js";
 
@@ -27,7 +22,7 @@ export interface FileJobReply {
 
 const port = parentPort;
 if (!port) throw new Error("@repo/processors/csv: worker.js runs in a worker thread");
-const pieces = new Map<number, CsvAccumulator>();
+const pieces = new Map<number, Accumulator>();
 
 function transferables(partial: CsvPartial): ArrayBuffer[] {
   const out: ArrayBuffer[] = [];
@@ -66,7 +61,7 @@ port.on("message", (m: PieceMessage | FileJobMessage) => {
   try {
     let acc = pieces.get(m.id);
     if (!acc) {
-      acc = createCsvAccumulator(m.options ?? {});
+      acc = new Accumulator(m.options ?? {});
       pieces.set(m.id, acc);
     }
     acc.push(new Uint8Array(m.buffer, 0, m.length));
@@ -76,7 +71,7 @@ port.on("message", (m: PieceMessage | FileJobMessage) => {
     if (m.end) {
       pieces.delete(m.id);
       const partial = acc.finish();
-      recycleCsvAccumulator(acc);
+      acc.recycle();
       transfer.push(...transferables(partial));
       reply.partial = partial;
     }
