@@ -1,3 +1,4 @@
+import type { AuthMethodsAnswer } from "@repo/validation/api/auth-methods";
 import { env } from "./_lib/env.js";
 import { json } from "./_lib/respond.js";
 import { route } from "./_lib/route.js";
@@ -14,7 +15,7 @@ export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route({
         emailAndPassword: true,
         passkey: true,
         github: Boolean(config.GITHUB_CLIENT_ID && config.GITHUB_CLIENT_SECRET),
-      },
+      } satisfies AuthMethodsAnswer,
       { headers: { "cache-control": "public, max-age=60" } },
     );
   },

@@ -1,11 +1,12 @@
-import { queryRecord, weatherQuerySchema, ZIPCODE_HINT } from "@repo/validation/weather";
+import type { WeatherAnswer } from "@repo/validation/api/weather";
+import { weatherQuerySchema, ZIPCODE_HINT } from "@repo/validation/weather";
 import { cdnCacheControl, LruCache } from "@repo/weather/cache";
 import { type CachedForecast, getWeather } from "@repo/weather/get-weather";
 import type { Alert } from "@repo/weather/nws-alerts";
 import { ATTRIBUTION as ZIP_ATTRIBUTION, zipIndex } from "@repo/zipcodes/lookup";
 import { env, requireValidEnv } from "./_lib/env.js";
 import { HttpError } from "./_lib/http-error.js";
-import { invalidRequest } from "./_lib/invalid-request.js";
+import { parseQuery } from "./_lib/query.js";
 import { json } from "./_lib/respond.js";
 import { route } from "./_lib/route.js";
 
@@ -20,9 +21,7 @@ const alerts = new LruCache<Alert[]>({ maxEntries: 500, ttlMs: 2 * 60_000, stale
  */
 export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route({
   GET: async (request) => {
-    const parsed = weatherQuerySchema.safeParse(queryRecord(new URL(request.url).searchParams));
-    if (!parsed.success) throw invalidRequest(parsed.error);
-    const { zipcode, units, days, hours } = parsed.data;
+    const { zipcode, units, days, hours } = parseQuery(request, weatherQuerySchema);
     const found = zipIndex().lookup(zipcode);
     if (found === null) {
       throw new HttpError(
@@ -53,7 +52,7 @@ export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route({
           console.warn(`[weather] ${context} failed, answer still served:`, (error as Error).message),
       },
     );
-    const body = { ...answer, source: { ...answer.source, places: ZIP_ATTRIBUTION } };
+    const body: WeatherAnswer = { ...answer, source: { ...answer.source, places: ZIP_ATTRIBUTION } };
     return json(body, {
       headers: { "cache-control": answer.stale ? "public, s-maxage=60" : cdnCacheControl() },
     });

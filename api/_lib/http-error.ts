@@ -17,8 +17,3 @@ export class HttpError extends Error {
     super(message);
   }
 }
-
-/** The JSON body of every error answer. */
-export interface ErrorBody {
-  error: { code: string; message: string; details?: unknown };
-}

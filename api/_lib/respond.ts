@@ -1,8 +1,9 @@
 import { isDatabaseUnavailable } from "@repo/db/database";
 import { PipelineError } from "@repo/pipeline/errors";
+import type { ErrorBody } from "@repo/validation/api/errors";
 import { isUpstreamError } from "@repo/weather/errors";
 import { BlobError, blobToHttpError } from "./blob-errors.js";
-import { type ErrorBody, HttpError } from "./http-error.js";
+import { HttpError } from "./http-error.js";
 import { pipelineToHttpError } from "./pipeline-error.js";
 import { upstreamToHttpError } from "./upstream-error.js";
 

@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { errorBodySchema, type InvalidRequestDetails } from "@repo/validation/api/errors";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signedIn, type TestUser } from "../_test/accounts.js";
 
@@ -126,6 +127,41 @@ describe("reading and deleting", () => {
   it("refuses a bad limit", async () => {
     expect((await api.list.GET(user.request(at("/api/blobs", { limit: "0" })))).status).toBe(400);
     expect((await api.list.GET(user.request(at("/api/blobs", { limit: "abc" })))).status).toBe(400);
+  });
+
+  it("names the parameter a bad query gets wrong, in the contract's error body", async () => {
+    const refused = async (response: Response) => {
+      expect(response.status).toBe(400);
+      const body = errorBodySchema.parse(await response.json());
+      expect(body.error.code).toBe("invalid_request");
+      return (body.error.details as InvalidRequestDetails).fields;
+    };
+    expect(await refused(await api.list.GET(user.request(at("/api/blobs", { limit: "1001" }))))).toEqual({
+      limit: ["limit must be a whole number from 1 to 1000"],
+    });
+    expect(
+      Object.keys(await refused(await api.list.GET(user.request(at("/api/blobs", { prefix: "../" }))))),
+    ).toEqual(["prefix"]);
+    expect(
+      Object.keys(
+        await refused(await api.list.GET(user.request("http://localhost/api/blobs?cursor=a&cursor=b"))),
+      ),
+    ).toEqual(["cursor"]);
+    expect(await refused(await put("uploads/o.csv", "x", "text/csv", { overwrite: "yes" }))).toEqual({
+      overwrite: ["overwrite must be true or false"],
+    });
+  });
+
+  it("answers a file that is not there with blob_not_found, named as the caller names it", async () => {
+    const res = await api.info.GET(user.request(at("/api/blobs/info", { path: "uploads/none.csv" })));
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({
+      error: {
+        code: "blob_not_found",
+        message: 'No blob at "uploads/none.csv".',
+        details: { path: "uploads/none.csv" },
+      },
+    });
   });
 
   it("refuses types that could run as a page (HTML, SVG) with 415, and stores nothing", async () => {

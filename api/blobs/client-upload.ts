@@ -2,10 +2,14 @@ import { normalizeBlobPath } from "@repo/blob-store/path";
 import { existingUserIds } from "@repo/db/users";
 import { deleteFile } from "@repo/files/files";
 import { ownerOf, userSpace } from "@repo/files/space";
+import {
+  blobEndpoints,
+  clientUploadEventSchema,
+  clientUploadPayloadSchema,
+} from "@repo/validation/api/blobs";
 import { UPLOAD_LIMITS, uploadTokenPayloadSchema } from "@repo/validation/uploads";
 import { BlobError as SdkBlobError } from "@vercel/blob";
 import { type HandleUploadBody, handleUpload } from "@vercel/blob/client";
-import { z } from "zod";
 import { appUrl, requireUser } from "../_lib/auth.js";
 import { writablePath } from "../_lib/blob-query.js";
 import { blobStore } from "../_lib/blob-store.js";
@@ -18,14 +22,6 @@ import { startProcessing } from "../_lib/pipeline.js";
 import { quotaExceeded, quotaOf } from "../_lib/quota.js";
 import { json } from "../_lib/respond.js";
 import { route } from "../_lib/route.js";
-
-/** What the browser may say with its token request: the size of the file it is about to send. */
-const clientPayloadSchema = z.object({ size: z.number().int().min(0).optional() }).loose();
-
-/** handleUpload checks the body's finer shape itself; this only makes sure it is an event object. */
-const eventSchema = z
-  .object({ type: z.enum(["blob.generate-client-token", "blob.upload-completed"]) })
-  .loose();
 
 /** The read-write token that signs client tokens: Vercel Blob's, or the local protocol endpoint's. */
 function signingToken(): string {
@@ -51,7 +47,7 @@ function signingToken(): string {
  */
 export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route({
   POST: async (request) => {
-    const body = (await readJson(request, eventSchema, {
+    const body = (await readJson(request, clientUploadEventSchema, {
       maxBytes: 64 * 1024,
     })) as unknown as HandleUploadBody;
     // Asking for a token needs a session; the completion callback comes from storage, signed.
@@ -94,7 +90,7 @@ export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route({
             addRandomSuffix: false,
             allowOverwrite: false,
             // From configuration, never from the request's Host header, which the caller controls.
-            callbackUrl: new URL("/api/blobs/client-upload", appUrl()).href,
+            callbackUrl: new URL(blobEndpoints.clientUpload.path, appUrl()).href,
             tokenPayload: JSON.stringify({
               userId: caller.user.id,
               path,
@@ -163,7 +159,7 @@ function declaredSize(clientPayload: string | null): number | undefined {
   } catch {
     throw new HttpError(400, "invalid_request", 'clientPayload must be JSON, e.g. {"size": 1024}.');
   }
-  const parsed = clientPayloadSchema.safeParse(value);
+  const parsed = clientUploadPayloadSchema.safeParse(value);
   if (!parsed.success) {
     throw new HttpError(400, "invalid_request", "clientPayload.size must be a whole number of bytes.");
   }

@@ -1,4 +1,5 @@
 import { userSpace } from "@repo/files/space";
+import type { BlobConfig } from "@repo/validation/api/blobs";
 import { UPLOAD_LIMITS } from "@repo/validation/uploads";
 import { sessionUser } from "../_lib/auth.js";
 import { env } from "../_lib/env.js";
@@ -27,7 +28,7 @@ export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route({
         uploadPrefix: space?.filesPrefix ?? null,
         quota: space ? await quotaOf(space) : null,
         limits: UPLOAD_LIMITS,
-      },
+      } satisfies BlobConfig,
       { headers: { "cache-control": "no-store" } },
     );
   },

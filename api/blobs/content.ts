@@ -7,9 +7,10 @@ import {
   type SatisfiableRange,
   SERVED_FILE_HEADERS,
 } from "@repo/blob-store/http";
+import { findFile } from "@repo/files/files";
 import { requireUser } from "../_lib/auth.js";
 import { BlobError, blobToHttpError } from "../_lib/blob-errors.js";
-import { blobNotFound, pathParam } from "../_lib/blob-query.js";
+import { blobPath } from "../_lib/blob-query.js";
 import { blobStore } from "../_lib/blob-store.js";
 import { route } from "../_lib/route.js";
 
@@ -22,15 +23,14 @@ import { route } from "../_lib/route.js";
 export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route({
   GET: async (request) => {
     const { space } = await requireUser(request);
-    const path = pathParam(new URL(request.url));
+    const path = blobPath(request);
     const stored = space.toStore(path);
     const store = blobStore();
     try {
       let range: SatisfiableRange | null = null;
       if (request.headers.has("range")) {
         // A range is read against the file's size and version, so those come first.
-        const head = await store.head(stored);
-        if (!head) throw blobNotFound(path);
+        const head = await findFile(store, space, path);
         const honoured = rangeToHonour(request.headers, { etag: head.etag, lastModified: head.uploadedAt });
         const parsed = parseRange(honoured, head.size);
         if (parsed === "unsatisfiable") throw new BlobRangeNotSatisfiableError(stored, head.size);

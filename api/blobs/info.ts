@@ -1,6 +1,7 @@
-import { fileInfo } from "@repo/files/files";
+import { fileInfo, findFile } from "@repo/files/files";
+import type { BlobInfo } from "@repo/validation/api/blobs";
 import { requireUser } from "../_lib/auth.js";
-import { blobNotFound, pathParam } from "../_lib/blob-query.js";
+import { blobPath } from "../_lib/blob-query.js";
 import { blobStore } from "../_lib/blob-store.js";
 import { json } from "../_lib/respond.js";
 import { route } from "../_lib/route.js";
@@ -9,9 +10,7 @@ import { route } from "../_lib/route.js";
 export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route({
   GET: async (request) => {
     const { space } = await requireUser(request);
-    const path = pathParam(new URL(request.url));
-    const found = await blobStore().head(space.toStore(path));
-    if (!found) throw blobNotFound(path);
-    return json(fileInfo(space, found), { headers: { "cache-control": "no-store" } });
+    const found = await findFile(blobStore(), space, blobPath(request));
+    return json(fileInfo(space, found) satisfies BlobInfo, { headers: { "cache-control": "no-store" } });
   },
 });

@@ -1,8 +1,9 @@
-import { resultForUser } from "@repo/files/files";
+import { findFile, resultForUser } from "@repo/files/files";
 import { readResult } from "@repo/pipeline/documents";
 import { restartBlob } from "@repo/pipeline/trigger";
+import type { ReprocessAnswer } from "@repo/validation/api/blobs";
 import { requireUser } from "../_lib/auth.js";
-import { blobNotFound, pathParam } from "../_lib/blob-query.js";
+import { blobPath } from "../_lib/blob-query.js";
 import { blobStore } from "../_lib/blob-store.js";
 import { env } from "../_lib/env.js";
 import { HttpError } from "../_lib/http-error.js";
@@ -19,10 +20,8 @@ import { route } from "../_lib/route.js";
 export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route({
   POST: async (request) => {
     const { user, space } = await requireUser(request);
-    const path = pathParam(new URL(request.url));
     const store = blobStore();
-    const blob = await store.head(space.toStore(path));
-    if (!blob) throw blobNotFound(path);
+    const blob = await findFile(store, space, blobPath(request));
     await rateLimit("reprocess", user.id);
     // Each attempt is a full pass over the file: a version is processed a few times at most.
     const max = env().REPROCESS_MAX_ATTEMPTS;
@@ -45,6 +44,9 @@ export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route({
         { result },
       );
     }
-    return json({ result }, { status: 202, headers: { "cache-control": "no-store" } });
+    return json({ result } satisfies ReprocessAnswer, {
+      status: 202,
+      headers: { "cache-control": "no-store" },
+    });
   },
 });

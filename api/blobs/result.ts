@@ -1,8 +1,9 @@
-import { fileInfo, resultForUser } from "@repo/files/files";
+import { fileInfo, findFile, resultForUser } from "@repo/files/files";
 import { readResult } from "@repo/pipeline/documents";
 import { workflowEngine } from "@repo/pipeline/trigger";
+import type { BlobResultAnswer } from "@repo/validation/api/blobs";
 import { requireUser } from "../_lib/auth.js";
-import { blobNotFound, pathParam } from "../_lib/blob-query.js";
+import { blobPath } from "../_lib/blob-query.js";
 import { blobStore } from "../_lib/blob-store.js";
 import { json } from "../_lib/respond.js";
 import { route } from "../_lib/route.js";
@@ -14,13 +15,11 @@ import { route } from "../_lib/route.js";
 export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route({
   GET: async (request) => {
     const { space } = await requireUser(request);
-    const path = pathParam(new URL(request.url));
     const store = blobStore();
-    const blob = await store.head(space.toStore(path));
-    if (!blob) throw blobNotFound(path);
+    const blob = await findFile(store, space, blobPath(request));
     const stored = await readResult(store, blob.path, blob.etag);
     const runId = stored?.doc.runId ?? null;
-    let run: { id: string; status: string } | null = null;
+    let run: BlobResultAnswer["run"] = null;
     if (runId) {
       try {
         run = { id: runId, status: await workflowEngine.runStatus(runId) };
@@ -30,7 +29,11 @@ export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route({
       }
     }
     return json(
-      { blob: fileInfo(space, blob), result: stored ? resultForUser(space, stored.doc) : null, run },
+      {
+        blob: fileInfo(space, blob),
+        result: stored ? resultForUser(space, stored.doc) : null,
+        run,
+      } satisfies BlobResultAnswer,
       { headers: { "cache-control": "no-store" } },
     );
   },

@@ -1,19 +1,25 @@
+import { normalizeBlobPath } from "@repo/blob-store/path";
 import { deleteFile, fileInfo } from "@repo/files/files";
 import { resultSummary } from "@repo/pipeline/result";
+import {
+  blobEndpoints,
+  blobUploadQuerySchema,
+  SERVER_UPLOAD_MAX_BYTES,
+  SERVER_UPLOAD_MAX_LABEL,
+  type UploadAnswer,
+} from "@repo/validation/api/blobs";
 import { contentTypeAllowed, UPLOAD_LIMITS } from "@repo/validation/uploads";
 import { requireUser } from "../_lib/auth.js";
 import { BlobError, blobToHttpError } from "../_lib/blob-errors.js";
-import { pathParam, singleParam, writablePath } from "../_lib/blob-query.js";
+import { writablePath } from "../_lib/blob-query.js";
 import { blobStore } from "../_lib/blob-store.js";
 import { HttpError } from "../_lib/http-error.js";
 import { rateLimit } from "../_lib/limits.js";
 import { startProcessing } from "../_lib/pipeline.js";
+import { parseQuery } from "../_lib/query.js";
 import { quotaExceeded, quotaOf } from "../_lib/quota.js";
 import { json } from "../_lib/respond.js";
 import { route } from "../_lib/route.js";
-
-/** The platform's request-body limit: larger files go straight to storage with a client token. */
-const MAX_BYTES = 4.5 * 1024 * 1024;
 
 /**
  * POST /api/blobs/upload?path=uploads/a.csv[&overwrite=true] — a small file in the request body,
@@ -22,22 +28,16 @@ const MAX_BYTES = 4.5 * 1024 * 1024;
 export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route({
   POST: async (request) => {
     const { user, space } = await requireUser(request);
-    const url = new URL(request.url);
-    const path = writablePath(pathParam(url));
-    const overwrite = singleParam(url, "overwrite");
-    if (overwrite !== undefined && overwrite !== "true" && overwrite !== "false") {
-      throw new HttpError(400, "invalid_request", "overwrite must be true or false.", {
-        fields: { overwrite: ["overwrite must be true or false"] },
-      });
-    }
+    const { path: named, overwrite } = parseQuery(request, blobUploadQuerySchema);
+    const path = writablePath(normalizeBlobPath(named));
     if (!request.body) throw new HttpError(400, "empty_body", "Send the file's bytes as the request body.");
     const declared = Number(request.headers.get("content-length") ?? 0);
-    if (declared > MAX_BYTES) {
+    if (declared > SERVER_UPLOAD_MAX_BYTES) {
       throw new HttpError(
         413,
         "payload_too_large",
-        "Files over 4.5 MB go through the client upload (/api/blobs/client-upload).",
-        { maxBytes: MAX_BYTES },
+        `Files over ${SERVER_UPLOAD_MAX_LABEL} go through the client upload (${blobEndpoints.clientUpload.path}).`,
+        { maxBytes: SERVER_UPLOAD_MAX_BYTES },
       );
     }
     const contentType =
@@ -55,28 +55,28 @@ export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route({
     // this one gives its bytes back.
     const store = blobStore();
     const quota = await quotaOf(space);
-    const replaced = overwrite === "true" ? ((await store.head(space.toStore(path)))?.size ?? 0) : 0;
+    const replaced = overwrite ? ((await store.head(space.toStore(path)))?.size ?? 0) : 0;
     const room = quota.remainingBytes + replaced;
     if (declared > room) throw quotaExceeded(quota, declared);
     let stored: Awaited<ReturnType<typeof store.put>>;
     try {
       stored = await store.put(space.toStore(path), request.body, {
         contentType,
-        overwrite: overwrite === "true",
-        maxBytes: Math.min(MAX_BYTES, room),
+        overwrite,
+        maxBytes: Math.min(SERVER_UPLOAD_MAX_BYTES, room),
         meta: { source: "server-upload" },
         signal: request.signal,
       });
     } catch (error) {
       // Past the room left (and within the platform's limit): the quota, not the size, refused it.
-      if (error instanceof BlobError && error.code === "too_large" && room < MAX_BYTES)
+      if (error instanceof BlobError && error.code === "too_large" && room < SERVER_UPLOAD_MAX_BYTES)
         throw quotaExceeded(quota);
       if (error instanceof BlobError) throw blobToHttpError(error, path);
       throw error;
     }
     // Uploads that ran at once could each fit what was left: a new file that tips the space over
     // goes again. (One that replaced a file stays: taking it back would lose both.)
-    if (overwrite !== "true" && (await quotaOf(space)).usedBytes > quota.quotaBytes) {
+    if (!overwrite && (await quotaOf(space)).usedBytes > quota.quotaBytes) {
       await deleteFile(store, space, path);
       throw quotaExceeded(await quotaOf(space), stored.size);
     }
@@ -86,7 +86,7 @@ export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route({
       "server-put",
     );
     return json(
-      { ...fileInfo(space, stored), result: result && resultSummary(result) },
+      { ...fileInfo(space, stored), result: result && resultSummary(result) } satisfies UploadAnswer,
       { status: 201, headers: { "cache-control": "no-store" } },
     );
   },

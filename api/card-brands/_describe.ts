@@ -1,7 +1,8 @@
 import type { BrandRule } from "@repo/cards/brands";
+import type { CardBrand } from "@repo/validation/api/cards";
 
 /** The public description of a brand rule: ranges as strings ("2221-2720"), as people read them. */
-export function describeBrand(rule: BrandRule) {
+export function describeBrand(rule: BrandRule): CardBrand {
   return {
     brand: rule.brand,
     name: rule.name,

@@ -1,10 +1,11 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { BlobNotFoundError } from "@repo/blob-store/errors";
 import { FilesystemBlobStore } from "@repo/blob-store/filesystem";
 import { queuedResult, resultPath, thumbnailPath } from "@repo/pipeline/result";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deleteFile, deleteSpace, listFiles, resultForUser } from "./files.js";
+import { deleteFile, deleteSpace, findFile, listFiles, resultForUser } from "./files.js";
 import { sweepDeletedOwners } from "./owners.js";
 import { userSpace } from "./space.js";
 import { spaceUsage } from "./usage.js";
@@ -22,6 +23,20 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 
 const put = (space: typeof alice, path: string, body = "a,b\n1,2\n") =>
   store.put(space.toStore(path), body, { contentType: "text/csv", overwrite: true });
+
+describe("findFile", () => {
+  it("finds the user's own file, and answers another's as none, named as the user names it", async () => {
+    const finder = userSpace("finder");
+    await put(finder, "find/mine.csv");
+    expect((await findFile(store, finder, "find/mine.csv")).path).toBe(finder.toStore("find/mine.csv"));
+    const missing = await findFile(store, userSpace("frank"), "find/mine.csv").catch(
+      (error: unknown) => error,
+    );
+    expect(missing).toBeInstanceOf(BlobNotFoundError);
+    expect(missing).toMatchObject({ code: "not_found", path: "find/mine.csv" });
+    await deleteSpace(store, finder);
+  });
+});
 
 describe("listFiles", () => {
   it("shows a user only their own files, named as they name them, with their results", async () => {

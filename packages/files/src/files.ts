@@ -2,6 +2,7 @@
  * A user's files as the API shows them: every path in and out is the user's own name for it
  * (see space.ts), and the store is only ever asked about paths inside their space.
  */
+import { BlobNotFoundError } from "@repo/blob-store/errors";
 import type { BlobMetadata, BlobStore } from "@repo/blob-store/types";
 import { removeDerived } from "@repo/pipeline/derived";
 import { readResult } from "@repo/pipeline/documents";
@@ -34,6 +35,19 @@ export function fileInfo(space: UserSpace, blob: BlobMetadata): FileInfo {
     uploadedAt: blob.uploadedAt.toISOString(),
     meta: blob.meta,
   };
+}
+
+/**
+ * The stored blob of one of the user's files (or of a result derived from one). When there is
+ * none, a BlobNotFoundError naming the path as the user names it: their file does not exist, and
+ * anyone else's never does as far as they can tell.
+ *
+ * @example const blob = await findFile(store, space, "uploads/a.csv") // blob.path is the store's
+ */
+export async function findFile(store: BlobStore, space: UserSpace, path: string): Promise<BlobMetadata> {
+  const found = await store.head(space.toStore(path));
+  if (!found) throw new BlobNotFoundError(path);
+  return found;
 }
 
 export interface ListOptions {
