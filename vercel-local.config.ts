@@ -2,9 +2,10 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { FilesystemBlobStore } from "@repo/blob-store/filesystem";
-import { createBlobProtocolHandler, sweepStagedUploads } from "@repo/blob-store/protocol-server";
 import { type LocalDatabase, openLocalDatabase, provideLocalDatabase } from "@repo/db/local";
 import type { LocalConfigFactory } from "@repo/runtime";
+import { createBlobProtocolHandler } from "@repo/vercel-blob-local/handler";
+import { sweepStagedUploads } from "@repo/vercel-blob-local/sweep";
 
 /**
  * What only the local runtime (pnpm dev, pnpm start) provides; never deployed.

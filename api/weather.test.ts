@@ -1,4 +1,4 @@
-import { type Standin, startStandin } from "@repo/weather/standin";
+import { type Standin, startStandin } from "@repo/weather-standin/standin";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { GET } from "./weather.js";
 

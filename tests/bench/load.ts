@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { startStandin } from "@repo/weather/standin";
+import { startStandin } from "@repo/weather-standin/standin";
 import { signUp } from "../support/accounts.js";
 import { type EndpointRequest, type Figures, load, startServer, table } from "./measure.js";
 

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startStandin } from "@repo/weather/standin";
+import { startStandin } from "@repo/weather-standin/standin";
 import { copyProject, startVercelDev } from "../support/vercel-project.js";
 import { accountsSection } from "./accounts.js";
 import { blobSection } from "./blobs.js";

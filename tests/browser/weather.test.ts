@@ -1,6 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import { createRuntime, type Runtime } from "@repo/runtime";
-import { type Standin, startStandin } from "@repo/weather/standin";
+import { type Standin, startStandin } from "@repo/weather-standin/standin";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../support/chromium.js";

@@ -1,5 +1,5 @@
 import { createRuntime, type Runtime } from "@repo/runtime";
-import { type Standin, startStandin } from "@repo/weather/standin";
+import { type Standin, startStandin } from "@repo/weather-standin/standin";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../support/paths.js";
 

@@ -6,7 +6,7 @@
  * way to change them: VERCEL_BLOB_API_URL / NEXT_PUBLIC_VERCEL_BLOB_API_URL (the API base URL,
  * default https://vercel.com/api/blob), VERCEL_BLOB_RETRIES (default 10) and
  * VERCEL_BLOB_API_VERSION_OVERRIDE. So there is no `apiUrl` option here: to point the store at the
- * local protocol server (./vercel-protocol-server.ts), set VERCEL_BLOB_API_URL in the process
+ * local protocol server (tooling/vercel-blob-local), set VERCEL_BLOB_API_URL in the process
  * (tests do; an app's dev script can).
  *
  * How the interface maps onto the service:

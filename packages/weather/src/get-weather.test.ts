@@ -1,3 +1,4 @@
+import { type Standin, startStandin } from "@repo/weather-standin/standin";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { LruCache } from "./cache.js";
 import { UpstreamError } from "./errors.js";
@@ -8,7 +9,6 @@ import {
   type WeatherRequest,
 } from "./get-weather.js";
 import type { Alert } from "./nws-alerts.js";
-import { type Standin, startStandin } from "./standin.js";
 
 const NOW = new Date("2025-08-07T17:15:00Z"); // 13:15 in East Lansing (EDT)
 const MINUTE = 60_000;

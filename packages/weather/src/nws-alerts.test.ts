@@ -1,3 +1,4 @@
+import { type Standin, startStandin } from "@repo/weather-standin/standin";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { UpstreamError } from "./errors.js";
 import {
@@ -8,7 +9,6 @@ import {
   type NwsOptions,
   parseAlerts,
 } from "./nws-alerts.js";
-import { type Standin, startStandin } from "./standin.js";
 
 const POINT = { latitude: 42.72514, longitude: -84.47912 };
 const USER_AGENT = "(weather.test, ops@weather.test)";

@@ -1,5 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { type Standin, type StandinMode, startStandin } from "@repo/weather-standin/standin";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { UpstreamError } from "./errors.js";
 import {
@@ -9,7 +10,6 @@ import {
   type OpenMeteoOptions,
   retryAfterFromReason,
 } from "./open-meteo.js";
-import { type Standin, type StandinMode, startStandin } from "./standin.js";
 
 const EAST_LANSING: ForecastQuery = {
   latitude: 42.73,

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Starts the weather stand-in for offline development:
-//   pnpm --filter @repo/weather build && pnpm --filter @repo/weather standin -- --port 3999
+//   pnpm --filter @repo/weather-standin... build && pnpm --filter @repo/weather-standin start --port 3999
 //   OPEN_METEO_BASE_URL=http://127.0.0.1:3999 NWS_BASE_URL=http://127.0.0.1:3999 pnpm dev
+// (`pnpm dev:offline` runs the app with a stand-in of its own, in one terminal.)
 // Its data is generated, not weather: never point a deployment at it.
 import { parseArgs } from "node:util";
 
@@ -34,7 +35,7 @@ try {
   standinModule = await import("../dist/standin.js");
 } catch (error) {
   if (error && typeof error === "object" && "code" in error && error.code === "ERR_MODULE_NOT_FOUND") {
-    console.error("The stand-in is not built yet: run `pnpm --filter @repo/weather build` first.");
+    console.error("The stand-in is not built yet: run `pnpm --filter @repo/weather-standin... build` first.");
     process.exit(1);
   }
   throw error;

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { formatUtcOffset } from "./forecast.js";
+import { formatUtcOffset } from "@repo/weather/forecast";
 import {
   generateForecast,
   hashUnit,

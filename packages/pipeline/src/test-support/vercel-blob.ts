@@ -5,8 +5,8 @@ import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { FilesystemBlobStore } from "@repo/blob-store/filesystem";
-import { createBlobProtocolHandler } from "@repo/blob-store/protocol-server";
 import { VercelBlobStore } from "@repo/blob-store/vercel";
+import { createBlobProtocolHandler } from "@repo/vercel-blob-local/handler";
 
 export async function startVercelBlob(
   root: string,
