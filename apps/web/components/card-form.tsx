@@ -24,6 +24,7 @@ export function CardForm() {
   const id = useId();
   const [value, setValue] = useState("");
   const [touched, setTouched] = useState(false);
+  const [submitted, setSubmitted] = useState(false);
   const digits = value.replace(/\D/g, "");
   const localBrand = detectBrand(digits);
   const parsed = cardNumberSchema.safeParse(value);
@@ -33,7 +34,9 @@ export function CardForm() {
     checkCard,
     { revalidateOnFocus: false, shouldRetryOnError: false },
   );
-  const showFormatError = !parsed.success && (touched || digits.length >= 12) && value.trim() !== "";
+  // Enter asks for a verdict: a number too short to check gets its reason then, even an empty one.
+  const showFormatError =
+    !parsed.success && (submitted || ((touched || digits.length >= 12) && value.trim() !== ""));
   const formatError = parsed.success ? null : (parsed.error.issues[0]?.message ?? null);
   const current = data && settled && parsed.success && parsed.data === settled ? data : null;
 
@@ -42,33 +45,42 @@ export function CardForm() {
       <h2 id={`${id}-title`} className="visually-hidden">
         Check a card number
       </h2>
-      <form onSubmit={(event) => event.preventDefault()} noValidate>
-        <label htmlFor={`${id}-number`}>Card number</label>
-        <div className="row" style={{ flexWrap: "nowrap" }}>
-          <input
-            id={`${id}-number`}
-            name="number"
-            inputMode="numeric"
-            autoComplete="cc-number"
-            placeholder="4242 4242 4242 4242"
-            value={value}
-            aria-invalid={showFormatError}
-            aria-describedby={`${id}-hint ${id}-error`}
-            onChange={(event) =>
-              setValue(
-                formatCardInput(
-                  event.target.value,
-                  detectBrand(event.target.value.replace(/\D/g, ""))?.brand ?? null,
-                ),
-              )
-            }
-            onBlur={() => setTouched(true)}
-          />
-          <span className={`badge ${localBrand ? "ok" : "muted"}`} style={{ whiteSpace: "nowrap" }}>
+      <form
+        onSubmit={(event) => {
+          // The check runs as the digits are typed; Enter only brings out what is wrong, and focus
+          // stays in the field so the number can be fixed at once.
+          event.preventDefault();
+          setSubmitted(true);
+        }}
+        noValidate
+      >
+        {/* The brand sits beside the label, not the field, so the field keeps its whole width. */}
+        <div className="label-row">
+          <label htmlFor={`${id}-number`}>Card number</label>
+          <span className={`badge ${localBrand ? "ok" : "muted"}`} data-testid="card-brand">
             <span className="visually-hidden">Brand: </span>
             {localBrand?.name ?? "Brand?"}
           </span>
         </div>
+        <input
+          id={`${id}-number`}
+          name="number"
+          inputMode="numeric"
+          autoComplete="cc-number"
+          placeholder="4242 4242 4242 4242"
+          value={value}
+          aria-invalid={showFormatError}
+          aria-describedby={`${id}-hint ${id}-error`}
+          onChange={(event) =>
+            setValue(
+              formatCardInput(
+                event.target.value,
+                detectBrand(event.target.value.replace(/\D/g, ""))?.brand ?? null,
+              ),
+            )
+          }
+          onBlur={() => setTouched(true)}
+        />
         <p id={`${id}-hint`} className="hint">
           Digits only; spaces and dashes are fine. Try a test number:{" "}
           {EXAMPLES.map((example) => (

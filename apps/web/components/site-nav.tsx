@@ -20,7 +20,12 @@ export function SiteNav() {
           Serverless on Vercel
         </Link>
         {LINKS.map((link) => (
-          <Link key={link.href} href={link.href} aria-current={pathname === link.href ? "page" : undefined}>
+          <Link
+            key={link.href}
+            href={link.href}
+            className="nav-link"
+            aria-current={pathname === link.href ? "page" : undefined}
+          >
             {link.label}
           </Link>
         ))}

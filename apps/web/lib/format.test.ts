@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  alertsNote,
   compass,
   dayLabel,
   formatDuration,
@@ -7,7 +8,9 @@ import {
   formatPercent,
   formatRelative,
   localTime,
+  placeTime,
   withUnit,
+  zoneAbbreviation,
 } from "./format";
 
 describe("format", () => {
@@ -91,4 +94,35 @@ describe("formatRelative", () => {
     ["2026-11-15T12:00:00Z", "3 weeks ago"],
     ["2025-12-06T12:00:00Z", "last year"],
   ])("%s is %s", (then, words) => expect(formatRelative(new Date(then), now)).toBe(words));
+});
+
+describe("placeTime", () => {
+  it("shows the place's clock and names its zone", () => {
+    expect(placeTime("2025-01-15T10:00:00-05:00", "America/New_York")).toBe("10:00 AM EST");
+    expect(placeTime("2025-07-15T10:00:00-04:00", "America/Detroit")).toBe("10:00 AM EDT");
+    expect(placeTime("2025-07-15T14:30:00+05:30", "Asia/Kolkata")).toBe("2:30 PM GMT+5:30");
+  });
+  it("says local time for a zone it cannot name, and a dash for no time", () => {
+    expect(placeTime("2025-01-15T10:00:00-05:00", "Not/AZone")).toBe("10:00 AM local time");
+    expect(placeTime(null, "America/New_York")).toBe("—");
+  });
+  it("names the zone at the moment given, not now", () =>
+    expect(zoneAbbreviation("2025-07-01T12:00:00-07:00", "America/Los_Angeles")).toBe("PDT"));
+});
+
+describe("alertsNote", () => {
+  it("keeps the reason but not the provider's own error text", () => {
+    expect(
+      alertsNote("The National Weather Service is having trouble (HTTP 503: Forecast Grid Expired)."),
+    ).toBe("The National Weather Service is having trouble.");
+    expect(alertsNote("The National Weather Service is having trouble (HTTP error).")).toBe(
+      "The National Weather Service is having trouble.",
+    );
+  });
+  it("leaves a reason with no provider text as it is", () =>
+    expect(alertsNote("The National Weather Service did not answer in time.")).toBe(
+      "The National Weather Service did not answer in time.",
+    ));
+  it("says something when no reason was given", () =>
+    expect(alertsNote(undefined)).toBe("The National Weather Service could not be asked for alerts."));
 });

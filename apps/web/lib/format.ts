@@ -111,3 +111,45 @@ export function formatRelative(then: Date, now: Date): string {
   }
   return RELATIVE.format(Math.round(seconds / (365.25 * 86_400)), "year");
 }
+
+/**
+ * The short name of a place's time zone at a moment ("EST", "PDT"; "GMT+5:30" where English has no
+ * abbreviation), or null for a zone this browser does not know.
+ *
+ * @example zoneAbbreviation("2025-01-15T10:00:00-05:00", "America/New_York") // "EST"
+ */
+export function zoneAbbreviation(iso: string, timeZone: string): string | null {
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return null;
+  try {
+    const parts = new Intl.DateTimeFormat("en-US", { timeZone, timeZoneName: "short" }).formatToParts(at);
+    return parts.find((p) => p.type === "timeZoneName")?.value ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A time at a place, on the place's own clock and labelled with its zone, whatever the viewer's zone:
+ * "10:00 AM EST", or "10:00 AM local time" when the zone has no name here.
+ *
+ * @example placeTime("2025-01-15T10:00:00-05:00", "America/New_York") // "10:00 AM EST"
+ */
+export function placeTime(iso: string | null | undefined, timeZone: string): string {
+  if (!iso) return "—";
+  return `${localTime(iso)} ${zoneAbbreviation(iso, timeZone) ?? "local time"}`;
+}
+
+/**
+ * Why alerts are missing, in words for people: the reason the API gives without the provider's own
+ * error text, which it appends in parentheses ("… is having trouble (HTTP 503: Forecast Grid
+ * Expired)." → "… is having trouble.").
+ *
+ * @example alertsNote("The National Weather Service is having trouble (HTTP 503: Grid Expired).")
+ * // "The National Weather Service is having trouble."
+ */
+export function alertsNote(reason: string | null | undefined): string {
+  const human = (reason ?? "").replace(/\s*\((?:HTTP|status)\b[\s\S]*\)\s*\.?\s*$/i, "").trim();
+  if (!human) return "The National Weather Service could not be asked for alerts.";
+  return /[.!?]$/.test(human) ? human : `${human}.`;
+}

@@ -126,14 +126,29 @@ export function CsvResult({ csv }: { csv: CsvSummary }) {
                     <th scope="row" className="column-name">
                       {c.name || `(column ${i + 1})`}
                     </th>
-                    <td>{c.type}</td>
-                    <td className="num">{formatNumber(c.count)}</td>
-                    <td className="num">{formatNumber(c.nulls)}</td>
-                    <td className="num">{formatNumber(c.numeric?.min)}</td>
-                    <td className="num">{formatNumber(c.numeric?.max)}</td>
-                    <td className="num">{formatNumber(c.numeric?.mean)}</td>
-                    <td className="num">{formatNumber(c.numeric?.stddev)}</td>
-                    <td className="num">{formatNumber(c.values?.distinct)}</td>
+                    {/* data-label: the column's header, shown beside the value when a phone stacks the row. */}
+                    <td data-label="Type">{c.type}</td>
+                    <td className="num" data-label="Count">
+                      {formatNumber(c.count)}
+                    </td>
+                    <td className="num" data-label="Nulls">
+                      {formatNumber(c.nulls)}
+                    </td>
+                    <td className="num" data-label="Min">
+                      {formatNumber(c.numeric?.min)}
+                    </td>
+                    <td className="num" data-label="Max">
+                      {formatNumber(c.numeric?.max)}
+                    </td>
+                    <td className="num" data-label="Mean">
+                      {formatNumber(c.numeric?.mean)}
+                    </td>
+                    <td className="num" data-label="Std dev">
+                      {formatNumber(c.numeric?.stddev)}
+                    </td>
+                    <td className="num" data-label="Distinct">
+                      {formatNumber(c.values?.distinct)}
+                    </td>
                   </tr>
                 ))}
               </tbody>

@@ -2,18 +2,20 @@
 
 import { useEffect, useRef, useState } from "react";
 import useSWR, { useSWRConfig } from "swr";
-import { type ApiError, getJson } from "@/lib/api";
+import type { BlobListAnswer } from "@repo/validation/api/blobs";
+import { ApiError, api, apiUrl } from "@/lib/api";
 import { formatBytes } from "@/lib/bytes";
 import { announceChanges, fileName, POLL_MS, shouldPollList } from "@/lib/result-format";
-import type { BlobListAnswer, ResultStatus } from "@/lib/result-types";
-import { CONFIG_URL, LIST_URL, resultUrl } from "./keys";
+import type { ResultStatus } from "@/lib/result-types";
+import { CONFIG_URL, LIST_QUERY, LIST_URL, resultUrl } from "./keys";
 import { StatusBadge } from "./status-badge";
 
-export type { BlobRow } from "@/lib/result-types";
-
-const contentUrl = (path: string) => `/api/blobs/content?${new URLSearchParams({ path })}`;
+const contentUrl = apiUrl.blobs.content;
 /** The id of a file's Results button, where focus returns when its result view closes. */
 export const resultsButtonId = (path: string) => `results-${encodeURIComponent(path)}`;
+const deleteButtonId = (path: string) => `delete-${encodeURIComponent(path)}`;
+const confirmButtonId = (path: string) => `confirm-delete-${encodeURIComponent(path)}`;
+const LIST_HEADING_ID = "files-title";
 
 /**
  * The stored files: size, type and date, processing status (live while something is under way), a
@@ -32,7 +34,7 @@ export function FileList({
 }) {
   const { data, error, isLoading, mutate } = useSWR<BlobListAnswer, ApiError>(
     [LIST_URL, refreshKey],
-    ([url]: [string, number]) => getJson(url),
+    () => api.blobs.list(LIST_QUERY),
     {
       revalidateOnFocus: true,
       keepPreviousData: true,
@@ -47,6 +49,17 @@ export function FileList({
   const [problem, setProblem] = useState<string | null>(null);
   const [announcement, setAnnouncement] = useState("");
   const seen = useRef(new Map<string, ResultStatus | null>());
+  // The element to focus once the next render has it: the button that replaces the one just
+  // pressed (which unmounts), so keyboard and screen reader users are not thrown to the page's top.
+  const focusNext = useRef<string | null>(null);
+  useEffect(() => {
+    const id = focusNext.current;
+    if (!id) return;
+    const target = document.getElementById(id);
+    if (!target) return;
+    focusNext.current = null;
+    target.focus();
+  });
 
   useEffect(() => {
     if (!data) return;
@@ -57,13 +70,22 @@ export function FileList({
 
   const remove = async (path: string) => {
     setProblem(null);
-    const res = await fetch(`/api/blobs?${new URLSearchParams({ path })}`, { method: "DELETE" }).catch(
+    // Focus goes on to the next file (or the one before the last), or to the list's heading.
+    const rows = data?.blobs ?? [];
+    const index = rows.findIndex((b) => b.path === path);
+    const neighbour = rows[index + 1] ?? rows[index - 1];
+    // A 404 means it was gone already: deleted all the same.
+    const failure = await api.blobs.delete(path).then(
       () => null,
+      (error: unknown) => (error instanceof ApiError && error.status === 404 ? null : error),
     );
     setConfirming(null);
-    if (!res || (!res.ok && res.status !== 404)) {
-      const body = res ? await res.json().catch(() => null) : null;
-      setProblem(body?.error?.message ?? "The file could not be deleted. Try again.");
+    if (failure) {
+      setProblem(failure instanceof ApiError ? failure.message : "The file could not be deleted. Try again.");
+      focusNext.current = deleteButtonId(path);
+    } else {
+      focusNext.current = neighbour ? resultsButtonId(neighbour.path) : LIST_HEADING_ID;
+      setAnnouncement(`Deleted ${fileName(path)}`);
     }
     await mutate();
     // A result view open on this file now says it is gone, and the quota shown has room again.
@@ -74,7 +96,7 @@ export function FileList({
   const now = Date.now();
   return (
     <section className="card" style={{ marginTop: "1rem" }} aria-labelledby="files-title">
-      <h2 id="files-title" style={{ fontSize: "1.1rem", marginTop: 0 }} tabIndex={-1}>
+      <h2 id={LIST_HEADING_ID} style={{ fontSize: "1.1rem", marginTop: 0 }} tabIndex={-1}>
         Stored files
       </h2>
       <p role="status" className="visually-hidden" data-testid="files-announcer">
@@ -99,7 +121,7 @@ export function FileList({
       {data && data.blobs.length === 0 ? <p className="hint">No files yet: upload one above.</p> : null}
       {data && data.blobs.length > 0 ? (
         <div className="table-scroll">
-          <table>
+          <table className="file-table">
             <thead>
               <tr>
                 <th scope="col">Name</th>
@@ -118,17 +140,17 @@ export function FileList({
                 const open = openPath === b.path;
                 return (
                   <tr key={b.path} data-path={b.path} className={open ? "selected" : undefined}>
-                    <td style={{ wordBreak: "break-all", minWidth: "8rem" }}>{name}</td>
+                    <td className="file-name">{name}</td>
                     <td>
                       <StatusBadge result={b.result} uploadedAt={b.uploadedAt} now={now} />
                     </td>
-                    <td style={{ whiteSpace: "nowrap" }}>{formatBytes(b.size)}</td>
-                    <td>{b.contentType}</td>
-                    <td>
+                    <td className="file-fact file-size">{formatBytes(b.size)}</td>
+                    <td className="file-fact">{b.contentType}</td>
+                    <td className="file-fact">
                       <time dateTime={b.uploadedAt}>{new Date(b.uploadedAt).toLocaleString()}</time>
                     </td>
-                    <td>
-                      <div className="row" style={{ flexWrap: "nowrap" }}>
+                    <td className="file-actions">
+                      <div className="row">
                         <button
                           type="button"
                           id={resultsButtonId(b.path)}
@@ -144,17 +166,31 @@ export function FileList({
                           <>
                             <button
                               type="button"
+                              id={confirmButtonId(b.path)}
                               onClick={() => void remove(b.path)}
                               style={{ color: "var(--bad)" }}
                             >
                               Delete {name}?
                             </button>
-                            <button type="button" onClick={() => setConfirming(null)}>
+                            <button
+                              type="button"
+                              onClick={() => {
+                                focusNext.current = deleteButtonId(b.path);
+                                setConfirming(null);
+                              }}
+                            >
                               Keep
                             </button>
                           </>
                         ) : (
-                          <button type="button" onClick={() => setConfirming(b.path)}>
+                          <button
+                            type="button"
+                            id={deleteButtonId(b.path)}
+                            onClick={() => {
+                              focusNext.current = confirmButtonId(b.path);
+                              setConfirming(b.path);
+                            }}
+                          >
                             Delete <span className="visually-hidden">{name}</span>
                           </button>
                         )}

@@ -41,13 +41,20 @@ export function HourlyChart({
       points.map((p) => p.temperature),
       points.map((p) => p.precipitationProbability),
     ];
+    // Each bar is centred on its hour: without half a step of room at both ends the first and last
+    // bars would be cut in half by the plot's edges.
+    const xs = data[0];
+    const step = xs.length > 1 ? (xs[1] ?? 0) - (xs[0] ?? 0) : 3600;
     const axis = { stroke: muted, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } };
     const plot = new uPlot(
       {
         width: el.clientWidth,
         height: 240,
         tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"),
-        scales: { x: { time: true }, pct: { range: [0, 100] } },
+        scales: {
+          x: { time: true, range: (_u, min, max) => [min - step / 2, max + step / 2] },
+          pct: { range: [0, 100] },
+        },
         legend: { live: true },
         cursor: { drag: { x: false, y: false } },
         series: [

@@ -1,12 +1,13 @@
 "use client";
 
+import { zipcodeSchema } from "@repo/validation/weather";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import useSWR from "swr";
 import { type ApiError, getJson } from "@/lib/api";
-import { compass, dayLabel, localTime, withUnit } from "@/lib/format";
+import { alertsNote, compass, dayLabel, formatRelative, localTime, placeTime, withUnit } from "@/lib/format";
 import type { WeatherAnswer } from "@/lib/weather-types";
 import { HourlyChart } from "./hourly-chart";
-import { ZipForm } from "./zip-form";
+import { ZipForm, zipProblem } from "./zip-form";
 
 type Units = "imperial" | "metric";
 
@@ -15,7 +16,12 @@ export function WeatherView() {
   const params = useSearchParams();
   const router = useRouter();
   const pathname = usePathname();
-  const zipcode = params.get("zipcode")?.trim() ?? "";
+  const given = params.get("zipcode");
+  const zipcode = given?.trim() ?? "";
+  // Only a ZIP code the shared schema accepts is sent; for any other the form says what is wrong,
+  // and no answer about an earlier ZIP code stays on screen.
+  const checked = zipcodeSchema.safeParse(zipcode);
+  const validZip = zipcode && checked.success ? checked.data : null;
   const units: Units = params.get("units") === "metric" ? "metric" : "imperial";
   const navigate = (next: { zipcode?: string; units?: Units }) => {
     const q = new URLSearchParams();
@@ -25,18 +31,22 @@ export function WeatherView() {
     router.push(`${pathname}?${q}`, { scroll: false });
   };
 
-  const key = zipcode ? `/api/weather?${new URLSearchParams({ zipcode, units })}` : null;
+  const key = validZip ? `/api/weather?${new URLSearchParams({ zipcode: validZip, units })}` : null;
   const { data, error, isLoading, mutate, isValidating } = useSWR<WeatherAnswer, ApiError>(key, getJson, {
     revalidateOnFocus: false,
     shouldRetryOnError: false,
     keepPreviousData: true,
   });
-  const shown = data && data.zipcode === zipcode.slice(0, 5) ? data : undefined;
+  const shown = data && validZip && data.zipcode === validZip ? data : undefined;
 
   return (
     <>
       <section className="card">
-        <ZipForm initial={zipcode} onSubmit={(zip) => navigate({ zipcode: zip })} />
+        <ZipForm
+          initial={zipcode}
+          problem={zipProblem(given)}
+          onSubmit={(zip) => navigate({ zipcode: zip })}
+        />
         <fieldset className="row" style={{ border: 0, padding: 0, margin: 0 }}>
           <legend className="hint" style={{ float: "left", marginRight: "0.5rem" }}>
             Units
@@ -46,7 +56,7 @@ export function WeatherView() {
               key={u}
               type="button"
               aria-pressed={units === u}
-              disabled={!zipcode}
+              disabled={!validZip}
               onClick={() => navigate({ units: u })}
               style={units === u ? { borderColor: "var(--accent)", fontWeight: 600 } : undefined}
             >
@@ -58,8 +68,8 @@ export function WeatherView() {
 
       <div aria-live="polite" aria-busy={isLoading || isValidating} data-testid="weather-result">
         {!zipcode ? <p className="hint">Type a US ZIP code to see its weather.</p> : null}
-        {zipcode && isLoading && !shown ? <WeatherSkeleton /> : null}
-        {zipcode && error ? <WeatherError error={error} onRetry={() => void mutate()} /> : null}
+        {validZip && isLoading && !shown ? <WeatherSkeleton /> : null}
+        {validZip && error ? <WeatherError error={error} onRetry={() => void mutate()} /> : null}
         {shown && !error ? <WeatherReport data={shown} /> : null}
       </div>
     </>
@@ -155,16 +165,16 @@ function WeatherReport({ data }: { data: WeatherAnswer }) {
                 {current.windGust !== null ? `, gusts ${withUnit(current.windGust, units.windSpeed)}` : ""}
               </dd>
               <dt>As of</dt>
-              <dd>{localTime(current.time)} local time</dd>
+              <dd>{placeTime(current.time, data.timezone)}</dd>
             </dl>
           </>
         ) : (
           <p className="hint">No current conditions in this answer.</p>
         )}
         {data.alerts === null ? (
-          <p className="hint">
-            Alerts are unavailable right now
-            {data.alertsUnavailableReason ? `: ${data.alertsUnavailableReason}` : "."}
+          <p className="hint" data-testid="alerts-unavailable">
+            Weather alerts are unavailable right now, so none are shown here:{" "}
+            {alertsNote(data.alertsUnavailableReason)}
           </p>
         ) : null}
       </section>
@@ -204,7 +214,9 @@ function WeatherReport({ data }: { data: WeatherAnswer }) {
             · Alerts from the <a href={data.source.alerts.url}>{data.source.alerts.provider}</a>
           </>
         ) : null}{" "}
-        · {data.cached ? "cached" : "fetched"} {new Date(data.fetchedAt).toLocaleTimeString()}
+        {/* No clock time here: the one time on the page is "As of", on the place's own clock. */}·{" "}
+        {data.cached ? "from this server's cache, fetched" : "fetched"}{" "}
+        {formatRelative(new Date(data.fetchedAt), new Date())}
         {data.stale ? " (the weather service is failing; showing the last good answer)" : ""}
         {data.source.places ? (
           <>
