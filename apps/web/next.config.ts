@@ -8,7 +8,7 @@ const config: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
   // Workspace packages are TypeScript in development (the `development` export condition).
-  transpilePackages: ["@repo/cards", "@repo/validation"],
+  transpilePackages: ["@repo/blob-store", "@repo/cards", "@repo/validation"],
   turbopack: { root: fileURLToPath(new URL("../..", import.meta.url)) },
   typescript: { ignoreBuildErrors: false },
 };

@@ -1,11 +1,8 @@
 "use client";
 
+import type { CardBrandsAnswer } from "@repo/validation/api/cards";
 import useSWR from "swr";
-import { type ApiError, getJson } from "@/lib/api";
-
-interface BrandsAnswer {
-  brands: { brand: string; name: string; lengths: number[]; cvcLength: number; prefixes: string[] }[];
-}
+import { type ApiError, api, apiUrl } from "@/lib/api";
 
 /** "16", "13, 16 or 19", or "16–19" when the lengths run without a gap. */
 export function formatLengths(lengths: number[]): string {
@@ -18,9 +15,13 @@ export function formatLengths(lengths: number[]): string {
 
 /** The brands the validator knows, from GET /api/card-brands. */
 export function CardBrands() {
-  const { data, error, isLoading } = useSWR<BrandsAnswer, ApiError>("/api/card-brands", getJson, {
-    revalidateOnFocus: false,
-  });
+  const { data, error, isLoading } = useSWR<CardBrandsAnswer, ApiError>(
+    apiUrl.card.brands,
+    () => api.card.brands(),
+    {
+      revalidateOnFocus: false,
+    },
+  );
   return (
     <section className="card" style={{ marginTop: "1rem" }} aria-labelledby="brands-title">
       <h2 id="brands-title" style={{ fontSize: "1.1rem", marginTop: 0 }}>

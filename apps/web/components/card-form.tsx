@@ -1,11 +1,11 @@
 "use client";
 
-import type { CardAnalysis } from "@repo/cards/analyze";
 import { detectBrand } from "@repo/cards/brands";
+import type { CardCheckAnswer } from "@repo/validation/api/cards";
 import { cardNumberSchema } from "@repo/validation/card";
 import { useId, useState } from "react";
 import useSWR from "swr";
-import { type ApiError, postJson } from "@/lib/api";
+import { type ApiError, api, apiUrl } from "@/lib/api";
 import { formatCardInput } from "@/lib/card-format";
 import { useDebounced } from "@/lib/use-debounced";
 
@@ -17,7 +17,7 @@ const EXAMPLES = [
   { label: "Amex, 16 digits", number: "3700 0000 0000 0007" },
 ] as const;
 
-const checkCard = ([url, number]: readonly [string, string]) => postJson<CardAnalysis>(url, { number });
+const checkCard = ([, number]: readonly [string, string]) => api.card.check(number);
 
 /** The card form: validates as you type with the shared schema, then shows the API's answer. */
 export function CardForm() {
@@ -29,8 +29,8 @@ export function CardForm() {
   const localBrand = detectBrand(digits);
   const parsed = cardNumberSchema.safeParse(value);
   const settled = useDebounced(parsed.success ? parsed.data : null, 250);
-  const { data, error, isLoading, isValidating } = useSWR<CardAnalysis, ApiError>(
-    settled ? (["/api/validate/card", settled] as const) : null,
+  const { data, error, isLoading, isValidating } = useSWR<CardCheckAnswer, ApiError>(
+    settled ? ([apiUrl.card.check, settled] as const) : null,
     checkCard,
     { revalidateOnFocus: false, shouldRetryOnError: false },
   );
@@ -116,7 +116,7 @@ export function CardForm() {
   );
 }
 
-function CardResult({ result }: { result: CardAnalysis }) {
+function CardResult({ result }: { result: CardCheckAnswer }) {
   return (
     <div>
       <p style={{ fontSize: "1.2rem", margin: "0.5rem 0 0" }}>

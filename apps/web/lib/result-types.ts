@@ -1,10 +1,9 @@
 /**
- * The blob trigger's result types as the web app uses them, all derived from the pipeline's contract
- * (types only: nothing of the engine reaches the browser bundle).
+ * The parts of the blob trigger's result document the web app names, all derived from the pipeline's
+ * types (types only: nothing of the engine reaches the browser bundle). The API's answers that carry
+ * them are the contract's: `@repo/validation/api/blobs`.
  */
-import type { ListedFile } from "@repo/files/files";
 import type { BlobResult, ImageResult } from "@repo/pipeline/result";
-import type { RunStatus } from "@repo/pipeline/trigger";
 
 export type {
   BlobResult,
@@ -22,20 +21,3 @@ export type HistogramBin = NonNullable<CsvColumnSummary["numeric"]>["histogram"]
 export type CsvMalformedKind = CsvSummary["malformed"]["examples"][number]["kind"];
 export type ExifSummary = ImageResult["exif"];
 export type DominantColor = ImageResult["dominantColors"][number];
-
-/** One file as GET /api/blobs lists it (its result is null until the trigger has queued it). */
-export type BlobRow = ListedFile;
-
-export interface BlobListAnswer {
-  blobs: BlobRow[];
-  cursor: string | null;
-}
-
-export type { RunStatus } from "@repo/pipeline/trigger";
-
-/** GET /api/blobs/result?path= */
-export interface ResultAnswer {
-  blob: Omit<BlobRow, "result">;
-  result: BlobResult | null;
-  run: { id: string; status: RunStatus } | null;
-}

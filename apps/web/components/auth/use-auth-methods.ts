@@ -1,15 +1,14 @@
 "use client";
 
+import type { AuthMethodsAnswer } from "@repo/validation/api/auth-methods";
 import useSWR from "swr";
-import { type ApiError, getJson } from "@/lib/api";
+import { type ApiError, api, apiUrl } from "@/lib/api";
 
-export interface AuthMethods {
-  emailAndPassword: boolean;
-  passkey: boolean;
-  github: boolean;
-}
+export type AuthMethods = AuthMethodsAnswer;
 
 /** GET /api/auth-methods: which ways to sign in this deployment offers. */
 export function useAuthMethods() {
-  return useSWR<AuthMethods, ApiError>("/api/auth-methods", getJson, { revalidateOnFocus: false });
+  return useSWR<AuthMethods, ApiError>(apiUrl.authMethods, () => api.authMethods.get(), {
+    revalidateOnFocus: false,
+  });
 }

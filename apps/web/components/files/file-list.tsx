@@ -1,8 +1,8 @@
 "use client";
 
+import type { BlobListAnswer } from "@repo/validation/api/blobs";
 import { useEffect, useRef, useState } from "react";
 import useSWR, { useSWRConfig } from "swr";
-import type { BlobListAnswer } from "@repo/validation/api/blobs";
 import { ApiError, api, apiUrl } from "@/lib/api";
 import { formatBytes } from "@/lib/bytes";
 import { announceChanges, fileName, POLL_MS, shouldPollList } from "@/lib/result-format";

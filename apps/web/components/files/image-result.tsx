@@ -1,9 +1,10 @@
 import { Fragment, useId } from "react";
+import { apiUrl } from "@/lib/api";
 import { formatBytes } from "@/lib/bytes";
 import { exifFacts, formatLabel, orientationLabel, paletteShare } from "@/lib/result-format";
 import type { ImageResult as Image } from "@/lib/result-types";
 
-const contentUrl = (path: string) => `/api/blobs/content?${new URLSearchParams({ path })}`;
+const contentUrl = apiUrl.blobs.content;
 
 /** An image's thumbnail, palette, dimensions and format facts, and the EXIF fields it has. */
 export function ImageResult({ image, name }: { image: Image; name: string }) {

@@ -1,10 +1,11 @@
 "use client";
 
+import type { RunStatus } from "@repo/validation/api/blobs";
 import { useState } from "react";
 import { formatBytes } from "@/lib/bytes";
 import { formatDuration } from "@/lib/format";
 import { between, triggerLabel } from "@/lib/result-format";
-import type { BlobResult, FileFacts, RunStatus } from "@/lib/result-types";
+import type { BlobResult, FileFacts } from "@/lib/result-types";
 
 /** A time of day, with the full date and time on hover and for machines. */
 export function Time({ iso }: { iso: string }) {
@@ -77,7 +78,7 @@ function Sha256({ value }: { value: string }) {
 }
 
 /** Queued → started → finished, with the waits between, the analysis time, attempt and trigger. */
-export function Timings({ result, run }: { result: BlobResult; run: { status: RunStatus | string } | null }) {
+export function Timings({ result, run }: { result: BlobResult; run: { status: RunStatus } | null }) {
   const t = result.timings;
   const waited = between(t.queuedAt, t.startedAt);
   const took = t.durationMs ?? between(t.startedAt, t.finishedAt);

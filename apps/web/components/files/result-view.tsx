@@ -1,11 +1,12 @@
 "use client";
 
+import type { BlobResultAnswer } from "@repo/validation/api/blobs";
 import { useEffect, useRef, useState } from "react";
 import useSWR, { useSWRConfig } from "swr";
-import { type ApiError, getJson, postEmpty } from "@/lib/api";
+import { type ApiError, api } from "@/lib/api";
 import { formatBytes } from "@/lib/bytes";
 import { fileName, POLL_MS, progressPercent, shouldPollResult } from "@/lib/result-format";
-import type { BlobResult, ResultAnswer } from "@/lib/result-types";
+import type { BlobResult } from "@/lib/result-types";
 import { CsvResult } from "./csv-result";
 import { ImageResult } from "./image-result";
 import { isListKey, resultUrl } from "./keys";
@@ -23,13 +24,17 @@ export const RESULT_HEADING_ID = "result-title";
 export function ResultView({ path, onClose }: { path: string; onClose: () => void }) {
   const name = fileName(path);
   const key = resultUrl(path);
-  const { data, error, isLoading, mutate } = useSWR<ResultAnswer, ApiError>(key, getJson, {
-    revalidateOnFocus: false,
-    shouldRetryOnError: false,
-    refreshInterval: (latest) => (shouldPollResult(latest, Date.now()) ? POLL_MS : 0),
-    // Timed refreshes are deduplicated: a window as long as the interval would halve the rate.
-    dedupingInterval: POLL_MS / 2,
-  });
+  const { data, error, isLoading, mutate } = useSWR<BlobResultAnswer, ApiError>(
+    key,
+    () => api.blobs.result(path),
+    {
+      revalidateOnFocus: false,
+      shouldRetryOnError: false,
+      refreshInterval: (latest) => (shouldPollResult(latest, Date.now()) ? POLL_MS : 0),
+      // Timed refreshes are deduplicated: a window as long as the interval would halve the rate.
+      dedupingInterval: POLL_MS / 2,
+    },
+  );
   const { mutate: mutateAny } = useSWRConfig();
 
   // The list polls on its own while something is pending; tell it when this file finishes too.
@@ -60,7 +65,7 @@ export function ResultView({ path, onClose }: { path: string; onClose: () => voi
     return () => document.removeEventListener("keydown", onKey);
   }, [onClose]);
 
-  const onReprocessed = (result: BlobResult) => {
+  const onReprocessed = (result: BlobResult | null) => {
     void mutate((current) => (current ? { ...current, result } : current), { revalidate: true });
     void mutateAny(isListKey);
   };
@@ -152,10 +157,10 @@ function ResultBody({
   path,
   onReprocessed,
 }: {
-  answer: ResultAnswer;
+  answer: BlobResultAnswer;
   name: string;
   path: string;
-  onReprocessed: (result: BlobResult) => void;
+  onReprocessed: (result: BlobResult | null) => void;
 }) {
   const { result, run } = answer;
   const now = Date.now();
@@ -250,7 +255,7 @@ function Reprocess({
 }: {
   path: string;
   label?: string;
-  onDone: (result: BlobResult) => void;
+  onDone: (result: BlobResult | null) => void;
 }) {
   const [pending, setPending] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
@@ -258,9 +263,7 @@ function Reprocess({
     setPending(true);
     setProblem(null);
     try {
-      const answer = await postEmpty<{ result: BlobResult }>(
-        `/api/blobs/reprocess?${new URLSearchParams({ path })}`,
-      );
+      const answer = await api.blobs.reprocess(path);
       onDone(answer.result);
     } catch (error) {
       setProblem((error as ApiError).message ?? "The file could not be queued again. Try again.");

@@ -1,9 +1,10 @@
 "use client";
 
+import type { BlobConfig } from "@repo/validation/api/blobs";
 import { contentTypeAllowed } from "@repo/validation/uploads";
 import { useCallback, useId, useRef, useState } from "react";
+import { apiUrl } from "@/lib/api";
 import { formatBytes } from "@/lib/bytes";
-import type { BlobConfig } from "./use-blob-config";
 
 type Status = "uploading" | "done" | "failed" | "cancelled" | "refused";
 
@@ -87,7 +88,7 @@ export function UploadQueue({ config, onUploaded }: { config: BlobConfig; onUplo
           // The token is issued for a path in the user's own space; the session says whose.
           upload(`${config.uploadPrefix ?? ""}uploads/${file.name}`, file, {
             access: config.access,
-            handleUploadUrl: "/api/blobs/client-upload",
+            handleUploadUrl: apiUrl.blobs.clientUpload,
             // The token is made for this size: storage refuses anything larger.
             clientPayload: JSON.stringify({ size: file.size }),
             contentType: type,

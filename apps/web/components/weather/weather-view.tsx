@@ -1,11 +1,11 @@
 "use client";
 
+import type { WeatherAnswer } from "@repo/validation/api/weather";
 import { zipcodeSchema } from "@repo/validation/weather";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import useSWR from "swr";
-import { type ApiError, getJson } from "@/lib/api";
+import { type ApiError, api, apiUrl } from "@/lib/api";
 import { alertsNote, compass, dayLabel, formatRelative, localTime, placeTime, withUnit } from "@/lib/format";
-import type { WeatherAnswer } from "@/lib/weather-types";
 import { HourlyChart } from "./hourly-chart";
 import { ZipForm, zipProblem } from "./zip-form";
 
@@ -31,12 +31,17 @@ export function WeatherView() {
     router.push(`${pathname}?${q}`, { scroll: false });
   };
 
-  const key = validZip ? `/api/weather?${new URLSearchParams({ zipcode: validZip, units })}` : null;
-  const { data, error, isLoading, mutate, isValidating } = useSWR<WeatherAnswer, ApiError>(key, getJson, {
-    revalidateOnFocus: false,
-    shouldRetryOnError: false,
-    keepPreviousData: true,
-  });
+  const query = validZip ? { zipcode: validZip, units } : null;
+  const key = query ? ([apiUrl.weather(query), query] as const) : null;
+  const { data, error, isLoading, mutate, isValidating } = useSWR<WeatherAnswer, ApiError>(
+    key,
+    ([, q]: NonNullable<typeof key>) => api.weather.get(q),
+    {
+      revalidateOnFocus: false,
+      shouldRetryOnError: false,
+      keepPreviousData: true,
+    },
+  );
   const shown = data && validZip && data.zipcode === validZip ? data : undefined;
 
   return (
