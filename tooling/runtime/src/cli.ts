@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { filterConsoleErrors, workflowFatalErrors } from "./console-filter.js";
 import { setProcessEnv } from "./process-env.js";
 import { createRuntime } from "./server.js";
 
@@ -29,6 +30,8 @@ export async function main(argv: string[]): Promise<void> {
     },
   });
   const mode = positionals[0];
+  // This process's console is the developer's: the Workflow SDK's FatalError entries, one line each.
+  filterConsoleErrors([workflowFatalErrors()]);
   if (mode === "cron" && !values.help) {
     await runCron(positionals[1], values.root);
     return;
