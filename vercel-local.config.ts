@@ -19,13 +19,17 @@ import { sweepStagedUploads } from "@repo/vercel-blob-local/sweep";
  *   upload() from @vercel/blob/client PUTs here, client tokens are checked as Vercel checks them,
  *   and the signed completion callback reaches /api/blobs/client-upload. Production's code path,
  *   offline.
+ * - Weather, with WEATHER_STANDIN=1 (`pnpm dev:offline`): the weather stand-in, started in this
+ *   process, answers in place of Open-Meteo and NWS. Its data is generated and every answer says
+ *   so (the page shows "Test data").
  */
 const config: LocalConfigFactory = async ({ origin, root }) => {
   const workflow = workflowConfig(origin, root);
   const accounts = await accountsConfig(origin, root);
   const blobs = process.env.BLOB_READ_WRITE_TOKEN ? null : blobEndpoint(origin, root);
+  const weather = process.env.WEATHER_STANDIN === "1" ? await weatherStandin() : null;
   return {
-    env: { ...workflow.env, ...accounts.env, ...blobs?.env },
+    env: { ...workflow.env, ...accounts.env, ...blobs?.env, ...weather?.env },
     mounts: blobs?.mounts ?? {},
     ready: async () => {
       await reportSettings();
@@ -34,6 +38,7 @@ const config: LocalConfigFactory = async ({ origin, root }) => {
     },
     close: async () => {
       blobs?.stopSweeping();
+      await weather?.close();
       await accounts.close();
     },
   };
@@ -84,6 +89,21 @@ function blobEndpoint(origin: string, root: string) {
       timer.unref();
     },
     stopSweeping: () => clearInterval(timer),
+  };
+}
+
+/**
+ * The weather stand-in (tooling/weather-standin) on a free port of 127.0.0.1, with the functions'
+ * OPEN_METEO_BASE_URL and NWS_BASE_URL pointed at it: the weather page works with no network and no
+ * second terminal. Only on request, so that a plain `pnpm dev` shows real weather.
+ */
+async function weatherStandin() {
+  const { startStandin } = await import("@repo/weather-standin/standin");
+  const standin = await startStandin();
+  console.log(`[weather] stand-in at ${standin.url}: generated data, not real weather (WEATHER_STANDIN=1)`);
+  return {
+    env: { OPEN_METEO_BASE_URL: standin.url, NWS_BASE_URL: standin.url },
+    close: () => standin.close(),
   };
 }
 

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readBytes } from "./bytes.js";
 import {
   BlobAlreadyExistsError,
   BlobError,
@@ -29,26 +30,6 @@ export interface ContractSetup {
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-
-/** Reads a whole (small) stream into one array. */
-export async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let length = 0;
-  const reader = stream.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    length += value.byteLength;
-  }
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
-}
 
 /** Hashes a stream without keeping it, returning its size and SHA-256 hex. */
 export async function digestStream(
@@ -98,7 +79,7 @@ function streamOf(...parts: Uint8Array[]): ReadableStream<Uint8Array> {
 
 async function text(store: BlobStore, path: string): Promise<string> {
   const { body } = await store.get(path);
-  return decoder.decode(await readAll(body));
+  return decoder.decode(await readBytes(body));
 }
 
 /** Retries `check` until it passes or `ms` elapse: list() may lag writes on remote stores. */
@@ -172,7 +153,7 @@ export function blobStoreContract(name: string, setup: () => Promise<ContractSet
         const bytes = await store.put(`${dir}/bytes.bin`, allBytes);
         expect(bytes.size).toBe(256);
         expect(bytes.path).toBe(`${dir}/bytes.bin`);
-        expect(await readAll((await store.get(`${dir}/bytes.bin`)).body)).toEqual(allBytes);
+        expect(await readBytes((await store.get(`${dir}/bytes.bin`)).body)).toEqual(allBytes);
 
         const textMeta = await store.put(`${dir}/text.txt`, "héllo wörld ✓");
         expect(textMeta.size).toBe(encoder.encode("héllo wörld ✓").byteLength);
@@ -185,7 +166,7 @@ export function blobStoreContract(name: string, setup: () => Promise<ContractSet
         );
         expect(streamed.size).toBe(256);
         const got = await store.get(`${dir}/stream.bin`);
-        expect(await readAll(got.body)).toEqual(reversed);
+        expect(await readBytes(got.body)).toEqual(reversed);
         expect(got.metadata.size).toBe(256);
         expect(got.metadata.etag).toBe(streamed.etag);
         expect(got.range).toBeNull();
@@ -194,7 +175,7 @@ export function blobStoreContract(name: string, setup: () => Promise<ContractSet
       it("round-trips an empty blob", async () => {
         const path = `${folder()}/empty`;
         expect((await store.put(path, new Uint8Array(0))).size).toBe(0);
-        expect((await readAll((await store.get(path)).body)).byteLength).toBe(0);
+        expect((await readBytes((await store.get(path)).body)).byteLength).toBe(0);
       });
 
       it("returns metadata that head and get agree with", async () => {
@@ -352,7 +333,7 @@ export function blobStoreContract(name: string, setup: () => Promise<ContractSet
         [{ start: 0 }, "0123456789", { start: 0, end: 9 }],
       ])("serves %j", async (range, expected, sent) => {
         const result = await store.get(path, { range });
-        expect(decoder.decode(await readAll(result.body))).toBe(expected);
+        expect(decoder.decode(await readBytes(result.body))).toBe(expected);
         expect(result.range).toEqual(sent);
         expect(result.metadata.size).toBe(10);
       });

@@ -4,7 +4,8 @@ import { mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, utimes, writeFil
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { blobStoreContract, digestStream, generatedStream, INVALID_PATHS, readAll } from "./contract.js";
+import { readBytes } from "./bytes.js";
+import { blobStoreContract, digestStream, generatedStream, INVALID_PATHS } from "./contract.js";
 import {
   BlobAlreadyExistsError,
   BlobInvalidPathError,
@@ -35,7 +36,7 @@ async function filesUnder(dir: string): Promise<string[]> {
 }
 
 async function text(store: FilesystemBlobStore, path: string): Promise<string> {
-  return decoder.decode(await readAll((await store.get(path)).body));
+  return decoder.decode(await readBytes((await store.get(path)).body));
 }
 
 /** A stream that sends `first`, then errors or waits forever. */

@@ -21,7 +21,9 @@ import {
   BlobRangeNotSatisfiableError,
   BlobTooLargeError,
 } from "./errors.js";
+import { etagMatches } from "./http.js";
 import { isValidBlobPath, isValidBlobPathSegment, normalizeBlobPath } from "./path.js";
+import { beginPut, cancelBody } from "./put-checks.js";
 import type {
   BlobBody,
   BlobMetadata,
@@ -146,10 +148,6 @@ function toMetadata(record: BlobRecord): BlobMetadata {
   };
 }
 
-function bareEtag(etag: string): string {
-  return etag.length >= 2 && etag.startsWith('"') && etag.endsWith('"') ? etag.slice(1, -1) : etag;
-}
-
 function checkPreconditions(
   path: string,
   current: BlobRecord | null,
@@ -157,24 +155,11 @@ function checkPreconditions(
   ifMatch: string | undefined,
 ): void {
   if (ifMatch !== undefined) {
-    const matches = current !== null && (ifMatch === "*" || bareEtag(ifMatch) === bareEtag(current.etag));
+    const matches = current !== null && etagMatches(current.etag, ifMatch);
     if (!matches) throw new BlobPreconditionFailedError(path, ifMatch, current?.etag ?? null);
   } else if (!overwrite && current !== null) {
     throw new BlobAlreadyExistsError(path);
   }
-}
-
-function checkMeta(meta: Record<string, string> | undefined): Record<string, string> {
-  if (meta === undefined) return {};
-  if (typeof meta !== "object" || meta === null || Array.isArray(meta)) {
-    throw new TypeError("meta must be an object of strings");
-  }
-  const copy: Record<string, string> = {};
-  for (const [key, value] of Object.entries(meta)) {
-    if (typeof value !== "string") throw new TypeError(`meta.${key} must be a string`);
-    copy[key] = value;
-  }
-  return copy;
 }
 
 /** Orders strings by code point, which is the order of their UTF-8 bytes. */
@@ -229,10 +214,6 @@ async function writeFully(fh: FileHandle, chunk: Uint8Array): Promise<void> {
     const { bytesWritten } = await fh.write(chunk, offset, chunk.byteLength - offset);
     offset += bytesWritten;
   }
-}
-
-function cancelBody(body: BlobBody, reason: unknown): void {
-  if (body instanceof ReadableStream && !body.locked) body.cancel(reason).catch(() => {});
 }
 
 /**
@@ -338,19 +319,7 @@ export class FilesystemBlobStore implements BlobStore {
   }
 
   async put(path: string, body: BlobBody, options: PutOptions = {}): Promise<BlobMetadata> {
-    let normalized: string;
-    let meta: Record<string, string>;
-    try {
-      normalized = normalizeBlobPath(path);
-      meta = checkMeta(options.meta);
-      if (options.ifMatch !== undefined && options.overwrite === false) {
-        throw new TypeError("ifMatch replaces a blob, so it cannot be combined with overwrite: false");
-      }
-      options.signal?.throwIfAborted();
-    } catch (err) {
-      cancelBody(body, err);
-      throw err;
-    }
+    const { path: normalized, meta } = beginPut(path, body, options, normalizeBlobPath);
     const ifMatch = options.ifMatch;
     const overwrite = options.overwrite === true || ifMatch !== undefined;
     try {

@@ -48,6 +48,7 @@ import {
   list as sdkList,
   put as sdkPut,
 } from "@vercel/blob";
+import { concatBytes } from "./bytes.js";
 import {
   BlobAlreadyExistsError,
   BlobError,
@@ -58,7 +59,9 @@ import {
   BlobRateLimitedError,
   BlobTooLargeError,
 } from "./errors.js";
+import { bareEtag } from "./http.js";
 import { normalizeBlobPath } from "./path.js";
+import { beginPut } from "./put-checks.js";
 import type {
   BlobBody,
   BlobMetadata,
@@ -111,35 +114,8 @@ function userPath(path: string): string {
   return normalized;
 }
 
-function cancelBody(body: BlobBody, reason: unknown): void {
-  if (body instanceof ReadableStream && !body.locked) body.cancel(reason).catch(() => {});
-}
-
-function concat(chunks: Uint8Array[], size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
-}
-
 function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
-function checkMeta(meta: Record<string, string> | undefined): Record<string, string> {
-  if (meta === undefined) return {};
-  if (typeof meta !== "object" || meta === null || Array.isArray(meta)) {
-    throw new TypeError("meta must be an object of strings");
-  }
-  const copy: Record<string, string> = {};
-  for (const [key, value] of Object.entries(meta)) {
-    if (typeof value !== "string") throw new TypeError(`meta.${key} must be a string`);
-    copy[key] = value;
-  }
-  return copy;
 }
 
 function parseSidecar(text: string): Sidecar | null {
@@ -182,19 +158,7 @@ export class VercelBlobStore implements BlobStore {
   }
 
   async put(path: string, body: BlobBody, options: PutOptions = {}): Promise<BlobMetadata> {
-    let normalized: string;
-    let meta: Record<string, string>;
-    try {
-      normalized = userPath(path);
-      meta = checkMeta(options.meta);
-      if (options.ifMatch !== undefined && options.overwrite === false) {
-        throw new TypeError("ifMatch replaces a blob, so it cannot be combined with overwrite: false");
-      }
-      options.signal?.throwIfAborted();
-    } catch (err) {
-      cancelBody(body, err);
-      throw err;
-    }
+    const { path: normalized, meta } = beginPut(path, body, options, userPath);
     const replaces = options.overwrite === true || options.ifMatch !== undefined;
     const prepared = await this.prepareBody(normalized, body, options.maxBytes);
     let result: Awaited<ReturnType<typeof sdkPut>>;
@@ -255,7 +219,7 @@ export class VercelBlobStore implements BlobStore {
     // for this version by its etag, as readSidecar does.
     const target = new URL(metadata.url);
     if (this.access === "private") target.searchParams.set("cache", "0");
-    else target.searchParams.set("v", metadata.etag.replace(/"/g, ""));
+    else target.searchParams.set("v", bareEtag(metadata.etag));
     let response: Response;
     try {
       response = await this.fetch(target.toString(), {
@@ -475,7 +439,7 @@ export class VercelBlobStore implements BlobStore {
     let aheadSize = 0;
     while (aheadSize <= this.multipartThreshold) {
       const { done, value } = await reader.read();
-      if (done) return { kind: "bytes", bytes: concat(ahead, aheadSize) };
+      if (done) return { kind: "bytes", bytes: concatBytes(ahead, aheadSize) };
       ahead.push(value);
       aheadSize += value.byteLength;
     }
@@ -536,7 +500,7 @@ export class VercelBlobStore implements BlobStore {
     const target = new URL(url);
     // Sidecars are overwritten in place: keep a cached copy of an older one out of the way.
     if (this.access === "private") target.searchParams.set("cache", "0");
-    else target.searchParams.set("v", blob.etag.replace(/"/g, ""));
+    else target.searchParams.set("v", bareEtag(blob.etag));
     const headers: Record<string, string> =
       this.access === "private" ? { authorization: `Bearer ${this.token}` } : {};
     let response: Response;

@@ -1,3 +1,4 @@
+import { readBytes } from "@repo/blob-store/bytes";
 import { BODY_LIMIT_BYTES, platformError } from "./platform-errors.js";
 
 type FetchHandler = (request: Request) => unknown;
@@ -28,26 +29,7 @@ export async function readBodyLimited(
   limit = BODY_LIMIT_BYTES,
 ): Promise<Uint8Array<ArrayBuffer> | null> {
   if (!body) return null;
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => {});
-      throw new BodyTooLargeError();
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
+  return readBytes(body, { limit, tooLarge: () => new BodyTooLargeError() });
 }
 
 export interface InvokeOptions {
