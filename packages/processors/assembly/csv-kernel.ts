@@ -74,20 +74,21 @@ const FQ_PEND: usize = FQ_PSTART + <usize>FREQ_CAP * 4;
 const FQ_PESC: usize = FQ_PEND + <usize>FREQ_CAP * 4;
 const FQ_BYTES: usize = FQ_PESC + <usize>FREQ_CAP;
 
-// Exact counts: per column, every distinct non-numeric value with its count and label, as long as
-// there are at most EXACT_CAP of them (a power of two); past that the column has the sketches only.
-// A table is allocated at the first value and doubles as it fills, entries of EX_STRIDE bytes
-// followed by an open-addressing index of twice its capacity.
+// Exact counts: per column, every distinct value with its count and label, as long as there are at
+// most EXACT_CAP of them (a power of two); past that the column has the sketches only. A table is
+// allocated at the first value and doubles as it fills: an open-addressing index of twice its
+// capacity whose slots hold the hashes, the count and the entry (so that counting a value already
+// seen reads one slot), then the labels by entry.
 export const EXACT_CAP: i32 = 4096;
-export const EX_H1: i32 = 0;
-export const EX_H2: i32 = 4;
-export const EX_COUNT: i32 = 8;
-export const EX_LEN: i32 = 16;
-export const EX_LABEL: i32 = 17;
-export const EX_STRIDE: i32 = 120;
+export const EX_SLOT: i32 = 24;
+export const EX_SLOT_H1: i32 = 0;
+export const EX_SLOT_H2: i32 = 4;
+export const EX_SLOT_COUNT: i32 = 8;
+export const EX_SLOT_ENTRY: i32 = 16; // entry + 1, 0 for an empty slot
+export const EX_LABEL_STRIDE: i32 = 104; // length (u8), then up to LABEL_MAX bytes
 // All exact tables of one kernel together stay under this: a column that would pass it is sketched
 // only, so a wide file of distinct values cannot take the memory of EXACT_CAP labels per column.
-const EXACT_BUDGET: usize = 16 << 20;
+const EXACT_BUDGET: usize = 32 << 20;
 
 // Date ranges: per column, the least and greatest date or date-time as milliseconds since 1970 (a
 // time without an offset read as UTC: it only orders the values) and as written, up to DATE_TEXT_MAX
@@ -153,8 +154,10 @@ let colFreqPending: usize = 0; // i32[ncols]: whether any label is still in the 
 let colExact: usize = 0; // usize[ncols]: its exact table, 0 before its first value
 let colExactSize: usize = 0; // i32[ncols]: entries, -1 once past EXACT_CAP or the budget
 let colExactCap: usize = 0; // i32[ncols]: capacity of its exact table
-let exactBytes: usize = 0;
+let exactBytes: usize = 0; // of the tables in use
+let exactFree: usize = 0; // usize[9]: tables given back, a list per capacity (16 << index)
 let colDates: usize = 0; // DT_STRIDE bytes per column
+let colOther: usize = 0; // u8[ncols]: whether the column has had a value that is not a number
 let scratch: usize = 0; // f64[FREQ_CAP]
 
 // Malformed rows: counts per kind, and the first few as examples (kind, line, start, end as f64).
@@ -237,7 +240,9 @@ export function reset(): void {
   colExactSize = 0;
   colExactCap = 0;
   exactBytes = 0;
+  exactFree = 0;
   colDates = 0;
+  colOther = 0;
   fieldCap = 0;
   unescaped = 0;
   unescapedCap = 0;
@@ -273,6 +278,7 @@ export function init(delimiter: i32, quoteChar: i32, header: i32): void {
   store<u8>(tq + 13, T_BREAK);
   store<u8>(tq + quote, T_QUOTE);
   scratch = alloc(<usize>FREQ_CAP * 8);
+  exactFree = alloc(16 * sizeof<usize>());
   malformed = alloc(32);
   growFields(64);
 }
@@ -300,6 +306,7 @@ export function setColumns(n: i32): void {
   colExactSize = alloc(m * 4);
   colExactCap = alloc(m * 4);
   colDates = alloc(m * <usize>DT_STRIDE);
+  colOther = alloc(m);
   for (let i: usize = 0; i < <usize>n; i++) {
     store<f64>(colDates + i * <usize>DT_STRIDE + <usize>DT_MIN, Infinity);
     store<f64>(colDates + i * <usize>DT_STRIDE + <usize>DT_MAX, -Infinity);
@@ -401,9 +408,13 @@ export function getColHist(i: i32): usize {
 export function getColHll(): usize {
   return colHll;
 }
-/** Column `i`'s exact table (EX_STRIDE bytes per entry), 0 when it has none. */
+/** Column `i`'s exact table (see EX_SLOT), 0 when it has none. */
 export function getColExact(i: i32): usize {
   return load<usize>(colExact + <usize>i * sizeof<usize>());
+}
+/** The capacity of column `i`'s exact table: it has twice as many slots. */
+export function getColExactCap(i: i32): i32 {
+  return load<i32>(colExactCap + ((<usize>i) << 2));
 }
 /** Entries of column `i`'s exact table; -1 when its values were too many to count exactly. */
 export function getColExactSize(i: i32): i32 {
@@ -880,24 +891,54 @@ function freqAdd(col: i32, a: u32, b: u32, s: usize, e: usize, escaped: bool): v
 // ---------------------------------------------------------------------------------------------------
 // Exact counts
 
-function exactLink(t: usize, cap: i32, x: i32): void {
-  const idx = t + <usize>cap * <usize>EX_STRIDE;
+/** The slot of hashes `a`, `b` in a table of `cap`: theirs, or the empty one where they would go. */
+// @ts-ignore: decorator
+@inline
+function exactSlot(t: usize, cap: i32, a: u32, b: u32): usize {
   const mask = cap * 2 - 1;
-  const en = t + <usize>x * <usize>EX_STRIDE;
-  let slot = <i32>((load<u32>(en + <usize>EX_H1) ^ load<u32>(en + <usize>EX_H2)) & <u32>mask);
-  while (load<i32>(idx + ((<usize>slot) << 2)) !== 0) slot = (slot + 1) & mask;
-  store<i32>(idx + ((<usize>slot) << 2), x + 1);
+  let slot = <i32>((a ^ b) & <u32>mask);
+  let p = t + <usize>slot * <usize>EX_SLOT;
+  while (
+    load<i32>(p + <usize>EX_SLOT_ENTRY) !== 0 &&
+    (load<u32>(p + <usize>EX_SLOT_H1) !== a || load<u32>(p + <usize>EX_SLOT_H2) !== b)
+  ) {
+    slot = (slot + 1) & mask;
+    p = t + <usize>slot * <usize>EX_SLOT;
+  }
+  return p;
 }
 
-/** A table of `cap` entries holding the first `size` of `old`; 0 when the budget has no room. */
-function exactGrow(old: usize, size: i32, cap: i32): usize {
-  const bytes = <usize>cap * (<usize>EX_STRIDE + 8);
+function exactLabels(t: usize, cap: i32): usize {
+  return t + <usize>cap * 2 * <usize>EX_SLOT;
+}
+
+function exactBytesOf(cap: i32): usize {
+  return <usize>cap * (2 * <usize>EX_SLOT + <usize>EX_LABEL_STRIDE);
+}
+
+function exactFreeList(cap: i32): usize {
+  return exactFree + <usize>(ctz<i32>(cap) - 4) * sizeof<usize>();
+}
+
+/** An empty table of `cap` entries, a given-back one if there is; 0 when the budget has no room. */
+function exactTake(cap: i32): usize {
+  const bytes = exactBytesOf(cap);
   if (exactBytes + bytes > EXACT_BUDGET) return 0;
   exactBytes += bytes;
-  const t = alloc(bytes);
-  if (size > 0) memory.copy(t, old, <usize>size * <usize>EX_STRIDE);
-  for (let x = 0; x < size; x++) exactLink(t, cap, x);
+  const fp = exactFreeList(cap);
+  const t = load<usize>(fp);
+  if (t === 0) return alloc(bytes);
+  store<usize>(fp, load<usize>(t));
+  memory.fill(t, 0, <usize>cap * 2 * <usize>EX_SLOT);
   return t;
+}
+
+/** Gives a table back for reuse (the heap is never freed: this is what keeps outgrown tables from piling up). */
+function exactGive(t: usize, cap: i32): void {
+  exactBytes -= exactBytesOf(cap);
+  const fp = exactFreeList(cap);
+  store<usize>(t, load<usize>(fp));
+  store<usize>(fp, t);
 }
 
 /** Counts a value of column `col` exactly, while the column has few enough distinct values. */
@@ -910,38 +951,45 @@ function exactAdd(col: i32, a: u32, b: u32, s: usize, e: usize, escaped: bool): 
   let cap = load<i32>(cp);
   let t = load<usize>(tp);
   if (cap > 0) {
-    const idx = t + <usize>cap * <usize>EX_STRIDE;
-    const mask = cap * 2 - 1;
-    let slot = <i32>((a ^ b) & <u32>mask);
-    for (;;) {
-      const x = load<i32>(idx + ((<usize>slot) << 2)) - 1;
-      if (x < 0) break;
-      const en = t + <usize>x * <usize>EX_STRIDE;
-      if (load<u32>(en + <usize>EX_H1) === a && load<u32>(en + <usize>EX_H2) === b) {
-        store<f64>(en + <usize>EX_COUNT, load<f64>(en + <usize>EX_COUNT) + 1);
-        return;
-      }
-      slot = (slot + 1) & mask;
+    const p = exactSlot(t, cap, a, b);
+    if (load<i32>(p + <usize>EX_SLOT_ENTRY) !== 0) {
+      store<f64>(p + <usize>EX_SLOT_COUNT, load<f64>(p + <usize>EX_SLOT_COUNT) + 1);
+      return;
     }
   }
   if (size === cap) {
     const next = cap === 0 ? 16 : cap * 2;
-    t = next > EXACT_CAP ? 0 : exactGrow(t, size, next);
-    if (t === 0) {
+    const grown: usize = next > EXACT_CAP ? 0 : exactTake(next);
+    if (grown !== 0 && cap > 0) {
+      for (let x = 0; x < cap * 2; x++) {
+        const p = t + <usize>x * <usize>EX_SLOT;
+        if (load<i32>(p + <usize>EX_SLOT_ENTRY) === 0) continue;
+        const q = exactSlot(grown, next, load<u32>(p + <usize>EX_SLOT_H1), load<u32>(p + <usize>EX_SLOT_H2));
+        memory.copy(q, p, <usize>EX_SLOT);
+      }
+      memory.copy(exactLabels(grown, next), exactLabels(t, cap), <usize>size * <usize>EX_LABEL_STRIDE);
+    }
+    if (cap > 0) exactGive(t, cap);
+    if (grown === 0) {
+      // Too many values, or no room left: this column is counted by the sketches alone.
+      store<usize>(tp, 0);
+      store<i32>(cp, 0);
       store<i32>(sp, -1);
       return;
     }
+    t = grown;
     store<usize>(tp, t);
     store<i32>(cp, next);
     cap = next;
   }
-  const en = t + <usize>size * <usize>EX_STRIDE;
-  store<u32>(en + <usize>EX_H1, a);
-  store<u32>(en + <usize>EX_H2, b);
-  store<f64>(en + <usize>EX_COUNT, 1);
-  store<u8>(en + <usize>EX_LEN, <u8>copyLabel(en + <usize>EX_LABEL, s, e, escaped));
+  const p = exactSlot(t, cap, a, b);
+  store<u32>(p + <usize>EX_SLOT_H1, a);
+  store<u32>(p + <usize>EX_SLOT_H2, b);
+  store<f64>(p + <usize>EX_SLOT_COUNT, 1);
+  store<i32>(p + <usize>EX_SLOT_ENTRY, size + 1);
+  const label = exactLabels(t, cap) + <usize>size * <usize>EX_LABEL_STRIDE;
+  store<u8>(label, <u8>copyLabel(label + 1, s, e, escaped));
   store<i32>(sp, size + 1);
-  exactLink(t, cap, size);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -1261,6 +1309,31 @@ export function parse(from: i32, len: i32, final: i32): i32 {
   return <i32>(pos - b);
 }
 
+/** Adds a value's first hash to column `col`'s HyperLogLog. */
+// @ts-ignore: decorator
+@inline
+function hllAdd(col: i32, h1: u32): void {
+  const idx = h1 >>> (32 - HLL_P);
+  const rank = <u8>(clz<u32>((h1 << HLL_P) | (1 << (HLL_P - 1))) + 1);
+  const rp = colHll + <usize>col * <usize>HLL_M + <usize>idx;
+  if (rank > load<u8>(rp)) store<u8>(rp, rank);
+}
+
+/**
+ * Column `col` shows its first value that is not a number: from now on its numbers go into its
+ * HyperLogLog, and those it had so far go in from its exact table (all of them, unless the table was
+ * already past the bound: the estimate then misses those earlier numbers).
+ */
+function firstOther(col: i32): void {
+  store<u8>(colOther + <usize>col, 1);
+  const cap = load<i32>(colExactCap + ((<usize>col) << 2));
+  const t = load<usize>(colExact + <usize>col * sizeof<usize>());
+  for (let x = 0; x < cap * 2; x++) {
+    const p = t + <usize>x * <usize>EX_SLOT;
+    if (load<i32>(p + <usize>EX_SLOT_ENTRY) !== 0) hllAdd(col, load<u32>(p + <usize>EX_SLOT_H1));
+  }
+}
+
 function commitRow(
   nf: i32,
   line: f64,
@@ -1299,17 +1372,29 @@ function commitRow(
       store<f64>(colBlock + (<usize>i * <usize>BLOCK + <usize>nb) * 8, load<f64>(fNum + ((<usize>i) << 3)));
       store<i32>(bp, nb + 1);
       if (nb + 1 === BLOCK) flushColumn(i);
+      // A number counts among the distinct values too (a column of ZIP codes is text for its
+      // "02134" but holds "10001" as well): in the exact table while it lasts, and in the
+      // HyperLogLog once the column has shown a value that is not a number (before that the column
+      // is numeric, the estimate is not used, and hashing every number would cost the parse a third
+      // of its speed). Not in the frequent items, whose purges distinct numbers would keep running.
+      const exact = load<i32>(colExactSize + o) >= 0;
+      const other = load<u8>(colOther + <usize>i) !== 0;
+      if (exact || other) {
+        const ns = b + <usize>load<i32>(fStart + o);
+        const ne = b + <usize>load<i32>(fEnd + o);
+        hashWords(ns, ne);
+        if (other) hllAdd(i, hashA);
+        if (exact) exactAdd(i, hashA, hashB, ns, ne, false);
+      }
       continue;
     }
     const flags = load<i32>(fFlags + o);
     const s = load<i32>(fStart + o);
     const e = load<i32>(fEnd + o);
     if ((flags & F_HIGH) !== 0 && !validUtf8(b + <usize>s, b + <usize>e)) invalidUtf8 += 1;
+    if (load<u8>(colOther + <usize>i) === 0) firstOther(i);
     const h1 = load<u32>(fH1 + o);
-    const idx = h1 >>> (32 - HLL_P);
-    const rank = <u8>(clz<u32>((h1 << HLL_P) | (1 << (HLL_P - 1))) + 1);
-    const rp = colHll + <usize>i * <usize>HLL_M + <usize>idx;
-    if (rank > load<u8>(rp)) store<u8>(rp, rank);
+    hllAdd(i, h1);
     const h2 = load<u32>(fH2 + o);
     const escaped = (flags & F_ESCAPED) !== 0;
     freqAdd(i, h1, h2, b + <usize>s, b + <usize>e, escaped);

@@ -229,6 +229,24 @@ describe("statistics", () => {
   });
 });
 
+describe("types", () => {
+  it("keeps digit strings with a leading zero as text: identifiers such as ZIP codes", () => {
+    const s = analyze("zip,n,x,code\n00501,0,0.5,007\n10001,10,1.25,12\n02134,3,-0.5,-01\n");
+    const [zip, n, x, code] = s.columns;
+    expect(zip?.type).toBe("text");
+    expect(zip?.numeric).toBeUndefined();
+    expect(zip?.values?.top.map((t) => t.value)).toEqual(["00501", "02134", "10001"]);
+    expect(n?.type).toBe("integer");
+    expect(n?.numeric).toMatchObject({ min: 0, max: 10 });
+    expect(x?.type).toBe("number");
+    expect(code?.type).toBe("text");
+    // The same in a quoted field, and where the generic path classifies it (a long digit string).
+    const quoted = analyze('zip\n"00501"\n"0000000000000000123"\n');
+    expect(quoted.columns[0]?.type).toBe("text");
+    expect(quoted.columns[0]?.values).toMatchObject({ distinct: 2, distinctExact: true });
+  });
+});
+
 describe("merging", () => {
   it("equals the whole file when split at every row boundary", () => {
     const text =

@@ -3,7 +3,7 @@
  * kernel while a column has at most EXACT_CAP of them. A small file's counts and top values are then
  * exact instead of estimated by the sketches; past the bound a column has the sketches only.
  */
-import { type CsvKernel, EXACT_CAP, EXACT_ENTRY } from "./kernel.js";
+import { type CsvKernel, EXACT_CAP, EXACT_TABLE } from "./kernel.js";
 
 /** A column's distinct values and their counts, in no particular order. Plain data: structured-cloneable. */
 export interface ExactValuesData {
@@ -29,13 +29,17 @@ export function readExactValues(k: CsvKernel, i: number): ExactValuesData | null
   const view = new DataView(buffer);
   const mem = new Uint8Array(buffer);
   const base = k.getColExact(i);
-  for (let x = 0; x < size; x++) {
-    const at = base + x * EXACT_ENTRY.stride;
-    data.h1.push(view.getInt32(at + EXACT_ENTRY.h1, true));
-    data.h2.push(view.getInt32(at + EXACT_ENTRY.h2, true));
-    data.counts.push(view.getFloat64(at + EXACT_ENTRY.count, true));
-    const label = at + EXACT_ENTRY.label;
-    data.labels.push(utf8.decode(mem.subarray(label, label + (mem[at + EXACT_ENTRY.len] as number))));
+  const cap = k.getColExactCap(i);
+  const labels = base + cap * 2 * EXACT_TABLE.slot;
+  for (let slot = 0; slot < cap * 2; slot++) {
+    const at = base + slot * EXACT_TABLE.slot;
+    const entry = view.getInt32(at + EXACT_TABLE.entry, true) - 1;
+    if (entry < 0) continue;
+    data.h1.push(view.getInt32(at + EXACT_TABLE.h1, true));
+    data.h2.push(view.getInt32(at + EXACT_TABLE.h2, true));
+    data.counts.push(view.getFloat64(at + EXACT_TABLE.count, true));
+    const label = labels + entry * EXACT_TABLE.labelStride;
+    data.labels.push(utf8.decode(mem.subarray(label + 1, label + 1 + (mem[label] as number))));
   }
   return data;
 }

@@ -40,6 +40,7 @@ export interface CsvKernel {
   getColHist(i: number): number;
   getColHll(): number;
   getColExact(i: number): number;
+  getColExactCap(i: number): number;
   getColExactSize(i: number): number;
   getColDates(): number;
 }
@@ -50,8 +51,11 @@ export const LABEL_MAX = 100;
 export const F_ESCAPED = 2;
 /** Distinct values a column may have and still be counted exactly. */
 export const EXACT_CAP = 4096;
-/** An exact entry: offsets of its hashes, count, label length and label; its size. */
-export const EXACT_ENTRY = { h1: 0, h2: 4, count: 8, len: 16, label: 17, stride: 120 } as const;
+/**
+ * An exact table: slots (twice its capacity) of two hashes, a count and an entry number + 1 (0 for
+ * an empty slot), then per entry a label (its length, then its bytes).
+ */
+export const EXACT_TABLE = { slot: 24, h1: 0, h2: 4, count: 8, entry: 16, labelStride: 104 } as const;
 /** Bytes of a date kept as written. */
 export const DATE_TEXT_MAX = 64;
 /** A column's date range: offsets of the least and greatest key, their lengths and texts; its size. */
@@ -102,12 +106,12 @@ const EXPECTED: Record<string, number> = {
   FREQ_CAP: FREQ_CAPACITY,
   LABEL_MAX,
   EXACT_CAP,
-  EX_H1: EXACT_ENTRY.h1,
-  EX_H2: EXACT_ENTRY.h2,
-  EX_COUNT: EXACT_ENTRY.count,
-  EX_LEN: EXACT_ENTRY.len,
-  EX_LABEL: EXACT_ENTRY.label,
-  EX_STRIDE: EXACT_ENTRY.stride,
+  EX_SLOT: EXACT_TABLE.slot,
+  EX_SLOT_H1: EXACT_TABLE.h1,
+  EX_SLOT_H2: EXACT_TABLE.h2,
+  EX_SLOT_COUNT: EXACT_TABLE.count,
+  EX_SLOT_ENTRY: EXACT_TABLE.entry,
+  EX_LABEL_STRIDE: EXACT_TABLE.labelStride,
   DATE_TEXT_MAX,
   DT_MIN: DATE_RANGE.min,
   DT_MAX: DATE_RANGE.max,
