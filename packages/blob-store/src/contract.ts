@@ -96,7 +96,8 @@ async function eventually(check: () => Promise<void>, ms = 5000): Promise<void> 
   }
 }
 
-async function listAll(store: BlobStore, prefix: string, limit: number): Promise<BlobMetadata[][]> {
+/** Every page of a listing, in order, `limit` at a time: for tests of the paging itself. */
+export async function listPages(store: BlobStore, prefix: string, limit: number): Promise<BlobMetadata[][]> {
   const pages: BlobMetadata[][] = [];
   let cursor: string | undefined;
   for (let guard = 0; guard < 100; guard++) {
@@ -359,7 +360,7 @@ export function blobStoreContract(name: string, setup: () => Promise<ContractSet
         await store.put(`${dir}/item`, "outside the prefix");
 
         await eventually(async () => {
-          const pages = await listAll(store, prefix, 10);
+          const pages = await listPages(store, prefix, 10);
           for (const page of pages) expect(page.length).toBeLessThanOrEqual(10);
           expect(pages[0]?.length).toBe(10);
           const paths = pages.flat().map((b) => b.path);

@@ -85,15 +85,17 @@ export function urlOf(ctx: ProtocolContext, pathname: string): string {
   return `${ctx.publicBaseUrl}/${encodePathname(pathname)}`;
 }
 
-export function blobJson(ctx: ProtocolContext, meta: BlobMetadata): BlobJson {
+/** What every answer about a blob says: where it is, and which version. */
+function blobBase(ctx: ProtocolContext, meta: BlobMetadata) {
   const url = urlOf(ctx, meta.path);
+  return { url, downloadUrl: `${url}?download=1`, pathname: meta.path, etag: quotedEtag(meta.etag) };
+}
+
+export function blobJson(ctx: ProtocolContext, meta: BlobMetadata): BlobJson {
   return {
-    url,
-    downloadUrl: `${url}?download=1`,
-    pathname: meta.path,
+    ...blobBase(ctx, meta),
     contentType: meta.contentType,
     contentDisposition: contentDisposition("attachment", meta.path),
-    etag: quotedEtag(meta.etag),
   };
 }
 
@@ -115,15 +117,7 @@ export function headJson(ctx: ProtocolContext, meta: BlobMetadata) {
 
 /** One entry of a list answer (the SDK's ListBlobResultBlob). */
 export function listItemJson(ctx: ProtocolContext, meta: BlobMetadata) {
-  const url = urlOf(ctx, meta.path);
-  return {
-    url,
-    downloadUrl: `${url}?download=1`,
-    pathname: meta.path,
-    size: meta.size,
-    uploadedAt: meta.uploadedAt.toISOString(),
-    etag: quotedEtag(meta.etag),
-  };
+  return { ...blobBase(ctx, meta), size: meta.size, uploadedAt: meta.uploadedAt.toISOString() };
 }
 
 /** A user-facing pathname: valid for every store, and not the staging area. */

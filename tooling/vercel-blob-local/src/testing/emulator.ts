@@ -37,40 +37,18 @@ export interface Emulator {
 
 /** Wraps a store so a test can make its next call fail. */
 function faultyStore(inner: BlobStore, fault: { next: Error | null }): BlobStore {
-  const trip = () => {
-    const error = fault.next;
-    if (error) {
-      fault.next = null;
-      throw error;
-    }
-  };
-  return {
-    kind: inner.kind,
-    async put(...args) {
-      trip();
-      return inner.put(...args);
+  return new Proxy(inner, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== "function") return value;
+      return async (...args: unknown[]) => {
+        const error = fault.next;
+        fault.next = null;
+        if (error) throw error;
+        return value.apply(target, args);
+      };
     },
-    async get(...args) {
-      trip();
-      return inner.get(...args);
-    },
-    async head(...args) {
-      trip();
-      return inner.head(...args);
-    },
-    async list(...args) {
-      trip();
-      return inner.list(...args);
-    },
-    async delete(...args) {
-      trip();
-      return inner.delete(...args);
-    },
-    async copy(...args) {
-      trip();
-      return inner.copy(...args);
-    },
-  };
+  });
 }
 
 /** The app side of client uploads: a handleUpload route, and a callback URL that always fails. */
