@@ -55,6 +55,41 @@ describe("the card page", () => {
     expect(await input.getAttribute("aria-invalid")).toBe("true");
   });
 
+  it("groups a number the way its brand prints it only for lengths the brand has", async () => {
+    const input = page.getByLabel("Card number", { exact: true });
+    await input.fill("");
+    await input.pressSequentially("378282246310005");
+    expect(await input.inputValue()).toBe("3782 822463 10005");
+    await input.fill("");
+    // Starts like American Express (37), but Amex numbers have 15 digits: fours, as on other cards.
+    await input.pressSequentially("3700000000000007");
+    expect(await input.inputValue()).toBe("3700 0000 0000 0007");
+  });
+
+  it("explains a short number on Enter, in the field's description, keeping focus there", async () => {
+    // A fresh page: the field has not been left yet, so only Enter brings the message out.
+    await page.goto(`${runtime.url}/card`);
+    const input = page.getByLabel("Card number", { exact: true });
+    await input.pressSequentially("42424242");
+    expect(await page.locator("form").getByRole("alert").textContent()).toBe("");
+    await input.press("Enter");
+    const message = "number must have 12 to 19 digits; it has 8";
+    await page.getByRole("alert").getByText(message).waitFor();
+    expect(await input.getAttribute("aria-invalid")).toBe("true");
+    expect(await input.evaluate((el) => el === document.activeElement)).toBe(true);
+    const described = await input.evaluate((el) =>
+      (el.getAttribute("aria-describedby") ?? "")
+        .split(" ")
+        .map((id) => document.getElementById(id)?.textContent ?? "")
+        .join(" "),
+    );
+    expect(described).toContain(message);
+    // Fixed in place: the message goes as soon as the number can be checked.
+    await input.pressSequentially("42424242");
+    await page.getByRole("alert").getByText(message).waitFor({ state: "detached" });
+    expect(await input.getAttribute("aria-invalid")).toBe("false");
+  });
+
   it("lists the known brands from the API", async () => {
     await page.getByRole("cell", { name: "UnionPay" }).waitFor();
     expect(await page.getByRole("row", { name: /^Visa/ }).textContent()).toContain("13, 16 or 19");

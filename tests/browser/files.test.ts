@@ -16,6 +16,9 @@ let runtime: Runtime;
 let browser: Browser;
 let page: Page;
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
+/** The text of the focused element, as a screen reader would start reading it. */
+const focusedText = () =>
+  page.evaluate(() => (document.activeElement?.textContent ?? "").replace(/\s+/g, " ").trim());
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "files-page-"));
@@ -94,5 +97,43 @@ describe("the Files page", () => {
     await row.getByRole("button", { name: /Delete/ }).click();
     await row.getByRole("button", { name: "Delete big.bin?" }).click();
     await page.getByText("No files yet").waitFor();
+    // The last file gone, focus goes to the list's heading and the deletion is announced.
+    expect(await focusedText()).toBe("Stored files");
+    expect(await page.getByTestId("files-announcer").textContent()).toBe("Deleted big.bin");
+  });
+
+  it("keeps focus where the hand is while deleting, and moves it on to the next file", async () => {
+    await page.getByTestId("file-input").setInputFiles([
+      { name: "one.txt", mimeType: "text/plain", buffer: Buffer.from("one\n") },
+      { name: "two.txt", mimeType: "text/plain", buffer: Buffer.from("two\n") },
+    ]);
+    // Both processed first, so no status news takes the announcer while the deletion is checked.
+    for (const name of [/one\.txt/, /two\.txt/]) {
+      await page.getByRole("row", { name }).getByText("Done", { exact: true }).waitFor({ timeout: 45_000 });
+    }
+    const names = async () =>
+      page
+        .locator("tbody tr")
+        .evaluateAll((rows) => rows.map((r) => r.querySelector("td")?.textContent ?? ""));
+    const [first, second] = await names();
+    const row = page.getByRole("row", { name: new RegExp(String(first).replace(".", "\\.")) });
+
+    // Asking, then keeping: focus on the question, then back on Delete, never on the page's top.
+    await row.getByRole("button", { name: /^Delete/ }).focus();
+    await page.keyboard.press("Enter");
+    await row.getByRole("button", { name: `Delete ${first}?` }).waitFor();
+    expect(await focusedText()).toBe(`Delete ${first}?`);
+    await page.keyboard.press("Tab");
+    expect(await focusedText()).toBe("Keep");
+    await page.keyboard.press("Enter");
+    await expect.poll(focusedText).toBe(`Delete ${first}`);
+
+    await page.keyboard.press("Enter");
+    await expect.poll(focusedText).toBe(`Delete ${first}?`);
+    await page.keyboard.press("Enter");
+    await expect.poll(names).toEqual([second]);
+    await expect.poll(focusedText).toBe(`Results ${second}`);
+    expect(await page.getByTestId("files-announcer").textContent()).toBe(`Deleted ${first}`);
+    expect(await page.getByTestId("files-announcer").getAttribute("role")).toBe("status");
   });
 });
