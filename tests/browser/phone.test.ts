@@ -48,13 +48,13 @@ async function sidewaysProblems(p: Page): Promise<string[]> {
       problems.push(`document ${root.scrollWidth} > ${root.clientWidth}`);
     const describe = (el: Element) =>
       `${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).split(" ").join(".")}` : ""} "${(el.textContent ?? "").trim().slice(0, 40)}"`;
-    for (const el of document.querySelectorAll("main *")) {
+    for (const el of Array.from(document.querySelectorAll("main *"))) {
       const overflowX = getComputedStyle(el).overflowX;
       if ((overflowX === "auto" || overflowX === "scroll") && el.scrollWidth > el.clientWidth + 1) {
         problems.push(`scrolls sideways: ${describe(el)} ${el.scrollWidth} > ${el.clientWidth}`);
       }
     }
-    for (const el of document.querySelectorAll("main button, main a, main summary")) {
+    for (const el of Array.from(document.querySelectorAll("main button, main a, main summary"))) {
       const box = el.getBoundingClientRect();
       if (box.width === 0 || box.height === 0) continue;
       if (box.right > root.clientWidth || box.left < 0) {
@@ -69,7 +69,7 @@ async function sidewaysProblems(p: Page): Promise<string[]> {
 async function navLines(p: Page): Promise<string[][]> {
   return p.evaluate(() => {
     const lines = new Map<number, string[]>();
-    for (const el of document.querySelectorAll('nav[aria-label="Main"] > *')) {
+    for (const el of Array.from(document.querySelectorAll('nav[aria-label="Main"] > *'))) {
       const box = el.getBoundingClientRect();
       if (box.width === 0) continue;
       const middle = Math.round((box.top + box.bottom) / 2 / 8);

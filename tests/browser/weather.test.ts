@@ -40,7 +40,7 @@ const result = () => page.getByTestId("weather-result");
 const wordsOnPage = () =>
   page.locator("main").evaluate((main) => {
     const copy = main.cloneNode(true) as HTMLElement;
-    for (const code of copy.querySelectorAll("code")) code.remove();
+    for (const code of Array.from(copy.querySelectorAll("code"))) code.remove();
     return copy.textContent ?? "";
   });
 
@@ -129,7 +129,8 @@ describe("the weather page", () => {
     // No other clock on the page (the browser's, in Auckland, least of all) outside the alerts.
     const clocks = await result().evaluate((el) => {
       const copy = el.cloneNode(true) as HTMLElement;
-      for (const alerts of copy.querySelectorAll('[aria-labelledby="alerts-title"]')) alerts.remove();
+      for (const alerts of Array.from(copy.querySelectorAll('[aria-labelledby="alerts-title"]')))
+        alerts.remove();
       return copy.textContent?.match(/\d{1,2}:\d{2}(:\d{2})?\s?[AP]M/g) ?? [];
     });
     expect(clocks).toEqual([asOf.replace(` ${zone}`, "")]);
