@@ -5,7 +5,7 @@ import { zipcodeSchema } from "@repo/validation/weather";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import useSWR from "swr";
 import { type ApiError, api, apiUrl } from "@/lib/api";
-import { alertsNote, compass, dayLabel, formatRelative, localTime, placeTime, withUnit } from "@/lib/format";
+import { alertsNote, compass, dayLabel, formatRelative, placeTime, withUnit } from "@/lib/format";
 import { HourlyChart } from "./hourly-chart";
 import { ZipForm, zipProblem } from "./zip-form";
 
@@ -150,7 +150,9 @@ function WeatherReport({ data }: { data: WeatherAnswer }) {
               <summary>
                 <strong>{alert.event}</strong>
                 {alert.severity ? ` · ${alert.severity}` : ""}
-                {alert.ends || alert.expires ? ` · until ${localTime(alert.ends ?? alert.expires)}` : ""}
+                {alert.ends || alert.expires
+                  ? ` · until ${placeTime(alert.ends ?? alert.expires, data.timezone)}`
+                  : ""}
               </summary>
               {alert.headline ? <p>{alert.headline}</p> : null}
               {alert.description ? <p style={{ whiteSpace: "pre-line" }}>{alert.description}</p> : null}
