@@ -21,26 +21,22 @@ export interface BuildStats {
   bytes: number;
 }
 
-export const MAGIC: number;
-export const VERSION: number;
-export const HEADER_WORDS: number;
-export const COORD_SCALE: number;
-export const BITMAP_WORDS: number;
-export const PREFIXES: number;
-export const FAR: number;
-export const NO_STATE: number;
-export const CITY_BLOCK: number;
-export const MILITARY_STATES: ReadonlySet<string>;
+export {
+  BITMAP_WORDS,
+  CITY_BLOCK,
+  COORD_SCALE,
+  FAR,
+  HEADER,
+  HEADER_WORDS,
+  layout,
+  MAGIC,
+  MILITARY_STATES,
+  militaryStateOf,
+  NO_STATE,
+  PREFIXES,
+  VERSION,
+} from "../src/index-format.mjs";
 export const DEFAULT_OUT: string;
-export function militaryStateOf(n: number): "AA" | "AE" | "AP" | null;
-export function layout(
-  R: number,
-  C: number,
-  S: number,
-  B: number,
-  E: number,
-  F: number,
-): { at: Record<string, number>; total: number };
 export function readDataset(): DatasetEntry[];
 export function datasetVersion(): string;
 export function buildZipIndex(entries: Iterable<DatasetEntry>): { bytes: Uint8Array; stats: BuildStats };

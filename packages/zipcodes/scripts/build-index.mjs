@@ -8,8 +8,7 @@
  *   node scripts/build-index.mjs --if-missing  only when that file does not exist yet (test, typecheck)
  *   node scripts/build-index.mjs --out FILE    write FILE instead
  *
- * The layout is described beside `layout()` here and in src/lookup.ts, which reads it; the two must
- * change together (the round-trip test in src/lookup.test.ts fails when they drift apart).
+ * The format (header, sections, strides) is src/index-format.mjs, which src/lookup.ts reads it by.
  */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -19,91 +18,40 @@ import { fileURLToPath } from "node:url";
 
 const require = createRequire(import.meta.url);
 
-/** "ZIPI" read as a little-endian u32: a reader on a big-endian host sees another number and stops. */
-export const MAGIC = 0x4950495a;
-export const VERSION = 2;
-export const HEADER_WORDS = 16;
-/** Coordinates are integers of 1e-4 degree: the dataset has at most 4 decimals. */
-export const COORD_SCALE = 10_000;
-/** One bit per five-digit number 00000–99999, in u32 words. */
-export const BITMAP_WORDS = 3125;
-/** One entry per three-digit prefix 000–999. */
-export const PREFIXES = 1000;
-/** A latitude delta with this value means "the coordinates are in the exception list". */
-export const FAR = -32768;
-/** Prefix state of a prefix with no places. */
-export const NO_STATE = 0xff;
-/** City names are front-coded in blocks of this many: each block starts with a whole name. */
-export const CITY_BLOCK = 16;
-/** The state codes the USPS gives to APO/FPO/DPO addresses (Armed Forces Americas, Europe, Pacific). */
-export const MILITARY_STATES = new Set(["AA", "AE", "AP"]);
+import {
+  BITMAP_WORDS,
+  CITY_BLOCK,
+  COORD_SCALE,
+  FAR,
+  HEADER,
+  HEADER_WORDS,
+  layout,
+  MAGIC,
+  MILITARY_STATES,
+  militaryStateOf,
+  NO_STATE,
+  PREFIXES,
+  VERSION,
+} from "../src/index-format.mjs";
+
+// The format is the reader's too: tests and tools that build an index take it from here.
+export {
+  BITMAP_WORDS,
+  CITY_BLOCK,
+  COORD_SCALE,
+  FAR,
+  HEADER,
+  HEADER_WORDS,
+  layout,
+  MAGIC,
+  MILITARY_STATES,
+  militaryStateOf,
+  NO_STATE,
+  PREFIXES,
+  VERSION,
+};
 
 export const DEFAULT_OUT = fileURLToPath(new URL("../src/generated/zip-index.bin", import.meta.url));
-
-/**
- * The armed-forces "state" of a ZIP number by its three-digit prefix, as the USPS assigns them:
- * 090–098 AE, 340 AA, 962–966 AP. Kept in step with militaryStateOf in src/lookup.ts.
- */
-export function militaryStateOf(n) {
-  const prefix = Math.floor(n / 100);
-  if (prefix >= 90 && prefix <= 98) return "AE";
-  if (prefix === 340) return "AA";
-  if (prefix >= 962 && prefix <= 966) return "AP";
-  return null;
-}
-
-/**
- * Byte offsets of the sections, from the header's counts. Each section starts 4-byte aligned so that
- * it can be a typed-array view on the file; widest elements first keeps the padding to the tail.
- *
- *   header           16 × u32  magic, version, places R, cities C, states S, city blob bytes B,
- *                              coordinate scale, coordinate exceptions E, state exceptions F,
- *                              stats: places, military, skipped, without coordinates; 3 × 0
- *   bitmap           3125 × u32  bit n set when ZIP n has a place
- *   anchorLat/Lon    1000 × i32  per three-digit prefix, the median coordinates of its places
- *   farLat/Lon       E × i32     coordinates of places too far from their anchor for an i16 delta
- *   cityBlocks       ceil(C/16) × u32  offset in the city blob of every 16th name
- *   rank             3125 × u16  places before each bitmap word: a place's record index is
- *                                rank + the set bits below it in its word
- *   dLat/dLon        R × i16     coordinates minus the prefix anchor; dLat = -32768: see far*
- *   city             R × u16     index of the city name
- *   farRecord        E × u16     sorted record indexes of the far places
- *   otherStateRecord F × u16     sorted record indexes of places not in their prefix's state
- *   prefixState      1000 × u8   state index of most places in each prefix (0xff: none)
- *   otherState       F × u8      their state index
- *   stateTable       S × 2 bytes ASCII
- *   cityBlob         B bytes: the sorted city names, UTF-8, front-coded: each name is
- *                    [bytes shared with the previous name: u8][suffix length: u8][suffix],
- *                    with 0 shared at the start of each block of 16
- */
-export function layout(R, C, S, B, E, F) {
-  const sections = [
-    ["header", 4, HEADER_WORDS],
-    ["bitmap", 4, BITMAP_WORDS],
-    ["anchorLat", 4, PREFIXES],
-    ["anchorLon", 4, PREFIXES],
-    ["farLat", 4, E],
-    ["farLon", 4, E],
-    ["cityBlocks", 4, Math.ceil(C / CITY_BLOCK)],
-    ["rank", 2, BITMAP_WORDS],
-    ["dLat", 2, R],
-    ["dLon", 2, R],
-    ["city", 2, R],
-    ["farRecord", 2, E],
-    ["otherStateRecord", 2, F],
-    ["prefixState", 1, PREFIXES],
-    ["otherState", 1, F],
-    ["stateTable", 1, S * 2],
-    ["cityBlob", 1, B],
-  ];
-  const at = {};
-  let offset = 0;
-  for (const [name, size, count] of sections) {
-    at[name] = offset;
-    offset = (offset + size * count + 3) & ~3;
-  }
-  return { at, total: offset };
-}
 
 /**
  * The US entries of the pinned `zipcodes` package (which also ships Canadian postal codes: those
@@ -255,21 +203,20 @@ export function buildZipIndex(entries) {
   const buf = new ArrayBuffer(total);
   const bytes = new Uint8Array(buf);
   const stats = { places: R, military, skipped, withoutCoordinates };
-  new Uint32Array(buf, at.header, HEADER_WORDS).set([
-    MAGIC,
-    VERSION,
-    R,
-    cities.length,
-    states.length,
-    B,
-    COORD_SCALE,
-    E,
-    F,
-    stats.places,
-    stats.military,
-    stats.skipped,
-    stats.withoutCoordinates,
-  ]);
+  const header = new Uint32Array(buf, at.header, HEADER_WORDS);
+  header[HEADER.magic] = MAGIC;
+  header[HEADER.version] = VERSION;
+  header[HEADER.places] = R;
+  header[HEADER.cities] = cities.length;
+  header[HEADER.states] = states.length;
+  header[HEADER.cityBytes] = B;
+  header[HEADER.scale] = COORD_SCALE;
+  header[HEADER.farCoordinates] = E;
+  header[HEADER.otherStates] = F;
+  header[HEADER.statPlaces] = stats.places;
+  header[HEADER.statMilitary] = stats.military;
+  header[HEADER.statSkipped] = stats.skipped;
+  header[HEADER.statWithoutCoordinates] = stats.withoutCoordinates;
   const bitmap = new Uint32Array(buf, at.bitmap, BITMAP_WORDS);
   const rank = new Uint16Array(buf, at.rank, BITMAP_WORDS);
   const dLat = new Int16Array(buf, at.dLat, R);

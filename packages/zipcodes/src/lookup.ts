@@ -1,9 +1,24 @@
 /**
  * US ZIP code → place and coordinates, from zip-index.bin (built by scripts/build-index.mjs).
  *
- * Everything the lookup runs is in this one module on purpose: on a cold start each further ESM
+ * The lookup runs this module and the format it reads (index-format.mjs, which the build script
+ * writes by: one definition of the file), nothing else on purpose: on a cold start each further ESM
  * module costs about a millisecond on Node 20, as much as reading the whole index.
  */
+
+import type { MilitaryState } from "./index-format.mjs";
+import {
+  BITMAP_WORDS,
+  CITY_BLOCK,
+  FAR,
+  HEADER,
+  HEADER_WORDS,
+  layout,
+  MAGIC,
+  militaryStateOf,
+  PREFIXES,
+  VERSION,
+} from "./index-format.mjs";
 
 /**
  * The credit the ZIP data asks for, to show wherever its results are served or shown (an API
@@ -29,8 +44,9 @@ export interface ZipPlace {
   longitude: number;
 }
 
-/** The state codes of APO/FPO/DPO addresses: Armed Forces Americas, Europe and Pacific. */
-export type MilitaryState = "AA" | "AE" | "AP";
+export type { MilitaryState };
+/** The armed-forces "state" of a ZIP by its prefix (the rule the index is built by). */
+export { militaryStateOf };
 
 /**
  * An APO/FPO/DPO ZIP: mail for armed-forces units and embassies, which move, so there is no place
@@ -66,62 +82,6 @@ export interface ZipIndex {
   /** How many ZIPs have a place. */
   readonly size: number;
   readonly stats: ZipIndexStats;
-}
-
-/**
- * The armed-forces "state" of a ZIP by its three-digit prefix, as the USPS assigns them: 090–098 AE,
- * 340 AA, 962–966 AP. The prefix is what tells a military ZIP from an unknown one, since new APO/FPO
- * codes appear without any place to put on a map. (scripts/build-index.mjs has the same rule and
- * stops the build if the dataset disagrees with it.)
- *
- * @param zip - the ZIP as a number, 0 to 99999
- * @example militaryStateOf(9001) // "AE", for ZIP 09001
- * @example militaryStateOf(48824) // null
- */
-export function militaryStateOf(zip: number): MilitaryState | null {
-  const prefix = Math.floor(zip / 100);
-  if (prefix >= 90 && prefix <= 98) return "AE";
-  if (prefix === 340) return "AA";
-  if (prefix >= 962 && prefix <= 966) return "AP";
-  return null;
-}
-
-// The file layout, section by section, is documented beside layout() in scripts/build-index.mjs.
-const MAGIC = 0x4950495a;
-const VERSION = 2;
-const HEADER_WORDS = 16;
-const BITMAP_WORDS = 3125;
-const PREFIXES = 1000;
-const FAR = -32768;
-const CITY_BLOCK = 16;
-
-function layout(R: number, C: number, S: number, B: number, E: number, F: number) {
-  const sections = [
-    ["header", 4, HEADER_WORDS],
-    ["bitmap", 4, BITMAP_WORDS],
-    ["anchorLat", 4, PREFIXES],
-    ["anchorLon", 4, PREFIXES],
-    ["farLat", 4, E],
-    ["farLon", 4, E],
-    ["cityBlocks", 4, Math.ceil(C / CITY_BLOCK)],
-    ["rank", 2, BITMAP_WORDS],
-    ["dLat", 2, R],
-    ["dLon", 2, R],
-    ["city", 2, R],
-    ["farRecord", 2, E],
-    ["otherStateRecord", 2, F],
-    ["prefixState", 1, PREFIXES],
-    ["otherState", 1, F],
-    ["stateTable", 1, S * 2],
-    ["cityBlob", 1, B],
-  ] as const;
-  const at = {} as Record<(typeof sections)[number][0], number>;
-  let offset = 0;
-  for (const [name, size, count] of sections) {
-    at[name] = offset;
-    offset = (offset + size * count + 3) & ~3;
-  }
-  return { at, total: offset };
 }
 
 // A literal `new URL(…, import.meta.url)` is what Vercel's file tracer follows to ship the file with
@@ -204,17 +164,27 @@ class BinaryZipIndex implements ZipIndex {
     if (byteLength < HEADER_WORDS * 4) throw new Error("zip index: too short for a header");
     const header = new Uint32Array(buffer, base, HEADER_WORDS);
     const word = (i: number) => header[i] ?? 0;
-    if (word(0) !== MAGIC)
+    if (word(HEADER.magic) !== MAGIC)
       throw new Error("zip index: not a zip-index.bin (bad magic, or a big-endian host)");
-    if (word(1) !== VERSION) throw new Error(`zip index: format ${word(1)}, this code reads ${VERSION}`);
-    const [R, C, S, B] = [word(2), word(3), word(4), word(5)];
-    const [E, F] = [word(7), word(8)];
+    if (word(HEADER.version) !== VERSION)
+      throw new Error(`zip index: format ${word(HEADER.version)}, this code reads ${VERSION}`);
+    const R = word(HEADER.places);
+    const C = word(HEADER.cities);
+    const S = word(HEADER.states);
+    const B = word(HEADER.cityBytes);
+    const E = word(HEADER.farCoordinates);
+    const F = word(HEADER.otherStates);
     const { at, total } = layout(R, C, S, B, E, F);
     if (total > byteLength) throw new Error("zip index: truncated");
 
     this.size = R;
-    this.#scale = word(6);
-    this.stats = { places: word(9), military: word(10), skipped: word(11), withoutCoordinates: word(12) };
+    this.#scale = word(HEADER.scale);
+    this.stats = {
+      places: word(HEADER.statPlaces),
+      military: word(HEADER.statMilitary),
+      skipped: word(HEADER.statSkipped),
+      withoutCoordinates: word(HEADER.statWithoutCoordinates),
+    };
     this.#bitmap = new Uint32Array(buffer, base + at.bitmap, BITMAP_WORDS);
     this.#rank = new Uint16Array(buffer, base + at.rank, BITMAP_WORDS);
     this.#anchorLat = new Int32Array(buffer, base + at.anchorLat, PREFIXES);
