@@ -6,6 +6,7 @@ import {
   rangeToHonour,
   type SatisfiableRange,
   SERVED_FILE_HEADERS,
+  servedBytes,
 } from "@repo/blob-store/http";
 import { findFile } from "@repo/files/files";
 import { requireUser } from "../_lib/auth.js";
@@ -41,6 +42,7 @@ export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route({
         range ? { range, signal: request.signal } : { signal: request.signal },
       );
       const { metadata } = result;
+      const bytes = servedBytes(result.range, metadata.size);
       const headers = new Headers({
         ...SERVED_FILE_HEADERS,
         "content-type": metadata.contentType,
@@ -49,14 +51,9 @@ export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route({
         etag: quotedEtag(metadata.etag),
         "last-modified": metadata.uploadedAt.toUTCString(),
         "cache-control": "private, no-cache",
+        ...bytes.headers,
       });
-      if (result.range) {
-        headers.set("content-range", `bytes ${result.range.start}-${result.range.end}/${metadata.size}`);
-        headers.set("content-length", String(result.range.end - result.range.start + 1));
-        return new Response(result.body, { status: 206, headers });
-      }
-      headers.set("content-length", String(metadata.size));
-      return new Response(result.body, { status: 200, headers });
+      return new Response(result.body, { status: bytes.status, headers });
     } catch (error) {
       // Named by the caller's path, never the store's.
       if (error instanceof BlobError) throw blobToHttpError(error, path);

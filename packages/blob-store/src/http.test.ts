@@ -6,6 +6,8 @@ import {
   parseRange,
   quotedEtag,
   rangeToHonour,
+  servedBytes,
+  unsatisfiableRange,
 } from "./http.js";
 
 describe("parseRange", () => {
@@ -64,5 +66,16 @@ describe("names and validators", () => {
       expect(mayShowInline(t), t).toBe(true);
     for (const t of ["text/html", "image/svg+xml", "application/pdf", "application/xml", "text/javascript"])
       expect(mayShowInline(t), t).toBe(false);
+  });
+});
+
+describe("servedBytes", () => {
+  it("answers 200 with the length of a whole file, 206 with the range and its length", () => {
+    expect(servedBytes(null, 10)).toEqual({ status: 200, headers: { "content-length": "10" } });
+    expect(servedBytes({ start: 7, end: 9 }, 10)).toEqual({
+      status: 206,
+      headers: { "content-range": "bytes 7-9/10", "content-length": "3" },
+    });
+    expect(unsatisfiableRange(10)).toEqual({ "content-range": "bytes */10" });
   });
 });

@@ -38,6 +38,32 @@ export function parseRange(header: string | null, size: number): SatisfiableRang
   return { start, end };
 }
 
+/**
+ * The status and length headers of an answer that carries a whole file (200) or one range of it
+ * (206), as the store's get() answered it.
+ *
+ * @example servedBytes({ start: 0, end: 9 }, 100)
+ * // { status: 206, headers: { "content-range": "bytes 0-9/100", "content-length": "10" } }
+ */
+export function servedBytes(
+  range: { start: number; end: number } | null,
+  size: number,
+): { status: 200 | 206; headers: Record<string, string> } {
+  if (range === null) return { status: 200, headers: { "content-length": String(size) } };
+  return {
+    status: 206,
+    headers: {
+      "content-range": `bytes ${range.start}-${range.end}/${size}`,
+      "content-length": String(range.end - range.start + 1),
+    },
+  };
+}
+
+/** The header of a 416 answer: the file's size, for a range that lies outside it. */
+export function unsatisfiableRange(size: number): Record<string, string> {
+  return { "content-range": `bytes */${size}` };
+}
+
 /** An etag without quotes or the weak prefix: what two spellings of one validator share. */
 export function bareEtag(etag: string): string {
   let e = etag.trim();

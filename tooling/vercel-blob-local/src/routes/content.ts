@@ -7,6 +7,8 @@ import {
   quotedEtag,
   rangeToHonour,
   SERVED_FILE_HEADERS,
+  servedBytes,
+  unsatisfiableRange,
 } from "@repo/blob-store/http";
 import { normalizeBlobPath } from "@repo/blob-store/path";
 import type { BlobStore } from "@repo/blob-store/types";
@@ -59,7 +61,7 @@ export async function content(
     return new Response(null, { status: 304, headers: common });
   }
   const unsatisfiable = () =>
-    new Response(null, { status: 416, headers: { ...common, "content-range": `bytes */${meta.size}` } });
+    new Response(null, { status: 416, headers: { ...common, ...unsatisfiableRange(meta.size) } });
   const range = parseRange(
     rangeToHonour(request.headers, { etag: meta.etag, lastModified: meta.uploadedAt }),
     meta.size,
@@ -73,19 +75,14 @@ export async function content(
     throw fromStoreError(error);
   }
   const m = result.metadata;
+  const { status, headers: length } = servedBytes(result.range, m.size);
   const headers: Record<string, string> = {
     ...common,
     etag: quotedEtag(m.etag),
     "last-modified": m.uploadedAt.toUTCString(),
     "content-type": m.contentType,
+    ...length,
   };
-  if (result.range) {
-    headers["content-range"] = `bytes ${result.range.start}-${result.range.end}/${m.size}`;
-    headers["content-length"] = String(result.range.end - result.range.start + 1);
-  } else {
-    headers["content-length"] = String(m.size);
-  }
-  const status = result.range ? 206 : 200;
   if (request.method === "HEAD") {
     await result.body.cancel();
     return new Response(null, { status, headers });
