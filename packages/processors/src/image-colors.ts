@@ -10,6 +10,12 @@ function hex([r, g, b]: Rgb): string {
   return `#${[r, g, b].map((c) => Math.round(c).toString(16).padStart(2, "0")).join("")}`;
 }
 
+/**
+ * How far (Euclidean, in 8-bit RGB) a pixel may be from a colour and still count as that colour: a
+ * shade the eye calls the same, not a neighbour of another hue.
+ */
+const NEAR = 40;
+
 function distance2(a: Rgb, b: Rgb): number {
   return (a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2 + (a[2] - b[2]) ** 2;
 }
@@ -23,6 +29,26 @@ function mean(pixels: Rgb[]): Rgb {
   }
   const n = Math.max(1, pixels.length);
   return [sum[0] / n, sum[1] / n, sum[2] / n];
+}
+
+/**
+ * The one exact colour most of `pixels` have, if there is one: a flat area is reported as its own
+ * colour, not as the mean it makes with the few stray pixels near it.
+ */
+function plain(pixels: Rgb[]): Rgb | null {
+  const counts = new Map<number, number>();
+  let best = -1;
+  let bestCount = 0;
+  for (const [r, g, b] of pixels) {
+    const key = (r << 16) | (g << 8) | b;
+    const n = (counts.get(key) ?? 0) + 1;
+    counts.set(key, n);
+    if (n > bestCount) {
+      bestCount = n;
+      best = key;
+    }
+  }
+  return bestCount * 2 > pixels.length ? [best >> 16, (best >> 8) & 0xff, best & 0xff] : null;
 }
 
 /** Splits the box along its widest channel at the median; the classic median-cut step. */
@@ -60,6 +86,11 @@ function split(box: Rgb[]): [Rgb[], Rgb[]] | null {
  * The top colours of an RGBA pixel buffer (small: the caller downsamples to 64×64 first). Median cut
  * gives deterministic starting clusters, then a few k-means passes move each colour to the centre of its
  * pixels. Pixels under half opacity are ignored, so a logo on transparency reports the logo's colours.
+ *
+ * A colour's share counts the pixels of its cluster that are near it (within {@link NEAR}), not every
+ * pixel assigned to it: a textured or noisy background cut into clusters would otherwise report each
+ * blend at about 1/(2 × count) of the picture (10 % for 5 colours), shares of no colour anyone sees,
+ * and push a plain colour of 9.75 % out of the list.
  *
  * @param rgba - interleaved 8-bit RGBA
  * @param count - how many colours at most; their shares add up to 1 only when the image has no others
@@ -110,8 +141,13 @@ export function dominantColors(rgba: Uint8Array, count = 5): DominantColor[] {
     centres = members.map((m, i) => (m.length > 0 ? mean(m) : (centres[i] ?? [0, 0, 0])));
   }
 
+  const near2 = NEAR * NEAR;
   return members
-    .map((m, i) => ({ hex: hex(centres[i] ?? [0, 0, 0]), share: m.length / pixels.length }))
+    .map((m, i) => {
+      const centre = centres[i] ?? [0, 0, 0];
+      const near = m.filter((p) => distance2(p, centre) <= near2);
+      return { hex: hex(plain(near) ?? centre), share: near.length / pixels.length };
+    })
     .filter((c) => c.share > 0)
     .sort((a, b) => b.share - a.share)
     .slice(0, count)
