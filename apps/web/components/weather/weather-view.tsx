@@ -6,6 +6,7 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import useSWR from "swr";
 import { type ApiError, api, apiUrl } from "@/lib/api";
 import { alertsNote, compass, dayLabel, formatRelative, placeTime, withUnit } from "@/lib/format";
+import { showsOfflineHint } from "@/lib/offline-hint";
 import { HourlyChart } from "./hourly-chart";
 import { ZipForm, zipProblem } from "./zip-form";
 
@@ -102,11 +103,6 @@ const ERROR_TITLES: Record<string, string> = {
   upstream_unreachable: "The weather service can't be reached",
 };
 
-/** The statuses /api/weather answers when the weather service itself failed or could not be reached. */
-const UPSTREAM_DOWN = new Set([502, 503, 504]);
-// Advice for whoever runs the app on their own machine (`pnpm dev`), never shown to a deployment's visitors.
-const OFFLINE_HINT = process.env.NODE_ENV === "development";
-
 function WeatherError({ error, onRetry }: { error: ApiError; onRetry: () => void }) {
   const retryable = error.status === 0 || error.status >= 500;
   return (
@@ -115,7 +111,7 @@ function WeatherError({ error, onRetry }: { error: ApiError; onRetry: () => void
         {ERROR_TITLES[error.code] ?? "The forecast could not be loaded"}
       </h2>
       <p>{error.message}</p>
-      {OFFLINE_HINT && UPSTREAM_DOWN.has(error.status) ? (
+      {showsOfflineHint(error, process.env.NODE_ENV) ? (
         <p className="hint">
           Offline? Run <code>pnpm dev:offline</code> to use the built-in weather stand-in (generated data,
           marked as such).
