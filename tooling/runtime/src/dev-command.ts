@@ -56,15 +56,23 @@ export async function startDevCommand(
   // Through a filter: the dev server's banner names its private port, which is not the app's URL.
   if (child.stdout) forwardDevOutput(child.stdout, process.stdout, port);
   if (child.stderr) forwardDevOutput(child.stderr, process.stderr, port);
+  const signal = () => {
+    if (child.exitCode !== null || child.pid === undefined) return;
+    try {
+      process.kill(-child.pid, "SIGTERM");
+    } catch {
+      child.kill("SIGTERM");
+    }
+  };
+  // The dev server runs in a process group of its own, which outlives this process unless told:
+  // however this process ends short of SIGKILL (a second Ctrl-C exits at once), the group is told.
+  process.once("exit", signal);
+  child.once("exit", () => process.off("exit", signal));
   const stop = () =>
     new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.pid === undefined) return resolve();
       child.once("exit", () => resolve());
-      try {
-        process.kill(-child.pid, "SIGTERM");
-      } catch {
-        child.kill("SIGTERM");
-      }
+      signal();
     });
   const deadline = Date.now() + timeoutMs;
   while (!(await portOpen(port))) {
