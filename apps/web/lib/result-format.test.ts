@@ -3,8 +3,10 @@ import {
   announceChanges,
   between,
   binDigits,
+  columnRange,
   delimiterLabel,
   displayValue,
+  distinctIsEstimate,
   exifFacts,
   FRESH_UPLOAD_MS,
   fileName,
@@ -242,5 +244,27 @@ describe("image labels", () => {
     expect(paletteShare(0.425)).toBe("43%");
     expect(paletteShare(0.052)).toBe("5.2%");
     expect(paletteShare(0.0004)).toBe("<0.1%");
+  });
+});
+
+describe("distinctIsEstimate", () => {
+  it("is false only for a count the processor marked exact; older results are estimates", () => {
+    expect(distinctIsEstimate({ distinctExact: true })).toBe(false);
+    expect(distinctIsEstimate({ distinctExact: false })).toBe(true);
+    expect(distinctIsEstimate({})).toBe(true);
+  });
+});
+
+describe("columnRange", () => {
+  it("shows dates as written, numbers formatted, and a dash for neither", () => {
+    expect(columnRange({ dateRange: { min: "1999-12-31", max: "2024-05-01T23:00:00-03:00" } })).toEqual({
+      min: "1999-12-31",
+      max: "2024-05-01T23:00:00-03:00",
+    });
+    expect(columnRange({ numeric: { min: 8, max: 99950, mean: 1, stddev: 0, histogram: [] } })).toEqual({
+      min: "8",
+      max: "99,950",
+    });
+    expect(columnRange({})).toEqual({ min: "—", max: "—" });
   });
 });

@@ -5,6 +5,7 @@
 import { formatNumber, formatPercent } from "./format";
 import type {
   BlobResult,
+  CsvColumnSummary,
   ExifSummary,
   HistogramBin,
   CsvMalformedKind as MalformedKind,
@@ -279,4 +280,30 @@ export function exifFacts(exif: ExifSummary): { label: string; value: string }[]
 /** A colour's share of the opaque pixels, as the palette shows it. */
 export function paletteShare(share: number): string {
   return formatPercent(share, share < 0.1 ? 1 : 0);
+}
+
+/**
+ * Whether a column's distinct count is an estimate: counts are exact while a column has at most a
+ * few thousand distinct values, and results written before they were are estimates too.
+ *
+ * @example distinctIsEstimate({ distinctExact: true }) // false
+ */
+export function distinctIsEstimate(
+  values: Pick<NonNullable<CsvColumnSummary["values"]>, "distinctExact">,
+): boolean {
+  return values.distinctExact !== true;
+}
+
+/**
+ * A column's least and greatest value as the columns table shows them: numbers formatted, dates and
+ * date-times as the file writes them, "—" for a column that has neither.
+ *
+ * @example columnRange({ dateRange: { min: "2024-01-02", max: "2024-03-01" } }) // { min: "2024-01-02", max: "2024-03-01" }
+ */
+export function columnRange(column: Pick<CsvColumnSummary, "numeric" | "dateRange">): {
+  min: string;
+  max: string;
+} {
+  if (column.dateRange) return { min: column.dateRange.min, max: column.dateRange.max };
+  return { min: formatNumber(column.numeric?.min), max: formatNumber(column.numeric?.max) };
 }

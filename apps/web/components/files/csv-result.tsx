@@ -1,8 +1,8 @@
 import { useId } from "react";
 import { formatBytes } from "@/lib/bytes";
 import { formatNumber } from "@/lib/format";
-import { delimiterLabel, malformedLabel } from "@/lib/result-format";
-import type { CsvMalformedKind, CsvSummary } from "@/lib/result-types";
+import { columnRange, delimiterLabel, distinctIsEstimate, malformedLabel } from "@/lib/result-format";
+import type { CsvColumnSummary, CsvMalformedKind, CsvSummary } from "@/lib/result-types";
 import { Histogram, TopValues } from "./csv-charts";
 
 /** A CSV's dialect, rows and malformed rows, its columns' statistics, and a chart per column. */
@@ -114,7 +114,9 @@ export function CsvResult({ csv }: { csv: CsvSummary }) {
                     Std dev
                   </th>
                   <th scope="col" className="num">
-                    <abbr title="Estimated with HyperLogLog, about 0.8 % error">Distinct</abbr>
+                    <abbr title="Counted exactly up to a few thousand distinct values; past that estimated (≈, about 0.8 % error)">
+                      Distinct
+                    </abbr>
                   </th>
                 </tr>
               </thead>
@@ -135,10 +137,10 @@ export function CsvResult({ csv }: { csv: CsvSummary }) {
                       {formatNumber(c.nulls)}
                     </td>
                     <td className="num" data-label="Min">
-                      {formatNumber(c.numeric?.min)}
+                      {columnRange(c).min}
                     </td>
                     <td className="num" data-label="Max">
-                      {formatNumber(c.numeric?.max)}
+                      {columnRange(c).max}
                     </td>
                     <td className="num" data-label="Mean">
                       {formatNumber(c.numeric?.mean)}
@@ -147,7 +149,7 @@ export function CsvResult({ csv }: { csv: CsvSummary }) {
                       {formatNumber(c.numeric?.stddev)}
                     </td>
                     <td className="num" data-label="Distinct">
-                      {formatNumber(c.values?.distinct)}
+                      <DistinctCount values={c.values} />
                     </td>
                   </tr>
                 ))}
@@ -181,6 +183,19 @@ export function CsvResult({ csv }: { csv: CsvSummary }) {
           </div>
         </section>
       ) : null}
+    </>
+  );
+}
+
+/** A distinct count: as is when counted, marked ≈ (and read "about") when estimated. */
+function DistinctCount({ values }: { values: CsvColumnSummary["values"] }) {
+  if (!values) return <>{formatNumber(undefined)}</>;
+  if (!distinctIsEstimate(values)) return <>{formatNumber(values.distinct)}</>;
+  return (
+    <>
+      <span aria-hidden="true">≈ </span>
+      <span className="visually-hidden">about </span>
+      {formatNumber(values.distinct)}
     </>
   );
 }

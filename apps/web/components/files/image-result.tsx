@@ -48,6 +48,9 @@ export function ImageResult({ image, name }: { image: Image; name: string }) {
             ) : (
               <p className="hint">No opaque pixels to take colours from.</p>
             )}
+            {image.dominantColors.length > 0 ? (
+              <p className="hint">Each share is the part of the picture in that colour or a close shade.</p>
+            ) : null}
           </div>
         </div>
         <dl className="facts">
