@@ -126,6 +126,18 @@ describe("at 390 px", () => {
     await row.getByRole("button", { name: "Keep" }).click();
   });
 
+  it("and neither does the Files page on a tablet or a laptop", async () => {
+    for (const width of [700, 1100]) {
+      await page.setViewportSize({ width, height: 844 });
+      await page
+        .getByRole("row", { name: /quarterly-sales/ })
+        .getByRole("button", { name: /^Results/ })
+        .waitFor();
+      expect(await sidewaysProblems(page), `${width} px`).toEqual([]);
+    }
+    await page.setViewportSize({ width: WIDTH, height: 844 });
+  });
+
   it("a CSV's result page, its column statistics included, needs no sideways scrolling", async () => {
     await page.goto(`${runtime.url}/files?view=${encodeURIComponent(`uploads/${LONG_NAME}`)}`);
     await page.getByRole("heading", { name: `Results for ${LONG_NAME}` }).waitFor();
