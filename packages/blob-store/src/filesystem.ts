@@ -23,7 +23,7 @@ import {
 } from "./errors.js";
 import { etagMatches } from "./http.js";
 import { isValidBlobPath, isValidBlobPathSegment, normalizeBlobPath } from "./path.js";
-import { beginPut, cancelBody } from "./put-checks.js";
+import { beginPut, cancelBody, checkRange, listLimit } from "./store-checks.js";
 import type {
   BlobBody,
   BlobMetadata,
@@ -187,24 +187,15 @@ function decodeCursor(cursor: string): string {
   return Buffer.from(cursor, "base64url").toString("utf8");
 }
 
-function listLimit(limit: number | undefined): number {
-  if (limit === undefined || !Number.isFinite(limit)) return 100;
-  return Math.min(1000, Math.max(1, Math.floor(limit)));
-}
-
 function resolveRange(
   path: string,
   size: number,
   range: ByteRange | undefined,
 ): { start: number; end: number } {
   if (range === undefined) return { start: 0, end: size - 1 };
+  checkRange(path, size, range);
   const { start, end } = range;
-  if (!Number.isSafeInteger(start) || start < 0 || start >= size) {
-    throw new BlobRangeNotSatisfiableError(path, size);
-  }
-  if (end !== undefined && (!Number.isSafeInteger(end) || end < start)) {
-    throw new BlobRangeNotSatisfiableError(path, size);
-  }
+  if (start >= size) throw new BlobRangeNotSatisfiableError(path, size);
   return { start, end: Math.min(end ?? size - 1, size - 1) };
 }
 

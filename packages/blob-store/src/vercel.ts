@@ -61,7 +61,7 @@ import {
 } from "./errors.js";
 import { bareEtag } from "./http.js";
 import { normalizeBlobPath } from "./path.js";
-import { beginPut } from "./put-checks.js";
+import { beginPut, checkRange, listLimit } from "./store-checks.js";
 import type {
   BlobBody,
   BlobMetadata,
@@ -206,12 +206,7 @@ export class VercelBlobStore implements BlobStore {
     if (this.access === "private") headers.authorization = `Bearer ${this.token}`;
     const { range } = options;
     if (range) {
-      if (!Number.isSafeInteger(range.start) || range.start < 0) {
-        throw new BlobRangeNotSatisfiableError(normalized, metadata.size);
-      }
-      if (range.end !== undefined && (!Number.isSafeInteger(range.end) || range.end < range.start)) {
-        throw new BlobRangeNotSatisfiableError(normalized, metadata.size);
-      }
+      checkRange(normalized, metadata.size, range);
       headers.range = `bytes=${range.start}-${range.end ?? ""}`;
     }
     // An overwritten blob can be served stale from the CDN for up to a minute, which would pair the
@@ -284,10 +279,7 @@ export class VercelBlobStore implements BlobStore {
   }
 
   async list(options: ListOptions = {}): Promise<ListResult> {
-    const limit =
-      options.limit === undefined || !Number.isFinite(options.limit)
-        ? 100
-        : Math.min(1000, Math.max(1, Math.floor(options.limit)));
+    const limit = listLimit(options.limit);
     const prefix = (options.prefix ?? "").normalize("NFC");
     const blobs: BlobMetadata[] = [];
     let cursor = options.cursor || undefined;

@@ -1,9 +1,11 @@
 /**
- * What every store's put() does before it reads a body, in one place: the path and meta checked,
- * the options checked against each other, an aborted signal honoured; any failure cancels the body,
- * so a caller's stream is never left hanging.
+ * What every store checks of its arguments, in one place, so the stores agree: put()'s opening
+ * (the path and meta checked, the options checked against each other, an aborted signal honoured;
+ * any failure cancels the body, so a caller's stream is never left hanging), list()'s page size and
+ * get()'s range.
  */
-import type { BlobBody, PutOptions } from "./types.js";
+import { BlobRangeNotSatisfiableError } from "./errors.js";
+import type { BlobBody, ByteRange, PutOptions } from "./types.js";
 
 /** Cancels a body that will not be read (a stream not yet locked by a reader). */
 export function cancelBody(body: BlobBody, reason: unknown): void {
@@ -47,5 +49,30 @@ export function beginPut(
   } catch (err) {
     cancelBody(body, err);
     throw err;
+  }
+}
+
+/**
+ * list()'s page size: 1 to 1000, 100 when not given.
+ *
+ * @example listLimit(5000) // 1000
+ */
+export function listLimit(limit: number | undefined): number {
+  if (limit === undefined || !Number.isFinite(limit)) return 100;
+  return Math.min(1000, Math.max(1, Math.floor(limit)));
+}
+
+/**
+ * Refuses a range that is no range at all (not whole numbers, negative, or ending before it
+ * starts) as unsatisfiable; whether it lies within the blob is for the store to say.
+ */
+export function checkRange(path: string, size: number, range: ByteRange): void {
+  const { start, end } = range;
+  if (
+    !Number.isSafeInteger(start) ||
+    start < 0 ||
+    (end !== undefined && (!Number.isSafeInteger(end) || end < start))
+  ) {
+    throw new BlobRangeNotSatisfiableError(path, size);
   }
 }
