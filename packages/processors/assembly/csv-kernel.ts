@@ -4,8 +4,10 @@
  * numbers and dates are parsed while their end is looked for, text fields find their end sixteen
  * bytes at a time (SIMD) and are hashed a word at a time. Values are folded into per-column
  * statistics that live in this module's memory: null and kind counts, moments (two passes per block
- * of numbers, merged with Chan's formula), log-linear histograms, HyperLogLog registers and
- * frequent-items tables. What it cannot do alone goes back to JavaScript (src/csv/accumulator.ts):
+ * of numbers, merged with Chan's formula), log-linear histograms, HyperLogLog registers,
+ * frequent-items tables, exact value counts while a column has few distinct values, and date
+ * ranges. Its layout constants are exported, and src/csv/kernel.ts checks them when it instantiates
+ * the module. What it cannot do alone goes back to JavaScript (src/csv/accumulator.ts):
  * the header names, malformed-row examples, numbers longer than 15 digits or with an exponent (an
  * import parses them exactly like Number()), and the carry of an unfinished row from one chunk to
  * the next. The rules are those of the accumulator's documentation; the tests run every crafted
@@ -510,6 +512,19 @@ function hashFinish(h1: u32, h2: u32, n: u32): void {
   hashB = fmix32(h2 ^ n ^ (hashA * 0x27d4eb2f));
 }
 
+/**
+ * The hashes of an integer of at most 15 characters, left in hashA and hashB, from its value and
+ * length instead of its bytes (cheaper, and as distinct: without a leading zero, the value, sign
+ * and length give back the text).
+ */
+function hashInteger(v: f64, len: u32): void {
+  const bits = reinterpret<u64>(v);
+  const lo = <u32>bits;
+  const hi = <u32>(bits >>> 32);
+  hashA = fmix32((lo * 0xcc9e2d51) ^ rotl<u32>(hi, 15) ^ (len * 0x9e3779b9));
+  hashB = fmix32((hi * HASH_MUL2) ^ lo ^ (len << 24) ^ (hashA * 0x27d4eb2f));
+}
+
 let unescaped: usize = 0;
 let unescapedCap: usize = 0;
 
@@ -892,8 +907,6 @@ function freqAdd(col: i32, a: u32, b: u32, s: usize, e: usize, escaped: bool): v
 // Exact counts
 
 /** The slot of hashes `a`, `b` in a table of `cap`: theirs, or the empty one where they would go. */
-// @ts-ignore: decorator
-@inline
 function exactSlot(t: usize, cap: i32, a: u32, b: u32): usize {
   const mask = cap * 2 - 1;
   let slot = <i32>((a ^ b) & <u32>mask);
@@ -1310,8 +1323,6 @@ export function parse(from: i32, len: i32, final: i32): i32 {
 }
 
 /** Adds a value's first hash to column `col`'s HyperLogLog. */
-// @ts-ignore: decorator
-@inline
 function hllAdd(col: i32, h1: u32): void {
   const idx = h1 >>> (32 - HLL_P);
   const rank = <u8>(clz<u32>((h1 << HLL_P) | (1 << (HLL_P - 1))) + 1);
@@ -1328,6 +1339,14 @@ function firstOther(col: i32): void {
   store<u8>(colOther + <usize>col, 1);
   const cap = load<i32>(colExactCap + ((<usize>col) << 2));
   const t = load<usize>(colExact + <usize>col * sizeof<usize>());
+  if (load<f64>(colKinds + <usize>col * <usize>KIND_COUNT * 8 + ((<usize>K_NUM) << 3)) > 0) {
+    // Numbers that are not integers were not kept: the table would miss them.
+    if (cap > 0) exactGive(t, cap);
+    store<usize>(colExact + <usize>col * sizeof<usize>(), 0);
+    store<i32>(colExactCap + ((<usize>col) << 2), 0);
+    store<i32>(colExactSize + ((<usize>col) << 2), -1);
+    return;
+  }
   for (let x = 0; x < cap * 2; x++) {
     const p = t + <usize>x * <usize>EX_SLOT;
     if (load<i32>(p + <usize>EX_SLOT_ENTRY) !== 0) hllAdd(col, load<u32>(p + <usize>EX_SLOT_H1));
@@ -1373,16 +1392,18 @@ function commitRow(
       store<i32>(bp, nb + 1);
       if (nb + 1 === BLOCK) flushColumn(i);
       // A number counts among the distinct values too (a column of ZIP codes is text for its
-      // "02134" but holds "10001" as well): in the exact table while it lasts, and in the
-      // HyperLogLog once the column has shown a value that is not a number (before that the column
-      // is numeric, the estimate is not used, and hashing every number would cost the parse a third
-      // of its speed). Not in the frequent items, whose purges distinct numbers would keep running.
+      // "02134" but holds "10001" as well). Until the column shows a value that is not a number it
+      // is numeric, its distinct values are never shown, and only what is cheap is kept: its
+      // integers in the exact table (a non-number then finds them there), not its other numbers
+      // (firstOther() gives the exact table up if there were any) nor the HyperLogLog. Never in
+      // the frequent items, whose purges distinct numbers would keep running.
       const exact = load<i32>(colExactSize + o) >= 0;
       const other = load<u8>(colOther + <usize>i) !== 0;
-      if (exact || other) {
+      if (other || (exact && kind === K_INT)) {
         const ns = b + <usize>load<i32>(fStart + o);
         const ne = b + <usize>load<i32>(fEnd + o);
-        hashWords(ns, ne);
+        if (kind === K_INT && ne - ns <= 15) hashInteger(load<f64>(fNum + ((<usize>i) << 3)), <u32>(ne - ns));
+        else hashWords(ns, ne);
         if (other) hllAdd(i, hashA);
         if (exact) exactAdd(i, hashA, hashB, ns, ne, false);
       }

@@ -64,11 +64,15 @@ export interface CsvColumnPartial {
   moments: Moments;
   /** Log-linear bucket counts of the numeric values, or null when there were none. */
   histogram: Float64Array | null;
-  /** HyperLogLog registers over the non-numeric values. */
+  /**
+   * HyperLogLog registers over the column's values: all but the numbers that came before its first
+   * value that is not a number and that the exact table no longer held (a numeric column's are not
+   * hashed: its estimate is never shown).
+   */
   hll: Uint8Array;
   /** Frequent non-numeric values. */
   frequent: FrequentItemsData;
-  /** Every distinct non-numeric value with its count, or null when there were too many to keep. */
+  /** Every distinct value (numbers as written) with its count, or null when there were too many to keep. */
   exact?: ExactValuesData | null;
   /** The least and greatest date or date-time, or null when there were none. */
   dates?: DateRangeData | null;
@@ -272,9 +276,10 @@ export class Accumulator implements CsvAccumulator {
     for (let i = 0; i < n; i++) {
       const mo = moments + i * MOMENT_COUNT;
       const hist = k.getColHist(i);
+      const kindCounts = Array.from(f64.subarray(kinds + i * KIND_COUNT, kinds + (i + 1) * KIND_COUNT));
       columnStats.push({
         nulls: f64[nulls + i] as number,
-        kinds: Array.from(f64.subarray(kinds + i * KIND_COUNT, kinds + (i + 1) * KIND_COUNT)),
+        kinds: kindCounts,
         moments: {
           n: f64[mo] as number,
           mean: f64[mo + 1] as number,
@@ -285,7 +290,7 @@ export class Accumulator implements CsvAccumulator {
         histogram: hist === 0 ? null : f64.slice(hist >> 3, (hist >> 3) + HIST_BUCKETS),
         hll: new Uint8Array(k.memory.buffer).slice(hll + i * HLL_BYTES, hll + (i + 1) * HLL_BYTES),
         frequent: frequentData(k, i),
-        exact: readExactValues(k, i),
+        exact: readExactValues(k, i, kindCounts),
         dates: readDateRange(k, i),
       });
     }

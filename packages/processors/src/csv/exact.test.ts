@@ -77,6 +77,36 @@ describe("exact distinct values", () => {
     expect(summarizeCsv(p).columns[0]?.values?.distinctExact).toBe(false);
   });
 
+  it("counts integers among a text column's values, a ZIP column's included", () => {
+    const values = summarizeCsv(partial("zip\n10001\n02134\n10001\n99950\n+5\n5\n")).columns[0]?.values;
+    expect(values).toMatchObject({ distinct: 5, distinctExact: true, maxError: 0 });
+    expect(values?.top[0]).toEqual({ value: "10001", count: 2 });
+    expect(values?.top.map((t) => t.value).sort()).toEqual(["+5", "02134", "10001", "5", "99950"]);
+  });
+
+  it("is not exact where numbers with fractions came before the first text, alone or merged", () => {
+    // The kernel keeps a numeric column's integers only: fractions before a text value are lost.
+    expect(summarizeCsv(partial("x\n1.5\n2\nabc\n")).columns[0]?.values?.distinctExact).toBe(false);
+    // After the first text value they are kept.
+    expect(summarizeCsv(partial("x\nabc\n1.5\n2\n1.5\n")).columns[0]?.values).toMatchObject({
+      distinct: 3,
+      distinctExact: true,
+      top: [
+        { value: "1.5", count: 2 },
+        { value: "2", count: 1 },
+        { value: "abc", count: 1 },
+      ],
+    });
+    const numbers = partial("x\n1.5\n2\n");
+    expect(numbers.columnStats[0]?.exact).toBeNull();
+    const text = createCsvAccumulator({ delimiter: ",", columns: ["x"] });
+    text.push(enc.encode("abc\n2\n"));
+    const merged = summarizeCsv(mergeCsvPartials(numbers, text.finish())).columns[0]?.values;
+    expect(merged?.distinctExact).toBe(false);
+    // The estimate: "abc" and the "2" after it; the numbers before the first text value are not in it.
+    expect(merged?.distinct).toBe(2);
+  });
+
   it("mergeExactValues adds counts of the same value and keeps the rest", () => {
     const a: ExactValuesData = { h1: [1, 2], h2: [1, 2], counts: [3, 1], labels: ["x", "y"] };
     const b: ExactValuesData = { h1: [2, 3], h2: [2, 3], counts: [4, 1], labels: ["y", "z"] };

@@ -16,13 +16,19 @@ export interface ExactValuesData {
 const utf8 = new TextDecoder();
 
 /**
- * Column `i`'s exact values from the kernel's memory; null when it had too many to count exactly.
+ * Column `i`'s exact values from the kernel's memory, given its kind counts (in the order of KINDS);
+ * null when it had too many to count exactly, or when its table is not whole: until a column shows
+ * a value that is not a number the kernel keeps only its integers, so a column of numbers some of
+ * which are not integers has none (its distinct values are never shown, and merged with a piece
+ * where the column is text it must not pass for exact).
  *
- * @example readExactValues(kernel, 0)?.counts.length // the column's distinct values
+ * @example readExactValues(kernel, 0, [0, 0, 0, 0, 0, 12])?.counts.length // the column's distinct values
  */
-export function readExactValues(k: CsvKernel, i: number): ExactValuesData | null {
+export function readExactValues(k: CsvKernel, i: number, kinds: readonly number[]): ExactValuesData | null {
   const size = k.getColExactSize(i);
   if (size < 0) return null;
+  const [, fractions = 0, ...others] = kinds;
+  if (fractions > 0 && others.every((n) => n === 0)) return null;
   const data: ExactValuesData = { h1: [], h2: [], counts: [], labels: [] };
   if (size === 0) return data;
   const buffer = k.memory.buffer;
