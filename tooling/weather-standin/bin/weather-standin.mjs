@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Starts the weather stand-in for offline development:
-//   pnpm --filter @repo/weather-standin... build && pnpm --filter @repo/weather-standin start --port 3999
+//   pnpm --filter @repo/weather-standin... build && pnpm --filter @repo/weather-standin standin --port 3999
 //   OPEN_METEO_BASE_URL=http://127.0.0.1:3999 NWS_BASE_URL=http://127.0.0.1:3999 pnpm dev
 // (`pnpm dev:offline` runs the app with a stand-in of its own, in one terminal.)
 // Its data is generated, not weather: never point a deployment at it.
