@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -28,11 +28,15 @@ beforeAll(async () => {
     await writeFile(join(root, file), "export {};\n");
   }
   await writeFile(join(root, ".vercelignore"), "api/**/*.test.ts\n");
+  // pnpm links workspace packages into node_modules; a link back up must not be walked (a loop).
+  await mkdir(join(root, "api/node_modules/@repo"), { recursive: true });
+  await writeFile(join(root, "api/node_modules/dep.ts"), "export {};\n");
+  await symlink(root, join(root, "api/node_modules/@repo/self"), "dir");
   routes = await scanFunctions(root);
 });
 
 describe("scanFunctions", () => {
-  it("finds one function per file, leaving out helpers, declarations and ignored files", () => {
+  it("finds one function per file, leaving out helpers, declarations, ignored files and node_modules", () => {
     expect(routes.map((r) => r.file).sort()).toEqual([
       "api/hello.ts",
       "api/index.ts",
