@@ -1,0 +1,64 @@
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listen, stopListening } from "./listen.js";
+import { createModuleLoader, type ModuleLoader } from "./loader.js";
+import { loadProject } from "./project.js";
+import { createRequestHandler, type RequestHandler } from "./request-handler.js";
+
+// The handler alone, on a bare node:http server: no listeners, reloads or crons of createRuntime.
+let root: string;
+let loader: ModuleLoader;
+let handler: RequestHandler;
+let server: Server;
+let origin: string;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), "handler-"));
+  const files: Record<string, string> = {
+    "vercel.json": JSON.stringify({
+      redirects: [{ source: "/old", destination: "/api/hello", permanent: false }],
+      headers: [{ source: "/(.*)", headers: [{ key: "x-route", value: "yes" }] }],
+    }),
+    "api/hello.ts": 'export const GET = (r: Request) => Response.json({ ip: r.headers.get("x-real-ip") });\n',
+  };
+  for (const [file, text] of Object.entries(files)) {
+    await mkdir(dirname(join(root, file)), { recursive: true });
+    await writeFile(join(root, file), text);
+  }
+  loader = await createModuleLoader({ root, mode: "development", watch: false });
+  handler = createRequestHandler({ project: await loadProject(root, false), loader });
+  server = createServer(handler);
+  origin = `http://127.0.0.1:${await listen(server, 0, "127.0.0.1")}`;
+});
+
+afterAll(async () => {
+  await stopListening(server);
+  handler.close();
+  await loader.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+describe("createRequestHandler", () => {
+  it("runs a function with the route's headers, Vercel's default caching and the real client address", async () => {
+    const res = await fetch(`${origin}/api/hello`, { headers: { "x-real-ip": "6.6.6.6" } });
+    expect(await res.json()).toEqual({ ip: "127.0.0.1" });
+    expect(res.headers.get("x-route")).toBe("yes");
+    expect(res.headers.get("cache-control")).toBe("public, max-age=0, must-revalidate");
+  });
+
+  it("answers redirects and misses as Vercel does", async () => {
+    const moved = await fetch(`${origin}/old`, { redirect: "manual" });
+    expect([moved.status, moved.headers.get("location")]).toEqual([307, "/api/hello"]);
+    const missing = await fetch(`${origin}/api/nothing`);
+    expect([missing.status, missing.headers.get("x-vercel-error")]).toEqual([404, "NOT_FOUND"]);
+  });
+
+  it("serves mounts ahead of routing once they are set", async () => {
+    expect((await fetch(`${origin}/__svc/x`)).status).toBe(404);
+    handler.setMounts([["/__svc", (request) => new Response(new URL(request.url).pathname)]]);
+    expect(await (await fetch(`${origin}/__svc/x`)).text()).toBe("/__svc/x");
+  });
+});
