@@ -124,6 +124,15 @@ describe("getWeather against the stand-in", () => {
     expect(onHiddenError).toHaveBeenCalledWith(expect.any(UpstreamError), "alerts");
   });
 
+  it("reports an alerts failure as hidden only when the answer is served", async () => {
+    standin.setMode("nws_error");
+    standin.setMode("error500");
+    const onHiddenError = vi.fn();
+    const error = await getWeather(REQUEST, deps({ onHiddenError })).catch((e: unknown) => e);
+    expect(error).toMatchObject({ provider: "open-meteo", kind: "upstream_error" });
+    expect(onHiddenError).not.toHaveBeenCalled();
+  });
+
   it("does not wait past the alerts timeout", async () => {
     standin.setMode("nws_slow");
     const started = Date.now();
