@@ -15,8 +15,8 @@ import {
   upload,
 } from "@vercel/blob/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeEmulator, type Emulator, emulator, RW_TOKEN, STORE_ID } from "./testing/emulator.js";
-import { signCallbackBody } from "./tokens.js";
+import { closeEmulator, type Emulator, emulator, RW_TOKEN, STORE_ID } from "./testing/emulator.ts";
+import { signCallbackBody } from "./tokens.ts";
 
 // Client uploads end to end: a token from the app's handleUpload, the browser's upload() to the
 // handler, and the signed upload-completed callback back to the app.

@@ -5,16 +5,16 @@
 import { contentDisposition, quotedEtag } from "@repo/blob-store/http";
 import { normalizeBlobPath } from "@repo/blob-store/path";
 import type { BlobMetadata, BlobStore } from "@repo/blob-store/types";
-import { badRequest, fromStoreError, ProtocolError } from "./errors.js";
-import { encodePathname } from "./pathnames.js";
+import { badRequest, fromStoreError, ProtocolError } from "./errors.ts";
+import { encodePathname } from "./pathnames.ts";
 import {
   DEFAULT_CACHE_CONTROL_MAX_AGE,
   isStaged,
   META_ACCESS,
   META_CACHE_MAX_AGE,
   MULTIPART_STAGING_PREFIX,
-} from "./protocol.js";
-import { storeIdFromToken } from "./tokens.js";
+} from "./protocol.ts";
+import { storeIdFromToken } from "./tokens.ts";
 
 export interface BlobProtocolHandlerOptions {
   store: BlobStore;

@@ -1,5 +1,5 @@
 import { BlobError } from "@repo/blob-store/errors";
-import { PROTOCOL_SDK_VERSION, SUPPORTED_API_VERSIONS } from "./protocol.js";
+import { PROTOCOL_SDK_VERSION, SUPPORTED_API_VERSIONS } from "./protocol.ts";
 
 /** A protocol answer other than success: `{ error: { code, message } }`, the body the SDK's getBlobError reads. */
 export class ProtocolError extends Error {

@@ -14,7 +14,7 @@ import {
   BlobPreconditionFailedError as SdkBlobPreconditionFailedError,
 } from "@vercel/blob";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeEmulator, type Emulator, emulator, RW_TOKEN, STORE_ID } from "./testing/emulator.js";
+import { closeEmulator, type Emulator, emulator, RW_TOKEN, STORE_ID } from "./testing/emulator.ts";
 
 // The real @vercel/blob SDK against the handler, on 127.0.0.1 (see testing/emulator.ts).
 afterAll(closeEmulator);

@@ -14,20 +14,20 @@
  *
  * This file is the router; each route is a file of its own under routes/.
  */
-import { type BlobProtocolHandlerOptions, createContext, type ProtocolContext } from "./context.js";
-import { fromStoreError, notImplemented, unknown } from "./errors.js";
-import { KNOWN_HEADERS, PROTOCOL_HEADER, SUPPORTED_API_VERSIONS } from "./protocol.js";
-import { content } from "./routes/content.js";
-import { copy } from "./routes/copy.js";
-import { del } from "./routes/delete.js";
-import { head } from "./routes/head.js";
-import { list } from "./routes/list.js";
-import { multipart } from "./routes/multipart.js";
-import { put } from "./routes/put.js";
-import { type Auth, authenticate, requireReadWrite } from "./tokens.js";
-import { CORS_HEADERS, errorResponse } from "./wire.js";
+import { type BlobProtocolHandlerOptions, createContext, type ProtocolContext } from "./context.ts";
+import { fromStoreError, notImplemented, unknown } from "./errors.ts";
+import { KNOWN_HEADERS, PROTOCOL_HEADER, SUPPORTED_API_VERSIONS } from "./protocol.ts";
+import { content } from "./routes/content.ts";
+import { copy } from "./routes/copy.ts";
+import { del } from "./routes/delete.ts";
+import { head } from "./routes/head.ts";
+import { list } from "./routes/list.ts";
+import { multipart } from "./routes/multipart.ts";
+import { put } from "./routes/put.ts";
+import { type Auth, authenticate, requireReadWrite } from "./tokens.ts";
+import { CORS_HEADERS, errorResponse } from "./wire.ts";
 
-export type { BlobProtocolHandlerOptions } from "./context.js";
+export type { BlobProtocolHandlerOptions } from "./context.ts";
 
 type ApiRoute = (
   ctx: ProtocolContext,

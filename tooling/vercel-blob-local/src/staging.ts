@@ -9,11 +9,11 @@
 import { BlobError } from "@repo/blob-store/errors";
 import { listAll } from "@repo/blob-store/list-all";
 import type { BlobStore } from "@repo/blob-store/types";
-import type { ProtocolContext } from "./context.js";
-import { badRequest, fromStoreError } from "./errors.js";
-import { MULTIPART_STAGING_PREFIX } from "./protocol.js";
-import { hmacHex, safeEqual } from "./tokens.js";
-import type { WriteOptions } from "./write.js";
+import type { ProtocolContext } from "./context.ts";
+import { badRequest, fromStoreError } from "./errors.ts";
+import { MULTIPART_STAGING_PREFIX } from "./protocol.ts";
+import { hmacHex, safeEqual } from "./tokens.ts";
+import type { WriteOptions } from "./write.ts";
 
 export interface MultipartManifest {
   requestedPathname: string;

@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FilesystemBlobStore } from "@repo/blob-store/filesystem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MULTIPART_STAGING_PREFIX } from "./protocol.js";
-import { sweepStagedUploads } from "./sweep.js";
+import { MULTIPART_STAGING_PREFIX } from "./protocol.ts";
+import { sweepStagedUploads } from "./sweep.ts";
 
 let root: string;
 let store: FilesystemBlobStore;

@@ -1,7 +1,7 @@
 import { listAll } from "@repo/blob-store/list-all";
 import type { BlobStore } from "@repo/blob-store/types";
-import { MULTIPART_STAGING_PREFIX } from "./protocol.js";
-import { removeStagedUpload } from "./staging.js";
+import { MULTIPART_STAGING_PREFIX } from "./protocol.ts";
+import { removeStagedUpload } from "./staging.ts";
 
 /**
  * Removes multipart uploads left open (a closed tab, a lost connection): the staged parts and the

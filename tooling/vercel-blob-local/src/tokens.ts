@@ -4,7 +4,7 @@
  * upload-completed callback. OIDC tokens are a production-only path and are refused.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { forbidden, ProtocolError, storeNotFound } from "./errors.js";
+import { forbidden, ProtocolError, storeNotFound } from "./errors.ts";
 
 /** What a client token carries (generateClientTokenFromReadWriteToken in @vercel/blob/client). */
 export interface ClientTokenPayload {

@@ -1,5 +1,5 @@
 /** Reading the protocol's requests and writing its answers: JSON bodies, query parameters, flags, CORS. */
-import { badRequest, type ProtocolError, unknown } from "./errors.js";
+import { badRequest, type ProtocolError, unknown } from "./errors.ts";
 
 export const CORS_HEADERS: Readonly<Record<string, string>> = {
   "access-control-allow-origin": "*",

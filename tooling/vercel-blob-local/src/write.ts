@@ -5,12 +5,12 @@
  */
 import { etagMatches } from "@repo/blob-store/http";
 import type { BlobMetadata } from "@repo/blob-store/types";
-import { contentTypeFromPathname } from "./content-type.js";
-import type { BlobJson, ProtocolContext } from "./context.js";
-import { alreadyExists, badRequest, fromStoreError, preconditionFailed } from "./errors.js";
-import { DEFAULT_CACHE_CONTROL_MAX_AGE, META_ACCESS, META_CACHE_MAX_AGE } from "./protocol.js";
-import { type Auth, contentTypeAllowed, signCallbackBody } from "./tokens.js";
-import { flag, nonNegativeInteger } from "./wire.js";
+import { contentTypeFromPathname } from "./content-type.ts";
+import type { BlobJson, ProtocolContext } from "./context.ts";
+import { alreadyExists, badRequest, fromStoreError, preconditionFailed } from "./errors.ts";
+import { DEFAULT_CACHE_CONTROL_MAX_AGE, META_ACCESS, META_CACHE_MAX_AGE } from "./protocol.ts";
+import { type Auth, contentTypeAllowed, signCallbackBody } from "./tokens.ts";
+import { flag, nonNegativeInteger } from "./wire.ts";
 
 export interface WriteOptions {
   access: "public" | "private";

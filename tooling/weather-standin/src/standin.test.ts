@@ -2,8 +2,8 @@ import { get } from "node:http";
 import { buildForecastUrl, type ForecastQuery } from "@repo/weather/open-meteo";
 import { describeWeatherCode } from "@repo/weather/wmo";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { isStandinMode, STANDIN_MODES, type Standin, startStandin } from "./standin.js";
-import { generateForecast, offsetSecondsAt, zoneForCoordinates } from "./standin-data.js";
+import { isStandinMode, STANDIN_MODES, type Standin, startStandin } from "./standin.ts";
+import { generateForecast, offsetSecondsAt, zoneForCoordinates } from "./standin-data.ts";
 
 const NOW = new Date("2025-08-07T17:15:00Z");
 const QUERY: ForecastQuery = { latitude: 42.73, longitude: -84.48, units: "imperial", days: 7, hours: 24 };

@@ -11,7 +11,7 @@ import {
   type TemperatureUnit,
   type WindSpeedUnit,
   zoneForCoordinates,
-} from "./standin-data.js";
+} from "./standin-data.ts";
 
 /*
  * A local stand-in for Open-Meteo and api.weather.gov: same paths, formats and error bodies, made-up

@@ -1,6 +1,6 @@
 import { get, put } from "@vercel/blob";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeEmulator, type Emulator, emulator, RW_TOKEN, STORE_ID } from "../testing/emulator.js";
+import { closeEmulator, type Emulator, emulator, RW_TOKEN, STORE_ID } from "../testing/emulator.ts";
 
 afterAll(closeEmulator);
 

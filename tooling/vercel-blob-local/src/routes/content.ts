@@ -12,11 +12,11 @@ import {
 } from "@repo/blob-store/http";
 import { normalizeBlobPath } from "@repo/blob-store/path";
 import type { BlobStore } from "@repo/blob-store/types";
-import { cacheControlOf, type ProtocolContext } from "../context.js";
-import { forbidden, fromStoreError, notFound, notImplemented, unknownMethod } from "../errors.js";
-import { isStaged, META_ACCESS } from "../protocol.js";
-import { bearerToken, safeEqual } from "../tokens.js";
-import { CORS_HEADERS } from "../wire.js";
+import { cacheControlOf, type ProtocolContext } from "../context.ts";
+import { forbidden, fromStoreError, notFound, notImplemented, unknownMethod } from "../errors.ts";
+import { isStaged, META_ACCESS } from "../protocol.ts";
+import { bearerToken, safeEqual } from "../tokens.ts";
+import { CORS_HEADERS } from "../wire.ts";
 
 /**
  * `GET|HEAD {publicBaseUrl}/P`: a blob's bytes, with Range, If-Range, If-None-Match and

@@ -1,9 +1,9 @@
-import { blobJson, checkPathname, type ProtocolContext, pathnameOf } from "../context.js";
-import { badRequest, fromStoreError, notFound } from "../errors.js";
-import { withRandomSuffix } from "../pathnames.js";
-import { type Auth, requireReadWrite } from "../tokens.js";
-import { checkParams, json, requiredParam } from "../wire.js";
-import { storeWrite, writeOptions } from "../write.js";
+import { blobJson, checkPathname, type ProtocolContext, pathnameOf } from "../context.ts";
+import { badRequest, fromStoreError, notFound } from "../errors.ts";
+import { withRandomSuffix } from "../pathnames.ts";
+import { type Auth, requireReadWrite } from "../tokens.ts";
+import { checkParams, json, requiredParam } from "../wire.ts";
+import { storeWrite, writeOptions } from "../write.ts";
 
 /** `PUT {api}?pathname=P&fromUrl=U` (copy) and `POST {api}/rename?…` (copy, then delete the source). */
 export async function copy(

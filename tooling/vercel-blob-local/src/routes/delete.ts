@@ -1,8 +1,8 @@
 import { etagMatches } from "@repo/blob-store/http";
-import { type ProtocolContext, pathnameOf } from "../context.js";
-import { badRequest, fromStoreError, preconditionFailed, unknown } from "../errors.js";
-import { type Auth, requireReadWrite } from "../tokens.js";
-import { checkParams, json, readJson } from "../wire.js";
+import { type ProtocolContext, pathnameOf } from "../context.ts";
+import { badRequest, fromStoreError, preconditionFailed, unknown } from "../errors.ts";
+import { type Auth, requireReadWrite } from "../tokens.ts";
+import { checkParams, json, readJson } from "../wire.ts";
 
 /** `POST {api}/delete {"urls": […]}`: deletes each; x-if-match holds a single delete to a version. */
 export async function del(

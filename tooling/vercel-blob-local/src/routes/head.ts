@@ -1,6 +1,6 @@
-import { headJson, type ProtocolContext, pathnameOf } from "../context.js";
-import { notFound } from "../errors.js";
-import { checkParams, json, requiredParam } from "../wire.js";
+import { headJson, type ProtocolContext, pathnameOf } from "../context.ts";
+import { notFound } from "../errors.ts";
+import { checkParams, json, requiredParam } from "../wire.ts";
 
 /** `GET {api}?url=U`: a blob's metadata, by URL or pathname. */
 export async function head(ctx: ProtocolContext, params: URLSearchParams): Promise<Response> {

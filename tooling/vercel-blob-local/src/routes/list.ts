@@ -1,9 +1,9 @@
 import { listAll } from "@repo/blob-store/list-all";
 import type { BlobMetadata } from "@repo/blob-store/types";
-import { listItemJson, type ProtocolContext } from "../context.js";
-import { badRequest, fromStoreError, unknown } from "../errors.js";
-import { isStaged } from "../protocol.js";
-import { checkParams, json } from "../wire.js";
+import { listItemJson, type ProtocolContext } from "../context.ts";
+import { badRequest, fromStoreError, unknown } from "../errors.ts";
+import { isStaged } from "../protocol.ts";
+import { checkParams, json } from "../wire.ts";
 
 /** `GET {api}?limit=&prefix=&cursor=&mode=`: one page of blobs, expanded or folded; staged uploads never show. */
 export async function list(ctx: ProtocolContext, params: URLSearchParams): Promise<Response> {

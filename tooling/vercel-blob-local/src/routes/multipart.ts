@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { BlobError } from "@repo/blob-store/errors";
 import { etagMatches, quotedEtag } from "@repo/blob-store/http";
-import { concatStreams } from "../concat-streams.js";
-import { blobJson, checkPathname, type ProtocolContext } from "../context.js";
-import { badRequest, fileTooLarge, fromStoreError, unknown } from "../errors.js";
-import { withRandomSuffix } from "../pathnames.js";
+import { concatStreams } from "../concat-streams.ts";
+import { blobJson, checkPathname, type ProtocolContext } from "../context.ts";
+import { badRequest, fileTooLarge, fromStoreError, unknown } from "../errors.ts";
+import { withRandomSuffix } from "../pathnames.ts";
 import {
   loadManifest,
   type MultipartManifest,
@@ -13,10 +13,10 @@ import {
   partPath,
   removeStagedUpload,
   stagedBytes,
-} from "../staging.js";
-import type { Auth } from "../tokens.js";
-import { checkParams, json, readJson, requiredParam } from "../wire.js";
-import { precheckWrite, storeWrite, uploadCompleted, writeOptions } from "../write.js";
+} from "../staging.ts";
+import type { Auth } from "../tokens.ts";
+import { checkParams, json, readJson, requiredParam } from "../wire.ts";
+import { precheckWrite, storeWrite, uploadCompleted, writeOptions } from "../write.ts";
 
 /** `POST {api}/mpu?pathname=P` with x-mpu-action create, upload or complete. */
 export async function multipart(

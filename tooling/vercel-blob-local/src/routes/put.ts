@@ -1,9 +1,9 @@
-import { blobJson, checkPathname, type ProtocolContext } from "../context.js";
-import { fileTooLarge, notImplemented } from "../errors.js";
-import { withRandomSuffix } from "../pathnames.js";
-import type { Auth } from "../tokens.js";
-import { checkParams, json, requiredParam } from "../wire.js";
-import { storeWrite, uploadCompleted, writeOptions } from "../write.js";
+import { blobJson, checkPathname, type ProtocolContext } from "../context.ts";
+import { fileTooLarge, notImplemented } from "../errors.ts";
+import { withRandomSuffix } from "../pathnames.ts";
+import type { Auth } from "../tokens.ts";
+import { checkParams, json, requiredParam } from "../wire.ts";
+import { storeWrite, uploadCompleted, writeOptions } from "../write.ts";
 
 /** `PUT {api}/?pathname=P`: the body is the blob. A client token's size limit is checked on the declared length first. */
 export async function put(

@@ -11,8 +11,8 @@ import { join } from "node:path";
 import { FilesystemBlobStore } from "@repo/blob-store/filesystem";
 import type { BlobStore } from "@repo/blob-store/types";
 import { type HandleUploadBody, handleUpload } from "@vercel/blob/client";
-import { createBlobProtocolHandler } from "../handler.js";
-import { listen, type WebHandler } from "../listen.js";
+import { createBlobProtocolHandler } from "../handler.ts";
+import { listen, type WebHandler } from "../listen.ts";
 
 export const STORE_ID = "teststore";
 export const RW_TOKEN = `vercel_blob_rw_${STORE_ID}_secretSecretSecret0123456789`;

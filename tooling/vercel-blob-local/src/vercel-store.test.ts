@@ -1,16 +1,17 @@
-import { MULTIPART_STAGING_PREFIX } from "@repo/vercel-blob-local/protocol";
-import { closeEmulator, type Emulator, emulator, RW_TOKEN } from "@repo/vercel-blob-local/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readBytes } from "./bytes.js";
-import { blobStoreContract, digestStream, generatedStream, listPages } from "./contract.js";
-import { BlobRateLimitedError, BlobTooLargeError } from "./errors.js";
-import { bareEtag } from "./http.js";
-import { VercelBlobStore } from "./vercel.js";
+import { readBytes } from "@repo/blob-store/bytes";
+import { blobStoreContract, digestStream, generatedStream, listPages } from "@repo/blob-store/contract";
+import { BlobRateLimitedError, BlobTooLargeError } from "@repo/blob-store/errors";
+import { bareEtag } from "@repo/blob-store/http";
+import { VercelBlobStore } from "@repo/blob-store/vercel";
+import { MULTIPART_STAGING_PREFIX } from "./protocol.ts";
+import { closeEmulator, type Emulator, emulator, RW_TOKEN } from "./testing/emulator.ts";
 
 /**
- * The Vercel store through the real @vercel/blob SDK, against the local protocol server
- * (@repo/vercel-blob-local, over a FilesystemBlobStore in a temp dir) on 127.0.0.1. The protocol
- * server's own tests live beside it in tooling/vercel-blob-local.
+ * The Vercel store of @repo/blob-store through the real @vercel/blob SDK, against this protocol
+ * server (over a FilesystemBlobStore in a temp dir) on 127.0.0.1. It lives here rather than beside
+ * vercel.ts because this package depends on @repo/blob-store: a test dependency back would be a
+ * workspace cycle (symlink loops that break `vercel build`'s file tracing).
  */
 afterAll(closeEmulator);
 

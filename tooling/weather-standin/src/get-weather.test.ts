@@ -1,14 +1,18 @@
-import { type Standin, startStandin } from "@repo/weather-standin/standin";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { LruCache } from "./cache.js";
-import { UpstreamError } from "./errors.js";
+import { LruCache } from "@repo/weather/cache";
+import { UpstreamError } from "@repo/weather/errors";
 import {
   type CachedForecast,
   getWeather,
   type WeatherDependencies,
   type WeatherRequest,
-} from "./get-weather.js";
-import type { Alert } from "./nws-alerts.js";
+} from "@repo/weather/get-weather";
+import type { Alert } from "@repo/weather/nws-alerts";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { type Standin, startStandin } from "./standin.ts";
+
+// getWeather end to end against the stand-in's real HTTP answers. It lives here, not beside
+// get-weather.ts, because this package depends on @repo/weather: a test dependency back would be a
+// workspace cycle (symlink loops that break `vercel build`'s file tracing).
 
 const NOW = new Date("2025-08-07T17:15:00Z"); // 13:15 in East Lansing (EDT)
 const MINUTE = 60_000;
