@@ -6,9 +6,9 @@ import { type CookieClient, cookieClient } from "@repo/test-support/cookie-clien
 import { createTestDatabase } from "@repo/test-support/postgres";
 import { getMigrations } from "better-auth/db/migration";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Auth, createAuth } from "./auth.js";
-import { handleAuthRequest } from "./handler.js";
-import { createSessionCheck, type SessionCheck } from "./session.js";
+import { type Auth, createAuth } from "./auth.ts";
+import { handleAuthRequest } from "./handler.ts";
+import { createSessionCheck, type SessionCheck } from "./session.ts";
 
 const ORIGIN = "http://localhost:3000";
 const SECRET = "a-test-secret-of-more-than-thirty-two-characters";

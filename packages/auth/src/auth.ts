@@ -3,7 +3,7 @@ import { consume, type Limit } from "@repo/db/rate-limit";
 import type { Database } from "@repo/db/schema";
 import { betterAuth } from "better-auth";
 import type { Kysely } from "kysely";
-import { passkeySignUp } from "./passkey-signup.js";
+import { passkeySignUp } from "./passkey-signup.ts";
 
 // Lets the declaration of createAuth name the WebAuthn types the passkey plugin exposes.
 export type {} from "@simplewebauthn/server";

@@ -1,4 +1,4 @@
-import type { Auth } from "./auth.js";
+import type { Auth } from "./auth.ts";
 
 /**
  * Better Auth's web-standard handler, with two corrections: a 429 also carries the standard

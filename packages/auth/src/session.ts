@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Database } from "@repo/db/schema";
 import type { Kysely } from "kysely";
-import type { Auth } from "./auth.js";
+import type { Auth } from "./auth.ts";
 
 /** Who is calling, as the API needs it. */
 export interface SessionUser {

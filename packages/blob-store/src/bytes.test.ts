@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { concatBytes, readBytes } from "./bytes.js";
+import { concatBytes, readBytes } from "./bytes.ts";
 
 function streamOf(...chunks: number[][]): ReadableStream<Uint8Array> {
   return new ReadableStream({

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readBytes } from "./bytes.js";
+import { readBytes } from "./bytes.ts";
 import {
   BlobAlreadyExistsError,
   BlobError,
@@ -9,8 +9,8 @@ import {
   BlobPreconditionFailedError,
   BlobRangeNotSatisfiableError,
   BlobTooLargeError,
-} from "./errors.js";
-import type { BlobMetadata, BlobStore } from "./types.js";
+} from "./errors.ts";
+import type { BlobMetadata, BlobStore } from "./types.ts";
 
 /**
  * The one behaviour every BlobStore must have, as a vitest suite. Call it from an implementation's

@@ -4,16 +4,16 @@ import { mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, utimes, writeFil
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { readBytes } from "./bytes.js";
-import { blobStoreContract, digestStream, generatedStream, INVALID_PATHS } from "./contract.js";
+import { readBytes } from "./bytes.ts";
+import { blobStoreContract, digestStream, generatedStream, INVALID_PATHS } from "./contract.ts";
 import {
   BlobAlreadyExistsError,
   BlobInvalidPathError,
   BlobNotFoundError,
   BlobPreconditionFailedError,
   BlobTooLargeError,
-} from "./errors.js";
-import { compareCodePoints, FilesystemBlobStore } from "./filesystem.js";
+} from "./errors.ts";
+import { compareCodePoints, FilesystemBlobStore } from "./filesystem.ts";
 
 blobStoreContract("filesystem", async () => {
   const root = await mkdtemp(join(tmpdir(), "blob-store-contract-"));

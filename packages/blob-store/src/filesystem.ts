@@ -20,10 +20,10 @@ import {
   BlobPreconditionFailedError,
   BlobRangeNotSatisfiableError,
   BlobTooLargeError,
-} from "./errors.js";
-import { etagMatches } from "./http.js";
-import { isValidBlobPath, isValidBlobPathSegment, normalizeBlobPath } from "./path.js";
-import { beginPut, cancelBody, checkRange, listLimit } from "./store-checks.js";
+} from "./errors.ts";
+import { etagMatches } from "./http.ts";
+import { isValidBlobPath, isValidBlobPathSegment, normalizeBlobPath } from "./path.ts";
+import { beginPut, cancelBody, checkRange, listLimit } from "./store-checks.ts";
 import type {
   BlobBody,
   BlobMetadata,
@@ -33,7 +33,7 @@ import type {
   ListOptions,
   ListResult,
   PutOptions,
-} from "./types.js";
+} from "./types.ts";
 
 /**
  * The local blob store: plain files under one directory, safe to share between processes.

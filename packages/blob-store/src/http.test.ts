@@ -8,7 +8,7 @@ import {
   rangeToHonour,
   servedBytes,
   unsatisfiableRange,
-} from "./http.js";
+} from "./http.ts";
 
 describe("parseRange", () => {
   it.each([

@@ -3,7 +3,7 @@
  * /api/blobs/content and the local Vercel Blob endpoint): byte ranges, If-Range, download names,
  * validators, and the headers that keep an uploaded file from ever running as the app's own page.
  */
-import type { ByteRange } from "./types.js";
+import type { ByteRange } from "./types.ts";
 
 /** A range to serve: bytes start..end inclusive, within the file. */
 export interface SatisfiableRange extends ByteRange {

@@ -1,4 +1,4 @@
-import type { BlobMetadata, BlobStore } from "./types.js";
+import type { BlobMetadata, BlobStore } from "./types.ts";
 
 /**
  * Every blob under a prefix, a page of 1 000 at a time, for work that must see them all (sums,

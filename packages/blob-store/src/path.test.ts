@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { BlobInvalidPathError } from "./errors.js";
-import { isValidBlobPath, MAX_PATH_BYTES, normalizeBlobPath, utf8ByteLength } from "./path.js";
+import { BlobInvalidPathError } from "./errors.ts";
+import { isValidBlobPath, MAX_PATH_BYTES, normalizeBlobPath, utf8ByteLength } from "./path.ts";
 
 function reasonFor(path: string): string {
   try {

@@ -1,4 +1,4 @@
-import { BlobInvalidPathError } from "./errors.js";
+import { BlobInvalidPathError } from "./errors.ts";
 
 /**
  * Blob paths are the store's own names: "uploads/2026/report.csv". Every store validates them the

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { BlobRangeNotSatisfiableError } from "./errors.js";
-import { beginPut, checkMeta, checkRange, listLimit } from "./store-checks.js";
+import { BlobRangeNotSatisfiableError } from "./errors.ts";
+import { beginPut, checkMeta, checkRange, listLimit } from "./store-checks.ts";
 
 describe("beginPut", () => {
   it("answers the checked path and a copy of the meta", () => {

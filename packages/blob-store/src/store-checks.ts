@@ -4,8 +4,8 @@
  * any failure cancels the body, so a caller's stream is never left hanging), list()'s page size and
  * get()'s range.
  */
-import { BlobRangeNotSatisfiableError } from "./errors.js";
-import type { BlobBody, ByteRange, PutOptions } from "./types.js";
+import { BlobRangeNotSatisfiableError } from "./errors.ts";
+import type { BlobBody, ByteRange, PutOptions } from "./types.ts";
 
 /** Cancels a body that will not be read (a stream not yet locked by a reader). */
 export function cancelBody(body: BlobBody, reason: unknown): void {

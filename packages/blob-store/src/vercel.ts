@@ -48,7 +48,7 @@ import {
   list as sdkList,
   put as sdkPut,
 } from "@vercel/blob";
-import { concatBytes } from "./bytes.js";
+import { concatBytes } from "./bytes.ts";
 import {
   BlobAlreadyExistsError,
   BlobError,
@@ -58,10 +58,10 @@ import {
   BlobRangeNotSatisfiableError,
   BlobRateLimitedError,
   BlobTooLargeError,
-} from "./errors.js";
-import { bareEtag } from "./http.js";
-import { normalizeBlobPath } from "./path.js";
-import { beginPut, checkRange, listLimit } from "./store-checks.js";
+} from "./errors.ts";
+import { bareEtag } from "./http.ts";
+import { normalizeBlobPath } from "./path.ts";
+import { beginPut, checkRange, listLimit } from "./store-checks.ts";
 import type {
   BlobBody,
   BlobMetadata,
@@ -71,7 +71,7 @@ import type {
   ListOptions,
   ListResult,
   PutOptions,
-} from "./types.js";
+} from "./types.ts";
 
 /** Where sidecar metadata lives; user paths under it are refused. */
 export const META_PREFIX = ".blob-store-meta/";

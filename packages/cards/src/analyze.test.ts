@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { analyzeCard, maskCard } from "./analyze.js";
-import { luhnValid } from "./luhn.js";
+import { analyzeCard, maskCard } from "./analyze.ts";
+import { luhnValid } from "./luhn.ts";
 
 /** Completes a prefix padded with zeros to `length` digits with the digit that makes Luhn pass. */
 function cardNumber(prefix: string, length: number): string {

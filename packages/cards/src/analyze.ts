@@ -1,5 +1,5 @@
-import { type Brand, detectBrand } from "./brands.js";
-import { luhnValid } from "./luhn.js";
+import { type Brand, detectBrand } from "./brands.ts";
+import { luhnValid } from "./luhn.ts";
 
 export interface CardAnalysis {
   /** True when the brand is known, the length fits the brand and the Luhn check passes. */

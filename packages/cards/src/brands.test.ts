@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BRAND_RULES, detectBrand } from "./brands.js";
+import { BRAND_RULES, detectBrand } from "./brands.ts";
 
 describe("detectBrand", () => {
   it("recognises a brand from a partial number as someone types", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { luhnValid } from "./luhn.js";
+import { luhnValid } from "./luhn.ts";
 
 describe("luhnValid", () => {
   it.each(["4242424242424242", "378282246310005", "6011111111111117", "79927398713", "0"])(

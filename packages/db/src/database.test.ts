@@ -2,12 +2,12 @@ import { createServer } from "node:net";
 import { createTestDatabase, type TestDatabase } from "@repo/test-support/postgres";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectPostgres, type Database, isDatabaseUnavailable } from "./database.js";
-import { openLocalDatabase } from "./local.js";
-import { migrateToLatest, pendingMigrations } from "./migrate.js";
-import { MIGRATIONS } from "./migrations/index.js";
-import { consume, sweepRateLimits } from "./rate-limit.js";
-import { existingUserIds } from "./users.js";
+import { connectPostgres, type Database, isDatabaseUnavailable } from "./database.ts";
+import { openLocalDatabase } from "./local.ts";
+import { migrateToLatest, pendingMigrations } from "./migrate.ts";
+import { MIGRATIONS } from "./migrations/index.ts";
+import { consume, sweepRateLimits } from "./rate-limit.ts";
+import { existingUserIds } from "./users.ts";
 
 // The same checks on both engines: the embedded PGlite and a real PostgreSQL server through the
 // production driver path (node-postgres pool, Kysely's Postgres dialect).

@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
-import type { Database as Tables } from "./schema.js";
+import type { Database as Tables } from "./schema.ts";
 
 /** A connected database: Kysely for queries, the pool it runs on, and how to let go of both. */
 export interface Database {

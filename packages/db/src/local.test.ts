@@ -3,8 +3,8 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DatabaseLockedError, localDatabase, openLocalDatabase, provideLocalDatabase } from "./local.js";
-import { MIGRATIONS } from "./migrations/index.js";
+import { DatabaseLockedError, localDatabase, openLocalDatabase, provideLocalDatabase } from "./local.ts";
+import { MIGRATIONS } from "./migrations/index.ts";
 
 let dir: string;
 beforeAll(async () => {

@@ -15,10 +15,10 @@ import { promisify } from "node:util";
 import { PGlite } from "@electric-sql/pglite";
 import { createPgConfig } from "@electric-sql/pglite/node-postgres";
 import pg from "pg";
-import { type Database, wrapPool } from "./database.js";
-import { migrateToLatest } from "./migrate.js";
+import { type Database, wrapPool } from "./database.ts";
+import { migrateToLatest } from "./migrate.ts";
 
-export { localDatabase, provideLocalDatabase } from "./registry.js";
+export { localDatabase, provideLocalDatabase } from "./registry.ts";
 
 const MEMORY = "memory://";
 

@@ -1,5 +1,5 @@
 import { type Kysely, type MigrationResult, Migrator } from "kysely";
-import { MIGRATIONS } from "./migrations/index.js";
+import { MIGRATIONS } from "./migrations/index.ts";
 
 export class MigrationFailedError extends Error {
   override readonly name = "MigrationFailedError";

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from "kysely";
-import type { Database } from "./schema.js";
+import type { Database } from "./schema.ts";
 
 /** At most `max` requests per `windowSeconds`. */
 export interface Limit {

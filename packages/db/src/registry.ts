@@ -2,7 +2,7 @@
  * How the local runtime lends its embedded database to the functions it runs in the same process.
  * Kept apart from local.ts so that a function, which only looks here, never bundles PGlite.
  */
-import type { Database } from "./database.js";
+import type { Database } from "./database.ts";
 
 const REGISTRY = Symbol.for("@repo/db/local-database");
 

@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { Database } from "./schema.js";
+import type { Database } from "./schema.ts";
 
 /**
  * Which of these user ids still have an account: for work that outlives a request (an upload

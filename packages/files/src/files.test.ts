@@ -5,10 +5,10 @@ import { BlobNotFoundError } from "@repo/blob-store/errors";
 import { FilesystemBlobStore } from "@repo/blob-store/filesystem";
 import { queuedResult, resultPath, thumbnailPath } from "@repo/pipeline/result";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deleteFile, deleteSpace, findFile, listFiles, resultForUser } from "./files.js";
-import { sweepDeletedOwners } from "./owners.js";
-import { userSpace } from "./space.js";
-import { spaceUsage } from "./usage.js";
+import { deleteFile, deleteSpace, findFile, listFiles, resultForUser } from "./files.ts";
+import { sweepDeletedOwners } from "./owners.ts";
+import { userSpace } from "./space.ts";
+import { spaceUsage } from "./usage.ts";
 
 let dir: string;
 let store: FilesystemBlobStore;

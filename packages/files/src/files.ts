@@ -7,8 +7,8 @@ import type { BlobMetadata, BlobStore } from "@repo/blob-store/types";
 import { removeDerived } from "@repo/pipeline/derived";
 import { readResult } from "@repo/pipeline/documents";
 import { type BlobResult, type ResultSummary, resultSummary } from "@repo/pipeline/result";
-import { mapLimited } from "./map-limited.js";
-import type { UserSpace } from "./space.js";
+import { mapLimited } from "./map-limited.ts";
+import type { UserSpace } from "./space.ts";
 
 /** One file's details, named as its owner names it. */
 export interface FileInfo {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mapLimited } from "./map-limited.js";
+import { mapLimited } from "./map-limited.ts";
 
 describe("mapLimited", () => {
   it("answers in the items' order, never running more than the limit at once", async () => {

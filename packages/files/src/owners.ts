@@ -1,8 +1,8 @@
 import { listAll } from "@repo/blob-store/list-all";
 import type { BlobStore } from "@repo/blob-store/types";
 import { DERIVED_PREFIX } from "@repo/pipeline/result";
-import { deleteSpace } from "./files.js";
-import { ownerOf, SPACES_PREFIX, userSpace } from "./space.js";
+import { deleteSpace } from "./files.ts";
+import { ownerOf, SPACES_PREFIX, userSpace } from "./space.ts";
 
 export interface SweepReport {
   /** Users with a space in the store that were checked. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ownerOf, userSpace } from "./space.js";
+import { ownerOf, userSpace } from "./space.ts";
 
 describe("userSpace", () => {
   const a = userSpace("alice01");

@@ -1,6 +1,6 @@
 import { listAll } from "@repo/blob-store/list-all";
 import type { BlobStore } from "@repo/blob-store/types";
-import type { UserSpace } from "./space.js";
+import type { UserSpace } from "./space.ts";
 
 /**
  * Bytes the user's own files take in the store, counted from the store itself (so it cannot drift

@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { FilesystemBlobStore } from "@repo/blob-store/filesystem";
 import sharp from "sharp";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { analyzeVersion, inspectVersion, kindOf, UnprocessableError } from "./analyze.js";
-import { thumbnailPath } from "./result.js";
+import { analyzeVersion, inspectVersion, kindOf, UnprocessableError } from "./analyze.ts";
+import { thumbnailPath } from "./result.ts";
 
 let dir: string;
 let store: FilesystemBlobStore;

@@ -9,8 +9,8 @@ import type { BlobStore } from "@repo/blob-store/types";
 import { analyzeCsvParallel, analyzeCsvStream } from "@repo/processors/csv";
 import { analyzeImage, type ProcessorError } from "@repo/processors/image";
 import { chunksOf, isTypeMismatch, SNIFF_HEAD_BYTES, sniffType } from "@repo/processors/sniff";
-import { blobErrorCode } from "./documents.js";
-import { type FileFacts, type ImageResult, type ResultKind, thumbnailPath } from "./result.js";
+import { blobErrorCode } from "./documents.ts";
+import { type FileFacts, type ImageResult, type ResultKind, thumbnailPath } from "./result.ts";
 
 export interface BlobVersion {
   path: string;

@@ -1,7 +1,7 @@
 /** Derived blobs (result documents, thumbnails): whose they are, and removing them. */
 import { listAll } from "@repo/blob-store/list-all";
 import type { BlobStore } from "@repo/blob-store/types";
-import { derivedPrefixOf, sourceOfResultPath, versionKey } from "./result.js";
+import { derivedPrefixOf, sourceOfResultPath, versionKey } from "./result.ts";
 
 /** The source path and version key a derived blob (result or thumbnail) belongs to. */
 export function ownerOf(derived: string): { path: string; key: string } | null {

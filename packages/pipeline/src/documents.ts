@@ -6,7 +6,7 @@
  */
 import type { BlobErrorCode } from "@repo/blob-store/errors";
 import type { BlobStore } from "@repo/blob-store/types";
-import { type BlobResult, resultPath } from "./result.js";
+import { type BlobResult, resultPath } from "./result.ts";
 
 export interface StoredResult {
   doc: BlobResult;

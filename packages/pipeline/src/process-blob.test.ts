@@ -4,14 +4,14 @@ import { join } from "node:path";
 import { FilesystemBlobStore } from "@repo/blob-store/filesystem";
 import type { BlobStore } from "@repo/blob-store/types";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { configurePipeline } from "./context.js";
-import { removeDerived } from "./derived.js";
-import { createResult, readResult } from "./documents.js";
-import { reconcile } from "./reconcile.js";
-import { type BlobResult, queuedResult, resultPath, thumbnailPath } from "./result.js";
-import { settled } from "./test-support/settled.js";
-import { listRuns } from "./testing.js";
-import { restartBlob, triggerBlob } from "./trigger.js";
+import { configurePipeline } from "./context.ts";
+import { removeDerived } from "./derived.ts";
+import { createResult, readResult } from "./documents.ts";
+import { reconcile } from "./reconcile.ts";
+import { type BlobResult, queuedResult, resultPath, thumbnailPath } from "./result.ts";
+import { settled } from "./test-support/settled.ts";
+import { listRuns } from "./testing.ts";
+import { restartBlob, triggerBlob } from "./trigger.ts";
 
 // These run the real workflow: @workflow/vitest compiles process-blob.ts and steps.ts and the local
 // world runs them in this process, persisting every step as it would in `pnpm dev`.

@@ -3,7 +3,7 @@
  * step's outcome, so a crash resumes after the last finished step instead of starting over, and a
  * step that throws is retried on its own.
  */
-import { analyzeBlob, failProcessing, finishProcessing, openRun, type ProcessInput } from "./steps.js";
+import { analyzeBlob, failProcessing, finishProcessing, openRun, type ProcessInput } from "./steps.ts";
 
 export async function processBlob(input: ProcessInput): Promise<{ status: "done"; kind: string }> {
   "use workflow";

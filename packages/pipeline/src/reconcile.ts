@@ -3,10 +3,10 @@
  * on its way to one, and derived blobs of deleted or replaced versions go.
  */
 import { listAll } from "@repo/blob-store/list-all";
-import { ownerOf } from "./derived.js";
-import { readResultAt, updateResult } from "./documents.js";
-import { DERIVED_PREFIX, isDerivedPath, MAX_ATTEMPTS, resultPath, versionKey } from "./result.js";
-import { type Engine, restartBlob, type TriggerDeps, triggerBlob, workflowEngine } from "./trigger.js";
+import { ownerOf } from "./derived.ts";
+import { readResultAt, updateResult } from "./documents.ts";
+import { DERIVED_PREFIX, isDerivedPath, MAX_ATTEMPTS, resultPath, versionKey } from "./result.ts";
+import { type Engine, restartBlob, type TriggerDeps, triggerBlob, workflowEngine } from "./trigger.ts";
 
 export interface ReconcileOptions {
   /** Which blobs are files to process (default: every one but the derived): e.g. only users' files. */

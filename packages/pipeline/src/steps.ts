@@ -11,10 +11,10 @@ import {
   type Inspection,
   inspectVersion,
   UnprocessableError,
-} from "./analyze.js";
-import { pipelineContext } from "./context.js";
-import { updateResult } from "./documents.js";
-import type { BlobResult } from "./result.js";
+} from "./analyze.ts";
+import { pipelineContext } from "./context.ts";
+import { updateResult } from "./documents.ts";
+import type { BlobResult } from "./result.ts";
 
 export interface ProcessInput extends BlobVersion {
   /** Which attempt this run is: a run that is no longer the current attempt writes nothing. */

@@ -6,10 +6,10 @@
  */
 import type { BlobStore } from "@repo/blob-store/types";
 import { getRun, start } from "workflow/api";
-import { createResult, readResult, updateResult } from "./documents.js";
-import { PipelineError } from "./errors.js";
-import { type BlobResult, isDerivedPath, queuedResult, type TriggerReason } from "./result.js";
-import type { ProcessInput } from "./steps.js";
+import { createResult, readResult, updateResult } from "./documents.ts";
+import { PipelineError } from "./errors.ts";
+import { type BlobResult, isDerivedPath, queuedResult, type TriggerReason } from "./result.ts";
+import type { ProcessInput } from "./steps.ts";
 
 /** The id `workflow build` gives processBlob (see .well-known/workflow/v1/manifest.json). */
 export const PROCESS_BLOB_WORKFLOW = { workflowId: "workflow//./src/process-blob//processBlob" } as const;

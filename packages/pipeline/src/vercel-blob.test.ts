@@ -3,13 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { VercelBlobStore } from "@repo/blob-store/vercel";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { configurePipeline } from "./context.js";
-import { reconcile } from "./reconcile.js";
-import { thumbnailPath } from "./result.js";
-import { settled as settledIn } from "./test-support/settled.js";
-import { startVercelBlob } from "./test-support/vercel-blob.js";
-import { listRuns } from "./testing.js";
-import { triggerBlob } from "./trigger.js";
+import { configurePipeline } from "./context.ts";
+import { reconcile } from "./reconcile.ts";
+import { thumbnailPath } from "./result.ts";
+import { settled as settledIn } from "./test-support/settled.ts";
+import { startVercelBlob } from "./test-support/vercel-blob.ts";
+import { listRuns } from "./testing.ts";
+import { triggerBlob } from "./trigger.ts";
 
 // The production store: the pipeline on VercelBlobStore, i.e. the real @vercel/blob SDK speaking the
 // Vercel Blob protocol (to the repo's server of it). Claims, compare-and-swap writes and derived

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dominantColors } from "./image-colors.js";
+import { dominantColors } from "./image-colors.ts";
 
 function rgba(...runs: [number, [number, number, number, number]][]): Uint8Array {
   const out: number[] = [];

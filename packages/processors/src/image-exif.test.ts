@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EMPTY_EXIF, parseExif } from "./image-exif.js";
+import { EMPTY_EXIF, parseExif } from "./image-exif.ts";
 
 type Entry = { tag: number; type: 2 | 3 | 4 | 5; values: string | number[] | [number, number][] };
 

@@ -1,8 +1,8 @@
 import { Readable } from "node:stream";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
-import { analyzeImage, ProcessorError } from "./image.js";
-import { analyzeAnyStream } from "./sniff.js";
+import { analyzeImage, ProcessorError } from "./image.ts";
+import { analyzeAnyStream } from "./sniff.ts";
 
 /** Left half red, right half blue, as raw RGB. */
 function halfRedHalfBlue(width: number, height: number): Buffer {

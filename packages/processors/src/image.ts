@@ -3,16 +3,16 @@
  * orientation, camera EXIF, main colours) plus a small WebP thumbnail, all through sharp/libvips.
  */
 import sharp from "sharp";
-import { type DominantColor, dominantColors } from "./image-colors.js";
-import { ProcessorError } from "./image-error.js";
-import { type ExifSummary, parseExif } from "./image-exif.js";
-import { type ByteSource, chunksOf } from "./sniff-stream.js";
-import { SNIFF_HEAD_BYTES, sniffType } from "./sniff-type.js";
+import { type DominantColor, dominantColors } from "./image-colors.ts";
+import { ProcessorError } from "./image-error.ts";
+import { type ExifSummary, parseExif } from "./image-exif.ts";
+import { type ByteSource, chunksOf } from "./sniff-stream.ts";
+import { SNIFF_HEAD_BYTES, sniffType } from "./sniff-type.ts";
 
-export type { DominantColor } from "./image-colors.js";
-export { ProcessorError } from "./image-error.js";
-export type { ExifSummary } from "./image-exif.js";
-export { parseExif } from "./image-exif.js";
+export type { DominantColor } from "./image-colors.ts";
+export { ProcessorError } from "./image-error.ts";
+export type { ExifSummary } from "./image-exif.ts";
+export { parseExif } from "./image-exif.ts";
 
 export type ImageFormat = "jpeg" | "png" | "webp" | "gif" | "avif";
 

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { ProcessorError } from "./image-error.js";
-import { SNIFF_HEAD_BYTES, type SniffResult, sniffType } from "./sniff-type.js";
+import { ProcessorError } from "./image-error.ts";
+import { SNIFF_HEAD_BYTES, type SniffResult, sniffType } from "./sniff-type.ts";
 
 /** Anything that yields byte chunks: a web ReadableStream, a Node Readable, an async generator. */
 export type ByteSource = ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;

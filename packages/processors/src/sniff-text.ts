@@ -1,4 +1,4 @@
-import type { SniffResult } from "./sniff-type.js";
+import type { SniffResult } from "./sniff-type.ts";
 
 /**
  * Text heuristics for bytes that matched no magic number. Kept apart from the magic table because they are

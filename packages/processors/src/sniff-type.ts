@@ -1,4 +1,4 @@
-import { decodeText, sniffDelimited, sniffJson, sniffMarkup } from "./sniff-text.js";
+import { decodeText, sniffDelimited, sniffJson, sniffMarkup } from "./sniff-text.ts";
 
 /** What the bytes say a file is, whatever name or Content-Type it arrived with. */
 export interface SniffResult {

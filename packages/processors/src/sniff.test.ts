@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { analyzeAnyStream, isTypeMismatch, ProcessorError, sniffType } from "./sniff.js";
+import { analyzeAnyStream, isTypeMismatch, ProcessorError, sniffType } from "./sniff.ts";
 
 /** Bytes from a mix of numbers and latin1 strings, padded with zeros to `length`. */
 function bytes(parts: (number[] | string)[], length = 0): Uint8Array {

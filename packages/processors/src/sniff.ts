@@ -2,7 +2,7 @@
  * `@repo/processors/sniff`: what a file is by its bytes, and one streaming pass that hashes it, sizes it
  * and checks the claimed Content-Type, holding only the first few KiB in memory.
  */
-export { ProcessorError } from "./image-error.js";
+export { ProcessorError } from "./image-error.ts";
 export {
   type AnalyzeStreamOptions,
   analyzeAnyStream,
@@ -10,5 +10,5 @@ export {
   chunksOf,
   isTypeMismatch,
   type StreamAnalysis,
-} from "./sniff-stream.js";
-export { SNIFF_HEAD_BYTES, type SniffOptions, type SniffResult, sniffType } from "./sniff-type.js";
+} from "./sniff-stream.ts";
+export { SNIFF_HEAD_BYTES, type SniffOptions, type SniffResult, sniffType } from "./sniff-type.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { passkeySignUpSchema } from "./accounts.js";
+import { passkeySignUpSchema } from "./accounts.ts";
 
 describe("passkeySignUpSchema", () => {
   it("trims the name and lowercases the email", () => {

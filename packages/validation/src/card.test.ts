@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { cardCheckRequestSchema, cardNumberSchema } from "./card.js";
-import { fieldErrors } from "./issues.js";
+import { cardCheckRequestSchema, cardNumberSchema } from "./card.ts";
+import { fieldErrors } from "./issues.ts";
 
 describe("cardNumberSchema", () => {
   it.each([

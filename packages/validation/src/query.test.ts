@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { flag, queryRecord, required, single, wholeNumber } from "./query.js";
+import { flag, queryRecord, required, single, wholeNumber } from "./query.ts";
 
 describe("queryRecord", () => {
   it("keeps one value as a string and a repeated one as all of them", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { contentTypeAllowed, uploadTokenPayloadSchema } from "./uploads.js";
+import { contentTypeAllowed, uploadTokenPayloadSchema } from "./uploads.ts";
 
 describe("contentTypeAllowed", () => {
   it.each([

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { SERVER_UPLOAD_MAX_BYTES } from "./api/blobs.js";
+import { SERVER_UPLOAD_MAX_BYTES } from "./api/blobs.ts";
 
 /**
  * What the client upload accepts: the token route enforces it (the storage service refuses

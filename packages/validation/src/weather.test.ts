@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { fieldErrors } from "./issues.js";
-import { queryRecord } from "./query.js";
-import { weatherQuerySchema, zipcodeSchema } from "./weather.js";
+import { fieldErrors } from "./issues.ts";
+import { queryRecord } from "./query.ts";
+import { weatherQuerySchema, zipcodeSchema } from "./weather.ts";
 
 const parse = (query: string) => weatherQuerySchema.safeParse(queryRecord(new URLSearchParams(query)));
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { single, wholeNumber } from "./query.js";
+import { single, wholeNumber } from "./query.ts";
 
 /** What a ZIP code looks like, for error messages and form hints. */
 export const ZIPCODE_HINT = "5 digits like 48824, or ZIP+4 like 48824-1234";

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { cacheKey, cdnCacheControl, LruCache, roundCoordinate } from "./cache.js";
+import { cacheKey, cdnCacheControl, LruCache, roundCoordinate } from "./cache.ts";
 
 const MINUTE = 60_000;
 

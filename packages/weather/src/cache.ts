@@ -1,4 +1,4 @@
-import type { Units } from "./open-meteo.js";
+import type { Units } from "./open-meteo.ts";
 
 export interface CacheOptions {
   /** Most entries kept; the least recently used goes first. Default 500. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { dropPastHours, formatUtcOffset, normalizeForecast, withUtcOffset } from "./forecast.js";
-import { type OpenMeteoForecast, openMeteoForecastSchema } from "./open-meteo.js";
+import { dropPastHours, formatUtcOffset, normalizeForecast, withUtcOffset } from "./forecast.ts";
+import { type OpenMeteoForecast, openMeteoForecastSchema } from "./open-meteo.ts";
 
 /**
  * An answer in the shape of the reference Open-Meteo responses (Atlanta, 2025-08-07, fahrenheit):

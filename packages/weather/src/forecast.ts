@@ -1,5 +1,5 @@
-import type { OpenMeteoForecast, Units } from "./open-meteo.js";
-import { describeWeatherCode } from "./wmo.js";
+import type { OpenMeteoForecast, Units } from "./open-meteo.ts";
+import { describeWeatherCode } from "./wmo.ts";
 
 /**
  * Unit strings as this API defines them. They come from the requested system, not from Open-Meteo's

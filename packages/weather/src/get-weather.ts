@@ -1,4 +1,4 @@
-import { cacheKey, type LruCache, roundCoordinate } from "./cache.js";
+import { cacheKey, type LruCache, roundCoordinate } from "./cache.ts";
 import {
   type CurrentConditions,
   type DailyPoint,
@@ -7,9 +7,9 @@ import {
   type HourlyPoint,
   normalizeForecast,
   type UnitLabels,
-} from "./forecast.js";
-import { type Alert, alertsUnavailableReason, fetchAlerts, type NwsOptions } from "./nws-alerts.js";
-import { fetchForecast, type OpenMeteoOptions, type Units } from "./open-meteo.js";
+} from "./forecast.ts";
+import { type Alert, alertsUnavailableReason, fetchAlerts, type NwsOptions } from "./nws-alerts.ts";
+import { fetchForecast, type OpenMeteoOptions, type Units } from "./open-meteo.ts";
 
 export interface WeatherPlace {
   zipcode: string;

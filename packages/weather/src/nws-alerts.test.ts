@@ -1,6 +1,6 @@
 import { type Standin, startStandin } from "@repo/weather-standin/standin";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { UpstreamError } from "./errors.js";
+import { UpstreamError } from "./errors.ts";
 import {
   alertsOrReason,
   alertsUnavailableReason,
@@ -8,7 +8,7 @@ import {
   formatPoint,
   type NwsOptions,
   parseAlerts,
-} from "./nws-alerts.js";
+} from "./nws-alerts.ts";
 
 const POINT = { latitude: 42.72514, longitude: -84.47912 };
 const USER_AGENT = "(weather.test, ops@weather.test)";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { UpstreamError } from "./errors.js";
+import { UpstreamError } from "./errors.ts";
 import {
   defaultSleep,
   type FetchLike,
@@ -13,7 +13,7 @@ import {
   TransportError,
   tryParseJson,
   withRetry,
-} from "./http.js";
+} from "./http.ts";
 
 export interface AlertPoint {
   latitude: number;

@@ -2,14 +2,14 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type Standin, type StandinMode, startStandin } from "@repo/weather-standin/standin";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { UpstreamError } from "./errors.js";
+import { UpstreamError } from "./errors.ts";
 import {
   buildForecastUrl,
   type ForecastQuery,
   fetchForecast,
   type OpenMeteoOptions,
   retryAfterFromReason,
-} from "./open-meteo.js";
+} from "./open-meteo.ts";
 
 const EAST_LANSING: ForecastQuery = {
   latitude: 42.73,

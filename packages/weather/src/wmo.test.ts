@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeWeatherCode, isWmoCode, WMO_WEATHER_CODES } from "./wmo.js";
+import { describeWeatherCode, isWmoCode, WMO_WEATHER_CODES } from "./wmo.ts";
 
 describe("describeWeatherCode", () => {
   it.each([

@@ -6,7 +6,7 @@ import {
   militaryStateOf as generatorMilitaryStateOf,
   readDataset,
 } from "../scripts/build-index.mjs";
-import { loadZipIndex, militaryStateOf, type ZipPlace, zipIndex, zipIndexPath } from "./lookup.js";
+import { loadZipIndex, militaryStateOf, type ZipPlace, zipIndex, zipIndexPath } from "./lookup.ts";
 
 const index = zipIndex();
 const dataset = readDataset();

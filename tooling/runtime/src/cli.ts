@@ -1,8 +1,8 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { filterConsoleErrors, workflowFatalErrors } from "./console-filter.js";
-import { setProcessEnv } from "./process-env.js";
-import { createRuntime } from "./server.js";
+import { filterConsoleErrors, workflowFatalErrors } from "./console-filter.ts";
+import { setProcessEnv } from "./process-env.ts";
+import { createRuntime } from "./server.ts";
 
 const USAGE = `vercel-local <dev|start> [--root DIR] [--port N] [--host H] [--no-crons]
 vercel-local cron <path> [--root DIR]

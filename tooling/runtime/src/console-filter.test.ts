@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { filterConsoleErrors, workflowFatalErrors } from "./console-filter.js";
+import { filterConsoleErrors, workflowFatalErrors } from "./console-filter.ts";
 
 const STACK =
   "FatalError: The file was deleted before it could be processed.\n    at giveUp (/x/step.js:1:1)\n    at async analyzeBlob (/x/step.js:2:2)";

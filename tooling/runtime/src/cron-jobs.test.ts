@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { type CronJob, parseCron } from "./cron.js";
-import { createCronRunner } from "./cron-jobs.js";
+import { type CronJob, parseCron } from "./cron.ts";
+import { createCronRunner } from "./cron-jobs.ts";
 
 const job = (path: string, schedule: string): CronJob => ({ path, schedule: parseCron(schedule) });
 const minute = 60_000;

@@ -1,4 +1,4 @@
-import { type CronJob, nextCronTime } from "./cron.js";
+import { type CronJob, nextCronTime } from "./cron.ts";
 
 export interface CronRunnerOptions {
   /** Sends the cron's request (a GET of `path` on the runtime's origin); `signal` aborts it. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CronExpressionError, type CronSchedule, cronMatches, nextCronTime, parseCron } from "./cron.js";
+import { CronExpressionError, type CronSchedule, cronMatches, nextCronTime, parseCron } from "./cron.ts";
 
 const utc = (iso: string) => new Date(`${iso}Z`);
 const sorted = (set: ReadonlySet<number>) => [...set].sort((a, b) => a - b);

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { readdir } from "node:fs/promises";
 import { connect, createServer } from "node:net";
 import { join, sep } from "node:path";
-import { forwardDevOutput } from "./dev-output.js";
+import { forwardDevOutput } from "./dev-output.ts";
 
 /** A free TCP port on loopback, chosen by the OS. */
 export function freePort(): Promise<number> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { allowDevEval } from "./dev-csp.js";
+import { allowDevEval } from "./dev-csp.ts";
 
 describe("allowDevEval", () => {
   it("lets the dev server's React use eval, and changes nothing else", () => {

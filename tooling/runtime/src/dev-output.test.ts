@@ -1,6 +1,6 @@
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { forwardDevOutput, showDevLine } from "./dev-output.js";
+import { forwardDevOutput, showDevLine } from "./dev-output.ts";
 
 describe("showDevLine", () => {
   it("drops Next's banner lines that name the private port, coloured or not", () => {

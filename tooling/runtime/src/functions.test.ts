@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type FunctionRoute, matchFunction, scanFunctions } from "./functions.js";
+import { type FunctionRoute, matchFunction, scanFunctions } from "./functions.ts";
 
 let root: string;
 let routes: FunctionRoute[];

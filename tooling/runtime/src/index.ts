@@ -5,15 +5,15 @@ export {
   cronMatches,
   nextCronTime,
   parseCron,
-} from "./cron.js";
-export { type FunctionRoute, matchFunction, scanFunctions } from "./functions.js";
+} from "./cron.ts";
+export { type FunctionRoute, matchFunction, scanFunctions } from "./functions.ts";
 export type {
   LoadedLocalConfig,
   LocalConfig,
   LocalConfigContext,
   LocalConfigFactory,
   MountHandler,
-} from "./local-config.js";
-export { BODY_LIMIT_BYTES } from "./platform-errors.js";
-export { CRON_USER_AGENT, createRuntime, type Runtime, type RuntimeOptions } from "./server.js";
-export { loadProjectConfig, type ProjectConfig } from "./vercel-config.js";
+} from "./local-config.ts";
+export { BODY_LIMIT_BYTES } from "./platform-errors.ts";
+export { CRON_USER_AGENT, createRuntime, type Runtime, type RuntimeOptions } from "./server.ts";
+export { loadProjectConfig, type ProjectConfig } from "./vercel-config.ts";

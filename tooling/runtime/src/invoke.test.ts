@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { invokeFunction, pickHandler, readBodyLimited } from "./invoke.js";
+import { invokeFunction, pickHandler, readBodyLimited } from "./invoke.ts";
 
 const opts = { maxDuration: 5, name: "api/test.ts" };
 const echo = { POST: async (req: Request) => new Response(await req.text()) };

@@ -1,5 +1,5 @@
 import { readBytes } from "@repo/blob-store/bytes";
-import { BODY_LIMIT_BYTES, platformError } from "./platform-errors.js";
+import { BODY_LIMIT_BYTES, platformError } from "./platform-errors.ts";
 
 type FetchHandler = (request: Request) => unknown;
 

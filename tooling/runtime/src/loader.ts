@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { createServer, type ViteDevServer } from "vite";
-import type { FunctionModule } from "./invoke.js";
+import type { FunctionModule } from "./invoke.ts";
 
 export interface ModuleLoader {
   load(file: string): Promise<FunctionModule>;

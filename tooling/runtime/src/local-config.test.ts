@@ -2,8 +2,8 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { ModuleLoader } from "./loader.js";
-import { LOCAL_CONFIG_FILE, type LocalConfigFactory, loadLocalConfig } from "./local-config.js";
+import type { ModuleLoader } from "./loader.ts";
+import { LOCAL_CONFIG_FILE, type LocalConfigFactory, loadLocalConfig } from "./local-config.ts";
 
 /** A project with a vercel-local.config.ts whose default export is `factory`. */
 async function load(factory: unknown) {

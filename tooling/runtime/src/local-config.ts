@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { ModuleLoader } from "./loader.js";
+import type { ModuleLoader } from "./loader.ts";
 
 /** A web-standard handler served on the runtime's origin under a path prefix. */
 export type MountHandler = (request: Request) => Response | Promise<Response>;

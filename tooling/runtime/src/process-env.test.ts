@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { setProcessEnv } from "./process-env.js";
+import { setProcessEnv } from "./process-env.ts";
 
 const NAMES = ["RUNTIME_TEST_A", "RUNTIME_TEST_B"];
 

@@ -1,8 +1,8 @@
 import { dirname, join, resolve } from "node:path";
-import { scanNextPaths } from "./dev-command.js";
-import { type FunctionMatch, type FunctionRoute, matchFunction, scanFunctions } from "./functions.js";
-import { findStaticFile, type StaticFile } from "./static-files.js";
-import { loadProjectConfig, type ProjectConfig } from "./vercel-config.js";
+import { scanNextPaths } from "./dev-command.ts";
+import { type FunctionMatch, type FunctionRoute, matchFunction, scanFunctions } from "./functions.ts";
+import { findStaticFile, type StaticFile } from "./static-files.ts";
+import { loadProjectConfig, type ProjectConfig } from "./vercel-config.ts";
 
 /**
  * What the runtime knows of the project: vercel.json, the api/ functions and (in dev) the web app's

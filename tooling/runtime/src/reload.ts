@@ -1,8 +1,8 @@
-import { scanNextPaths } from "./dev-command.js";
-import { scanFunctions } from "./functions.js";
-import type { ModuleLoader } from "./loader.js";
-import type { Project } from "./project.js";
-import { loadProjectConfig, type ProjectConfig } from "./vercel-config.js";
+import { scanNextPaths } from "./dev-command.ts";
+import { scanFunctions } from "./functions.ts";
+import type { ModuleLoader } from "./loader.ts";
+import type { Project } from "./project.ts";
+import { loadProjectConfig, type ProjectConfig } from "./vercel-config.ts";
 
 /**
  * Keeps the project current in dev: vercel.json re-read on change (then `onConfig`, which

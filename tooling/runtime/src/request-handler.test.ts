@@ -3,10 +3,10 @@ import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { listen, stopListening } from "./listen.js";
-import { createModuleLoader, type ModuleLoader } from "./loader.js";
-import { loadProject } from "./project.js";
-import { createRequestHandler, type RequestHandler } from "./request-handler.js";
+import { listen, stopListening } from "./listen.ts";
+import { createModuleLoader, type ModuleLoader } from "./loader.ts";
+import { loadProject } from "./project.ts";
+import { createRequestHandler, type RequestHandler } from "./request-handler.ts";
 
 // The handler alone, on a bare node:http server: no listeners, reloads or crons of createRuntime.
 let root: string;

@@ -3,13 +3,13 @@ import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { getRequestListener } from "@hono/node-server";
 import { createProxyServer } from "httpxy";
-import { setClientAddress } from "./client-address.js";
-import { allowDevEval } from "./dev-csp.js";
-import type { ModuleLoader } from "./loader.js";
-import { findMount, type MountHandler } from "./local-config.js";
-import { findHit, type Project } from "./project.js";
-import { isApiPath, routeResponse } from "./route-response.js";
-import { resolveRoute } from "./router.js";
+import { setClientAddress } from "./client-address.ts";
+import { allowDevEval } from "./dev-csp.ts";
+import type { ModuleLoader } from "./loader.ts";
+import { findMount, type MountHandler } from "./local-config.ts";
+import { findHit, type Project } from "./project.ts";
+import { isApiPath, routeResponse } from "./route-response.ts";
+import { resolveRoute } from "./router.ts";
 
 export interface RequestHandlerOptions {
   /** Read on every request: a reload that replaces its fields applies to the next one. */

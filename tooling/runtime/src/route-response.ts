@@ -1,9 +1,9 @@
-import { invokeFunction } from "./invoke.js";
-import type { ModuleLoader } from "./loader.js";
-import { platformError } from "./platform-errors.js";
-import type { Hit, Project } from "./project.js";
-import type { Resolution } from "./router.js";
-import { findStaticFile, staticResponse } from "./static-files.js";
+import { invokeFunction } from "./invoke.ts";
+import type { ModuleLoader } from "./loader.ts";
+import { platformError } from "./platform-errors.ts";
+import type { Hit, Project } from "./project.ts";
+import type { Resolution } from "./router.ts";
+import { findStaticFile, staticResponse } from "./static-files.ts";
 
 /** Vercel answers a miss under /api with its own 404, never the site's 404 page. */
 export const isApiPath = (pathname: string) => pathname === "/api" || pathname.startsWith("/api/");

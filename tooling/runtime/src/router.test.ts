@@ -1,6 +1,6 @@
 import { getTransformedRoutes } from "@vercel/routing-utils";
 import { describe, expect, it } from "vitest";
-import { resolveRoute } from "./router.js";
+import { resolveRoute } from "./router.ts";
 
 const table =
   getTransformedRoutes({

@@ -1,6 +1,6 @@
-import { type CronRunner, createCronRunner } from "./cron-jobs.js";
-import type { Project } from "./project.js";
-import { DEFAULT_MAX_DURATION } from "./vercel-config.js";
+import { type CronRunner, createCronRunner } from "./cron-jobs.ts";
+import type { Project } from "./project.ts";
+import { DEFAULT_MAX_DURATION } from "./vercel-config.ts";
 
 /** Vercel sends this user agent with every cron invocation. */
 export const CRON_USER_AGENT = "vercel-cron/1.0";

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createRuntime, type Runtime } from "./server.js";
+import { createRuntime, type Runtime } from "./server.ts";
 
 async function write(root: string, file: string, text: string) {
   await mkdir(dirname(join(root, file)), { recursive: true });

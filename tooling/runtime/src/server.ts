@@ -1,17 +1,17 @@
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
-import { type DevCommand, startDevCommand } from "./dev-command.js";
-import type { FunctionRoute } from "./functions.js";
-import { listen, ownOrigin, stopListening } from "./listen.js";
-import { createModuleLoader } from "./loader.js";
-import { LOCAL_CONFIG_FILE, type LoadedLocalConfig, loadLocalConfig } from "./local-config.js";
-import { setProcessEnv } from "./process-env.js";
-import { loadProject } from "./project.js";
-import { reloadOnChange } from "./reload.js";
-import { createRequestHandler } from "./request-handler.js";
-import { createRuntimeCrons } from "./runtime-crons.js";
+import { type DevCommand, startDevCommand } from "./dev-command.ts";
+import type { FunctionRoute } from "./functions.ts";
+import { listen, ownOrigin, stopListening } from "./listen.ts";
+import { createModuleLoader } from "./loader.ts";
+import { LOCAL_CONFIG_FILE, type LoadedLocalConfig, loadLocalConfig } from "./local-config.ts";
+import { setProcessEnv } from "./process-env.ts";
+import { loadProject } from "./project.ts";
+import { reloadOnChange } from "./reload.ts";
+import { createRequestHandler } from "./request-handler.ts";
+import { createRuntimeCrons } from "./runtime-crons.ts";
 
-export { CRON_USER_AGENT } from "./runtime-crons.js";
+export { CRON_USER_AGENT } from "./runtime-crons.ts";
 
 export interface RuntimeOptions {
   /** The Vercel project root: vercel.json, api/. */

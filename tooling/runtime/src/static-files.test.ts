@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { findStaticFile, staticResponse } from "./static-files.js";
+import { findStaticFile, staticResponse } from "./static-files.ts";
 
 let dir: string;
 beforeAll(async () => {

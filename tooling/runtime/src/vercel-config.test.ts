@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, DEFAULT_MAX_DURATION, loadProjectConfig } from "./vercel-config.js";
+import { ConfigError, DEFAULT_MAX_DURATION, loadProjectConfig } from "./vercel-config.ts";
 
 async function project(json: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "vercel-json-"));

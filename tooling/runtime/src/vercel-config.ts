@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { getTransformedRoutes, type Route } from "@vercel/routing-utils";
 import picomatch from "picomatch";
 import { z } from "zod";
-import { type CronJob, parseCron } from "./cron.js";
+import { type CronJob, parseCron } from "./cron.ts";
 
 const routeSource = z.object({ source: z.string(), has: z.array(z.unknown()).optional() }).loose();
 

@@ -1,6 +1,6 @@
 import type { Migration } from "kysely";
-import * as accounts from "./0001-accounts.js";
-import * as rateLimits from "./0002-rate-limits.js";
+import * as accounts from "./0001-accounts.ts";
+import * as rateLimits from "./0002-rate-limits.ts";
 
 /**
  * Every migration, in order, by name. A static list rather than a folder read at run time, so a

@@ -1,6 +1,6 @@
 import type { BlobStore } from "@repo/blob-store/types";
-import { readResult } from "../documents.js";
-import type { BlobResult } from "../result.js";
+import { readResult } from "../documents.ts";
+import type { BlobResult } from "../result.ts";
 
 /** Polls a version's result document until it is done or failed. */
 export async function settled(

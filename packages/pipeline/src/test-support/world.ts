@@ -20,7 +20,7 @@ const load = (name: string): Handler => {
   }
 };
 
-const { deliverInProcess } = await import("../in-process.js");
-const { resumeInterruptedRuns } = await import("../world.js");
+const { deliverInProcess } = await import("../in-process.ts");
+const { resumeInterruptedRuns } = await import("../world.ts");
 deliverInProcess({ flow: load("flow"), step: load("step") });
 await resumeInterruptedRuns();

@@ -1,6 +1,6 @@
-import { type DateRangeData, readDateRange } from "./date-range.js";
-import { detectCsvDialect } from "./dialect.js";
-import { type ExactValuesData, readExactValues } from "./exact.js";
+import { type DateRangeData, readDateRange } from "./date-range.ts";
+import { detectCsvDialect } from "./dialect.ts";
+import { type ExactValuesData, readExactValues } from "./exact.ts";
 import {
   type CsvKernel,
   createKernel,
@@ -12,12 +12,12 @@ import {
   releaseKernel,
   STATUS_DONE,
   STATUS_HEADER,
-} from "./kernel.js";
-import type { CsvMalformedKind } from "./kinds.js";
-import { MALFORMED } from "./kinds.js";
-import { FrequentItems, type FrequentItemsData, HIST_BUCKETS, HLL_P, type Moments } from "./sketches.js";
+} from "./kernel.ts";
+import type { CsvMalformedKind } from "./kinds.ts";
+import { MALFORMED } from "./kinds.ts";
+import { FrequentItems, type FrequentItemsData, HIST_BUCKETS, HLL_P, type Moments } from "./sketches.ts";
 
-export { type CsvKind, type CsvMalformedKind, KINDS } from "./kinds.js";
+export { type CsvKind, type CsvMalformedKind, KINDS } from "./kinds.ts";
 
 /** How a CSV file is written. Detected from the first chunk when not given. */
 export interface CsvDialect {

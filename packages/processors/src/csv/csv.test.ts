@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { nextRowBoundary } from "./boundary.js";
+import { nextRowBoundary } from "./boundary.ts";
 import {
   analyzeCsvStream,
   type CsvOptions,
@@ -8,7 +8,7 @@ import {
   detectCsvDialect,
   mergeCsvPartials,
   summarizeCsv,
-} from "./index.js";
+} from "./index.ts";
 
 const enc = new TextEncoder();
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { nextRowBoundary } from "./boundary.js";
-import { mergeDateRanges } from "./date-range.js";
-import { type CsvPartial, createCsvAccumulator, mergeCsvPartials, summarizeCsv } from "./index.js";
+import { nextRowBoundary } from "./boundary.ts";
+import { mergeDateRanges } from "./date-range.ts";
+import { type CsvPartial, createCsvAccumulator, mergeCsvPartials, summarizeCsv } from "./index.ts";
 
 const enc = new TextEncoder();
 

@@ -2,7 +2,7 @@
  * The range of a column's dates and date-times: the least and the greatest, as written in the file
  * (ISO 8601, as the kinds `date` and `datetime` require), ordered by the instant they name.
  */
-import { type CsvKernel, DATE_RANGE } from "./kernel.js";
+import { type CsvKernel, DATE_RANGE } from "./kernel.ts";
 
 /** A column's date range. `min` and `max` order the values: milliseconds since 1970 (UTC when no offset). */
 export interface DateRangeData {

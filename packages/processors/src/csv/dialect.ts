@@ -1,4 +1,4 @@
-import type { CsvDialect } from "./accumulator.js";
+import type { CsvDialect } from "./accumulator.ts";
 
 /** Options of {@link detectCsvDialect}: whatever is already known is kept as is. */
 export interface DetectOptions {

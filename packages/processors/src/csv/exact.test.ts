@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { nextRowBoundary } from "./boundary.js";
-import { type ExactValuesData, exactTop, mergeExactValues } from "./exact.js";
-import { type CsvPartial, createCsvAccumulator, mergeCsvPartials, summarizeCsv } from "./index.js";
-import { EXACT_CAP } from "./kernel.js";
+import { nextRowBoundary } from "./boundary.ts";
+import { type ExactValuesData, exactTop, mergeExactValues } from "./exact.ts";
+import { type CsvPartial, createCsvAccumulator, mergeCsvPartials, summarizeCsv } from "./index.ts";
+import { EXACT_CAP } from "./kernel.ts";
 
 const enc = new TextEncoder();
 

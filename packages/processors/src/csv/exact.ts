@@ -3,7 +3,7 @@
  * kernel while a column has at most EXACT_CAP of them. A small file's counts and top values are then
  * exact instead of estimated by the sketches; past the bound a column has the sketches only.
  */
-import { type CsvKernel, EXACT_CAP, EXACT_TABLE } from "./kernel.js";
+import { type CsvKernel, EXACT_CAP, EXACT_TABLE } from "./kernel.ts";
 
 /** A column's distinct values and their counts, in no particular order. Plain data: structured-cloneable. */
 export interface ExactValuesData {

@@ -1,5 +1,5 @@
 import { readSync } from "node:fs";
-import { Accumulator, type CsvOptions, type CsvPartial } from "./accumulator.js";
+import { Accumulator, type CsvOptions, type CsvPartial } from "./accumulator.ts";
 
 /** What a thread reports for one piece of a file. */
 export interface PieceResult {

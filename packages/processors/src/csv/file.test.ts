@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { analyzeCsvFile } from "./index.js";
-import { rounded, single } from "./test-support.js";
+import { analyzeCsvFile } from "./index.ts";
+import { rounded, single } from "./test-support.ts";
 
 const enc = new TextEncoder();
 const dir = mkdtempSync(join(tmpdir(), "csv-file-"));

@@ -1,19 +1,19 @@
 import { closeSync, createReadStream, openSync, readSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { setImmediate as nextTurn } from "node:timers/promises";
-import type { CsvPartial } from "./accumulator.js";
-import { type FilePieces, type PieceResult, parsePieces } from "./file-range.js";
-import { OrderedMerge, Wakeup } from "./ordered.js";
+import type { CsvPartial } from "./accumulator.ts";
+import { type FilePieces, type PieceResult, parsePieces } from "./file-range.ts";
+import { OrderedMerge, Wakeup } from "./ordered.ts";
 import {
   accumulatorOptions,
   analyzeCsvParallelPartial,
   type CsvParallelOptions,
   locateWorker,
   planPieces,
-} from "./parallel.js";
-import { type CsvSummary, summarizeCsv } from "./summary.js";
-import type { FileJobReply } from "./worker.js";
-import { CsvWorkerPool } from "./worker-pool.js";
+} from "./parallel.ts";
+import { type CsvSummary, summarizeCsv } from "./summary.ts";
+import type { FileJobReply } from "./worker.ts";
+import { CsvWorkerPool } from "./worker-pool.ts";
 
 const HEAD_BYTES = 64 * 1024 + 3;
 const MIN_PARALLEL = 8 * 1024 * 1024;

@@ -19,13 +19,13 @@ export {
   type CsvOptions,
   type CsvPartial,
   createCsvAccumulator,
-} from "./accumulator.js";
-export type { DateRangeData } from "./date-range.js";
-export { type DetectOptions, detectCsvDialect } from "./dialect.js";
-export type { ExactValuesData } from "./exact.js";
-export { analyzeCsvFile } from "./file.js";
-export { analyzeCsvParallel, type CsvParallelOptions } from "./parallel.js";
-export type { HistogramBin } from "./sketches.js";
+} from "./accumulator.ts";
+export type { DateRangeData } from "./date-range.ts";
+export { type DetectOptions, detectCsvDialect } from "./dialect.ts";
+export type { ExactValuesData } from "./exact.ts";
+export { analyzeCsvFile } from "./file.ts";
+export { analyzeCsvParallel, type CsvParallelOptions } from "./parallel.ts";
+export type { HistogramBin } from "./sketches.ts";
 export {
   analyzeCsvStream,
   type CsvColumnSummary,
@@ -34,4 +34,4 @@ export {
   mergeCsvPartials,
   type SummaryOptions,
   summarizeCsv,
-} from "./summary.js";
+} from "./summary.ts";

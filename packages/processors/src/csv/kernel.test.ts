@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkKernelLayout, createKernel, LABEL_MAX, releaseKernel } from "./kernel.js";
+import { checkKernelLayout, createKernel, LABEL_MAX, releaseKernel } from "./kernel.ts";
 
 describe("the kernel's interface", () => {
   it("is the one this side expects", () => {

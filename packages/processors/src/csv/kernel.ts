@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
-import { type CsvKind, type CsvMalformedKind, KINDS, MALFORMED } from "./kinds.js";
-import { FREQ_CAPACITY, HIST_BUCKETS, HLL_P } from "./sketches.js";
+import { type CsvKind, type CsvMalformedKind, KINDS, MALFORMED } from "./kinds.ts";
+import { FREQ_CAPACITY, HIST_BUCKETS, HLL_P } from "./sketches.ts";
 
 /**
  * The exports of dist/csv/kernel.wasm, compiled by `asc` from assembly/csv-kernel.ts: the row loop

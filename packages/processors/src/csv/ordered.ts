@@ -1,5 +1,5 @@
-import type { CsvPartial } from "./accumulator.js";
-import { mergeCsvPartialsInto } from "./summary.js";
+import type { CsvPartial } from "./accumulator.ts";
+import { mergeCsvPartialsInto } from "./summary.ts";
 
 /**
  * Merges the partial results of numbered pieces in file order, whatever order they finish in: a

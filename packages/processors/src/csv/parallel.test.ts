@@ -1,9 +1,9 @@
 // These tests start worker threads from dist/csv/worker.js: the package's test script builds first.
 import { describe, expect, it } from "vitest";
-import { RowCutter } from "./boundary.js";
-import { analyzeCsvParallel, analyzeCsvStream, type CsvParallelOptions } from "./index.js";
-import { HLL_P, hllMergeInto, selectKth } from "./sketches.js";
-import { rounded, single } from "./test-support.js";
+import { RowCutter } from "./boundary.ts";
+import { analyzeCsvParallel, analyzeCsvStream, type CsvParallelOptions } from "./index.ts";
+import { HLL_P, hllMergeInto, selectKth } from "./sketches.ts";
+import { rounded, single } from "./test-support.ts";
 
 const enc = new TextEncoder();
 

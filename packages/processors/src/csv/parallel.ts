@@ -2,12 +2,12 @@ import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Worker } from "node:worker_threads";
-import { Accumulator, type CsvDialect, type CsvOptions, type CsvPartial } from "./accumulator.js";
-import { RowCutter } from "./boundary.js";
-import { detectCsvDialect } from "./dialect.js";
-import { OrderedMerge, Wakeup } from "./ordered.js";
-import { type CsvSummary, type SummaryOptions, summarizeCsv } from "./summary.js";
-import { CsvWorkerPool } from "./worker-pool.js";
+import { Accumulator, type CsvDialect, type CsvOptions, type CsvPartial } from "./accumulator.ts";
+import { RowCutter } from "./boundary.ts";
+import { detectCsvDialect } from "./dialect.ts";
+import { OrderedMerge, Wakeup } from "./ordered.ts";
+import { type CsvSummary, type SummaryOptions, summarizeCsv } from "./summary.ts";
+import { CsvWorkerPool } from "./worker-pool.ts";
 
 /** Options of {@link analyzeCsvParallel}. */
 export interface CsvParallelOptions extends CsvOptions, SummaryOptions {

@@ -9,9 +9,9 @@ import {
   type CsvPartial,
   createCsvAccumulator,
   KINDS,
-} from "./accumulator.js";
-import { mergeDateRanges } from "./date-range.js";
-import { exactTop, mergeExactValues } from "./exact.js";
+} from "./accumulator.ts";
+import { mergeDateRanges } from "./date-range.ts";
+import { exactTop, mergeExactValues } from "./exact.ts";
 import {
   HIST_BUCKETS,
   type HistogramBin,
@@ -21,7 +21,7 @@ import {
   hllMergeInto,
   mergeFrequentItems,
   mergeMoments,
-} from "./sketches.js";
+} from "./sketches.ts";
 
 /** The inferred type of a column; `empty` when every value is null. */
 export type CsvColumnType = CsvKind | "empty";

@@ -6,9 +6,9 @@
  */
 import { closeSync, openSync } from "node:fs";
 import { parentPort } from "node:worker_threads";
-import { Accumulator, type CsvPartial } from "./accumulator.js";
-import { type FilePieces, type PieceResult, parsePieces } from "./file-range.js";
-import type { PieceMessage, PieceReply } from "./parallel.js";
+import { Accumulator, type CsvPartial } from "./accumulator.ts";
+import { type FilePieces, type PieceResult, parsePieces } from "./file-range.ts";
+import type { PieceMessage, PieceReply } from "./parallel.ts";
 
 /** A file job, and what the worker answers: a result per piece, then `done`, or an error. */
 export interface FileJobMessage {

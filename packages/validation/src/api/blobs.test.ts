@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
-import { fieldErrors } from "../issues.js";
-import { queryRecord } from "../query.js";
-import { UPLOAD_LIMITS } from "../uploads.js";
+import { fieldErrors } from "../issues.ts";
+import { queryRecord } from "../query.ts";
+import { UPLOAD_LIMITS } from "../uploads.ts";
 import {
   blobListQuerySchema,
   blobPathQuerySchema,
@@ -10,7 +10,7 @@ import {
   clientUploadPayloadSchema,
   SERVER_UPLOAD_MAX_BYTES,
   SERVER_UPLOAD_MAX_LABEL,
-} from "./blobs.js";
+} from "./blobs.ts";
 
 const query = (q: string) => queryRecord(new URLSearchParams(q));
 

@@ -8,7 +8,7 @@ import { isValidBlobPath } from "@repo/blob-store/path";
 import type { BlobResult, ResultSummary } from "@repo/pipeline/result";
 import type { RunStatus } from "@repo/pipeline/trigger";
 import { z } from "zod";
-import { flag, required, single, wholeNumber } from "../query.js";
+import { flag, required, single, wholeNumber } from "../query.ts";
 
 export type { RunStatus };
 

@@ -1,5 +1,5 @@
 /** The card endpoints: the check (POST /api/validate/card) and the brands it knows. */
-import { cardCheckRequestSchema } from "../card.js";
+import { cardCheckRequestSchema } from "../card.ts";
 
 export type { CardAnalysis as CardCheckAnswer } from "@repo/cards/analyze";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { errorBodySchema } from "./errors.js";
+import { errorBodySchema } from "./errors.ts";
 
 describe("errorBodySchema", () => {
   it("reads our error answers, with or without details", () => {

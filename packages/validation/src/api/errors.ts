@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { FieldErrors } from "../issues.js";
+import type { FieldErrors } from "../issues.ts";
 
 /**
  * The JSON body of every error answer of our API (Better Auth's /api/auth/* keeps its own shape).

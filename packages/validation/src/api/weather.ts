@@ -1,6 +1,6 @@
 /** GET /api/weather: its path, query schema and answer. */
 import type { WeatherAnswer as ForecastAnswer } from "@repo/weather/get-weather";
-import { weatherQuerySchema } from "../weather.js";
+import { weatherQuerySchema } from "../weather.ts";
 
 export type { Alert as WeatherAlert } from "@repo/weather/nws-alerts";
 
