@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readBytes } from "@repo/blob-store/bytes";
 import { blobStoreContract, digestStream, generatedStream, listPages } from "@repo/blob-store/contract";
 import { BlobRateLimitedError, BlobTooLargeError } from "@repo/blob-store/errors";
 import { bareEtag } from "@repo/blob-store/http";
 import { VercelBlobStore } from "@repo/blob-store/vercel";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MULTIPART_STAGING_PREFIX } from "./protocol.ts";
 import { closeEmulator, type Emulator, emulator, RW_TOKEN } from "./testing/emulator.ts";
 
