@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { createRuntime, type Runtime } from "@repo/runtime";
+import { BODY_LIMIT_BYTES, createRuntime, type Runtime } from "@repo/runtime";
+import { SERVER_UPLOAD_MAX_BYTES } from "@repo/validation/api/blobs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../support/paths.js";
 
@@ -49,6 +50,12 @@ describe("the card function over HTTP", () => {
     const res = await postCard("x".repeat(5 * 1024 * 1024));
     expect(res.status).toBe(413);
     expect(res.headers.get("x-vercel-error")).toBe("FUNCTION_PAYLOAD_TOO_LARGE");
+  });
+
+  it("emulates the same body limit the API contract promises for server uploads", () => {
+    // Two statements of one platform fact: the runtime's (it emulates Vercel) and the contract's
+    // (the product promises it). The runtime is tooling and must not import the product.
+    expect(BODY_LIMIT_BYTES).toBe(SERVER_UPLOAD_MAX_BYTES);
   });
 });
 
