@@ -21,21 +21,6 @@ export interface BuildStats {
   bytes: number;
 }
 
-export {
-  BITMAP_WORDS,
-  CITY_BLOCK,
-  COORD_SCALE,
-  FAR,
-  HEADER,
-  HEADER_WORDS,
-  layout,
-  MAGIC,
-  MILITARY_STATES,
-  militaryStateOf,
-  NO_STATE,
-  PREFIXES,
-  VERSION,
-} from "../src/index-format.mjs";
 export const DEFAULT_OUT: string;
 export function readDataset(): DatasetEntry[];
 export function datasetVersion(): string;

@@ -34,23 +34,6 @@ import {
   VERSION,
 } from "../src/index-format.mjs";
 
-// The format is the reader's too: tests and tools that build an index take it from here.
-export {
-  BITMAP_WORDS,
-  CITY_BLOCK,
-  COORD_SCALE,
-  FAR,
-  HEADER,
-  HEADER_WORDS,
-  layout,
-  MAGIC,
-  MILITARY_STATES,
-  militaryStateOf,
-  NO_STATE,
-  PREFIXES,
-  VERSION,
-};
-
 export const DEFAULT_OUT = fileURLToPath(new URL("../src/generated/zip-index.bin", import.meta.url));
 
 /**
