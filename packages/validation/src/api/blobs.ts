@@ -5,7 +5,8 @@
  * own name for a file ("uploads/a.csv"), never where the store keeps it.
  */
 import { isValidBlobPath } from "@repo/blob-store/path";
-import type { BlobResult, ResultSummary } from "@repo/pipeline/result";
+import type { FileInfo, ListedFile } from "@repo/files/files";
+import type { BlobResult } from "@repo/pipeline/result";
 import type { RunStatus } from "@repo/pipeline/trigger";
 import { z } from "zod";
 import { flag, required, single, wholeNumber } from "../query.ts";
@@ -66,22 +67,15 @@ export type BlobPathQuery = z.output<typeof blobPathQuerySchema>;
 export type BlobListQuery = z.output<typeof blobListQuerySchema>;
 export type BlobUploadQuery = z.output<typeof blobUploadQuerySchema>;
 
-/** One file's details, named as its owner names it. */
-export interface BlobInfo {
-  path: string;
-  size: number;
-  contentType: string;
-  /** The version: changes whenever the bytes or their type do. */
-  etag: string;
-  /** ISO 8601. */
-  uploadedAt: string;
-  meta: Record<string, string>;
-}
+/**
+ * One file's details, named as its owner names it (`fileInfo` in @repo/files makes it): path, size,
+ * contentType, etag (the version: it changes whenever the bytes or their type do), uploadedAt (ISO
+ * 8601) and meta.
+ */
+export type BlobInfo = FileInfo;
 
 /** One file as the listing shows it: its processing status is null until the trigger has queued it. */
-export interface BlobRow extends BlobInfo {
-  result: ResultSummary | null;
-}
+export type BlobRow = ListedFile;
 
 /** GET /api/blobs — a page of the caller's files; `cursor` is null on the last page. */
 export interface BlobListAnswer {
@@ -104,9 +98,7 @@ export interface ReprocessAnswer {
 }
 
 /** POST /api/blobs/upload — 201: the stored file, and its processing status once queued. */
-export interface UploadAnswer extends BlobInfo {
-  result: ResultSummary | null;
-}
+export type UploadAnswer = ListedFile;
 
 /** What client uploads accept (UPLOAD_LIMITS in `@repo/validation/uploads`). */
 export interface UploadLimits {
