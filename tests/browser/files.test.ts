@@ -1,41 +1,29 @@
 import { createHash, randomBytes } from "node:crypto";
-import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createRuntime, type Runtime } from "@repo/runtime";
-import type { Browser, Page } from "playwright-core";
+import { readFile } from "node:fs/promises";
+import type { Runtime } from "@repo/runtime";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signInBrowser, signUp } from "../support/accounts.js";
-import { launchChromium } from "../support/chromium.js";
-import { REPO_ROOT } from "../support/paths.js";
+import { type BrowserApp, openSignedInApp } from "../support/browser-app.js";
 
 // The Files page as `pnpm start` serves it: the browser's upload() goes to the origin's Vercel Blob
 // protocol endpoint over the filesystem store, offline.
-let dir: string;
 let runtime: Runtime;
-let browser: Browser;
 let page: Page;
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 /** The text of the focused element, as a screen reader would start reading it. */
 const focusedText = () =>
   page.evaluate(() => (document.activeElement?.textContent ?? "").replace(/\s+/g, " ").trim());
 
+let app: BrowserApp;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "files-page-"));
-  process.env.BLOB_DIR = dir;
-  delete process.env.BLOB_READ_WRITE_TOKEN;
-  runtime = await createRuntime({ root: REPO_ROOT, mode: "start", port: 0 });
-  browser = await launchChromium();
-  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1100, height: 900 } });
-  await signInBrowser(context, await signUp(runtime.url));
-  page = await context.newPage();
-  await mkdir("test-results", { recursive: true });
+  app = await openSignedInApp({
+    name: "files-page",
+    context: { acceptDownloads: true, viewport: { width: 1100, height: 900 } },
+    crons: true,
+  });
+  ({ runtime, page } = app);
 });
-afterAll(async () => {
-  await browser?.close();
-  await runtime?.close();
-  await rm(dir, { recursive: true, force: true, maxRetries: 10 });
-});
+afterAll(() => app?.close());
 
 describe("the Files page", () => {
   it("uploads a 20 MB file with a moving progress bar, lists it, and downloads it byte-identical", async () => {

@@ -1,40 +1,23 @@
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createRuntime, type Runtime } from "@repo/runtime";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Runtime } from "@repo/runtime";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signInBrowser, signUp } from "../support/accounts.js";
-import { launchChromium } from "../support/chromium.js";
-import { REPO_ROOT } from "../support/paths.js";
+import { type BrowserApp, openSignedInApp } from "../support/browser-app.js";
 
 // The pages at 390 px, an iPhone's width: every action within reach without scrolling sideways, the
 // nav laid out evenly, the card field whole, and no axe-core violations.
 const WIDTH = 390;
 const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
-let dir: string;
 let runtime: Runtime;
 let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 
+let app: BrowserApp;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "phone-"));
-  process.env.BLOB_DIR = dir;
-  delete process.env.BLOB_READ_WRITE_TOKEN;
-  runtime = await createRuntime({ root: REPO_ROOT, mode: "start", port: 0, crons: false });
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: WIDTH, height: 844 } });
-  await signInBrowser(context, await signUp(runtime.url));
-  page = await context.newPage();
-  await mkdir("test-results", { recursive: true });
+  app = await openSignedInApp({ name: "phone", context: { viewport: { width: WIDTH, height: 844 } } });
+  ({ runtime, browser, page } = app);
 });
-afterAll(async () => {
-  await browser?.close();
-  await runtime?.close();
-  await rm(dir, { recursive: true, force: true, maxRetries: 10 });
-});
+afterAll(() => app?.close());
 
 /**
  * What would need sideways scrolling: the document wider than the window, boxes in main that scroll

@@ -1,37 +1,20 @@
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createRuntime, type Runtime } from "@repo/runtime";
-import type { Browser, Page } from "playwright-core";
+import type { Runtime } from "@repo/runtime";
+import type { Page } from "playwright-core";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signInBrowser, signUp } from "../support/accounts.js";
-import { launchChromium } from "../support/chromium.js";
-import { REPO_ROOT } from "../support/paths.js";
+import { type BrowserApp, openSignedInApp } from "../support/browser-app.js";
 
 // The blob trigger seen from the browser, offline: upload a CSV and an image on the Files page, watch
 // their badges go from queued to done, and open their results.
-let dir: string;
 let runtime: Runtime;
-let browser: Browser;
 let page: Page;
 
+let app: BrowserApp;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "results-page-"));
-  process.env.BLOB_DIR = dir;
-  delete process.env.BLOB_READ_WRITE_TOKEN;
-  runtime = await createRuntime({ root: REPO_ROOT, mode: "start", port: 0, crons: false });
-  browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
-  await signInBrowser(context, await signUp(runtime.url));
-  page = await context.newPage();
-  await mkdir("test-results", { recursive: true });
+  app = await openSignedInApp({ name: "results-page", context: { viewport: { width: 1100, height: 900 } } });
+  ({ runtime, page } = app);
 });
-afterAll(async () => {
-  await browser?.close();
-  await runtime?.close();
-  await rm(dir, { recursive: true, force: true, maxRetries: 10 });
-});
+afterAll(() => app?.close());
 
 function salesCsv(): Buffer {
   let text = "region,amount,note\r\n";
