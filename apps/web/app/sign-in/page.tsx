@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
+import { AuthCardSkeleton } from "@/components/auth/auth-card-skeleton";
 import { SignInForm } from "@/components/auth/sign-in-form";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -11,16 +12,7 @@ export default function SignInPage() {
       <p className="lede">
         Your files are yours alone: sign in to upload, see their results and manage them.
       </p>
-      <Suspense
-        fallback={
-          <div
-            className="skeleton auth-card"
-            style={{ height: "20rem" }}
-            role="status"
-            aria-label="Loading"
-          />
-        }
-      >
+      <Suspense fallback={<AuthCardSkeleton />}>
         <SignInForm />
       </Suspense>
     </>

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
+import { AuthCardSkeleton } from "@/components/auth/auth-card-skeleton";
 import { SignUpForm } from "@/components/auth/sign-up-form";
 
 export const metadata: Metadata = { title: "Create an account" };
@@ -9,16 +10,7 @@ export default function SignUpPage() {
     <>
       <h1>Create an account</h1>
       <p className="lede">An account keeps your files in a space of their own, readable only by you.</p>
-      <Suspense
-        fallback={
-          <div
-            className="skeleton auth-card"
-            style={{ height: "20rem" }}
-            role="status"
-            aria-label="Loading"
-          />
-        }
-      >
+      <Suspense fallback={<AuthCardSkeleton />}>
         <SignUpForm />
       </Suspense>
     </>
