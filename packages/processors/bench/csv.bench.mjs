@@ -248,6 +248,7 @@ function main() {
       join(PKG, "node_modules/typescript/bin/tsc"),
       ...["--outDir", OURS_JS, "--rootDir", join(PKG, "src/csv"), "--module", "nodenext"],
       ...["--target", "es2023", "--skipLibCheck", "--types", "node", "--lib", "es2023,dom"],
+      "--rewriteRelativeImportExtensions",
       ...[join(PKG, "src/csv/index.ts"), join(PKG, "src/csv/worker.ts")],
     ],
     { stdio: "inherit" },
