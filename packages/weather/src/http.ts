@@ -6,6 +6,26 @@
 /** The `fetch` signature the clients need; the global one fits, and tests may pass their own. */
 export type FetchLike = (input: URL | string, init?: RequestInit) => Promise<Response>;
 
+/** What both clients take: where the provider is, and how hard to try. Each states its defaults. */
+export interface UpstreamOptions {
+  /** The provider's origin, or a stand-in's URL. A path prefix is kept. */
+  baseUrl: string;
+  /** Defaults to the global fetch. */
+  fetch?: FetchLike;
+  /** Budget of each attempt, headers and body together. */
+  timeoutMs?: number;
+  /** Extra attempts after a retryable failure. Default 1; 4xx are never retried. */
+  retries?: number;
+  /** Midpoint of the jittered pause before a retry. Default 200 ms. */
+  retryDelayMs?: number;
+  /** Source of jitter in [0, 1). Default Math.random. */
+  random?: () => number;
+  /** Default: a setTimeout promise. Tests pass a recorder. */
+  sleep?: (ms: number) => Promise<void>;
+  /** The clock, for retry hints and dates. Default: the system clock. */
+  now?: () => Date;
+}
+
 /** What a single request produced when an answer (of any status) fully arrived. */
 export interface RawAnswer {
   status: number;

@@ -2,7 +2,6 @@ import { z } from "zod";
 import { UpstreamError } from "./errors.ts";
 import {
   defaultSleep,
-  type FetchLike,
   fetchText,
   joinUrl,
   nonNegativeInteger,
@@ -12,6 +11,7 @@ import {
   snippet,
   TransportError,
   tryParseJson,
+  type UpstreamOptions,
   withRetry,
 } from "./http.ts";
 
@@ -20,15 +20,13 @@ export interface AlertPoint {
   longitude: number;
 }
 
-export interface NwsOptions {
-  /** e.g. "https://api.weather.gov", or a stand-in's URL. */
-  baseUrl: string;
+/** baseUrl e.g. "https://api.weather.gov". */
+export interface NwsOptions extends UpstreamOptions {
   /**
    * Required by NWS (it answers 403 without one): name the app and a contact,
    * e.g. "(weather.example.com, ops@example.com)".
    */
   userAgent: string;
-  fetch?: FetchLike;
   /** Budget of each attempt, headers and body. Default 3000 ms: alerts must not slow the answer. */
   timeoutMs?: number;
   /**
@@ -36,10 +34,6 @@ export interface NwsOptions {
    * 500/503 that succeed on a second try. Timeouts are NOT retried: the budget is already spent.
    */
   retries?: number;
-  retryDelayMs?: number;
-  random?: () => number;
-  sleep?: (ms: number) => Promise<void>;
-  now?: () => Date;
 }
 
 export const DEFAULT_NWS_TIMEOUT_MS = 3000;

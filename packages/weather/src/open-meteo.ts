@@ -2,7 +2,6 @@ import { z } from "zod";
 import { UpstreamError } from "./errors.ts";
 import {
   defaultSleep,
-  type FetchLike,
   fetchText,
   joinUrl,
   nonNegativeInteger,
@@ -12,6 +11,7 @@ import {
   snippet,
   TransportError,
   tryParseJson,
+  type UpstreamOptions,
   withRetry,
 } from "./http.ts";
 
@@ -28,24 +28,11 @@ export interface ForecastQuery {
   hours: number;
 }
 
-export interface OpenMeteoOptions {
-  /** e.g. "https://api.open-meteo.com", or a stand-in's URL. A path prefix is kept. */
-  baseUrl: string;
-  /** Defaults to the global fetch. */
-  fetch?: FetchLike;
-  /** Budget of each attempt, headers and body together. Default 4000 ms. */
-  timeoutMs?: number;
-  /** Extra attempts after a 5xx, a network failure or a timeout. Default 1; 4xx are never retried. */
-  retries?: number;
-  /** Midpoint of the jittered pause before a retry. Default 200 ms. */
-  retryDelayMs?: number;
-  /** Source of jitter in [0, 1). Default Math.random. */
-  random?: () => number;
-  /** Default: a setTimeout promise. Tests pass a recorder. */
-  sleep?: (ms: number) => Promise<void>;
-  /** Clock for the "daily limit" retry hint. Default: the system clock. */
-  now?: () => Date;
-}
+/**
+ * baseUrl e.g. "https://api.open-meteo.com". Each attempt's budget defaults to 4000 ms; a 5xx, a
+ * network failure or a timeout is retried.
+ */
+export type OpenMeteoOptions = UpstreamOptions;
 
 export const DEFAULT_OPEN_METEO_TIMEOUT_MS = 4000;
 export const MAX_FORECAST_DAYS = 16;
