@@ -1,15 +1,18 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type Standin, type StandinMode, startStandin } from "@repo/weather-standin/standin";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { UpstreamError } from "./errors.ts";
+import { UpstreamError } from "@repo/weather/errors";
 import {
   buildForecastUrl,
   type ForecastQuery,
   fetchForecast,
   type OpenMeteoOptions,
   retryAfterFromReason,
-} from "./open-meteo.ts";
+} from "@repo/weather/open-meteo";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { type Standin, type StandinMode, startStandin } from "./standin.ts";
+
+// The client against the stand-in's real HTTP answers; here rather than beside the client because
+// this package depends on @repo/weather (a test dependency back would be a workspace cycle).
 
 const EAST_LANSING: ForecastQuery = {
   latitude: 42.73,

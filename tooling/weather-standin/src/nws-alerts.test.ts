@@ -1,6 +1,4 @@
-import { type Standin, startStandin } from "@repo/weather-standin/standin";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { UpstreamError } from "./errors.ts";
+import { UpstreamError } from "@repo/weather/errors";
 import {
   alertsOrReason,
   alertsUnavailableReason,
@@ -8,7 +6,12 @@ import {
   formatPoint,
   type NwsOptions,
   parseAlerts,
-} from "./nws-alerts.ts";
+} from "@repo/weather/nws-alerts";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type Standin, startStandin } from "./standin.ts";
+
+// The client against the stand-in's real HTTP answers; here rather than beside the client because
+// this package depends on @repo/weather (a test dependency back would be a workspace cycle).
 
 const POINT = { latitude: 42.72514, longitude: -84.47912 };
 const USER_AGENT = "(weather.test, ops@weather.test)";
