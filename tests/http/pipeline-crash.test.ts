@@ -39,6 +39,8 @@ async function start(): Promise<string> {
       WORKFLOW_LOCAL_DATA_DIR: join(dir, "workflow"),
       PGLITE_DIR: join(dir, "pglite"),
       PIPELINE_CSV_WORKERS: "1",
+      // One streaming step: this test is about resuming a step (the chunked run has its own test).
+      PIPELINE_CHUNK_BYTES: String(1024 ** 3),
       CRON_SECRET: "crash-test-secret-0123456789",
     },
     stdio: ["ignore", "pipe", "inherit"],
