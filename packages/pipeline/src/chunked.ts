@@ -30,9 +30,11 @@ export interface ChunkedRun {
 
 /**
  * One chunk's outcome, as a step returns it: where its rows began and ended, whether they ended
- * clean, and where its partial result waits for the merge. The partial itself (fixed-size sketches,
- * ~20 KB a column) stays out of the engine's event log: every replay of the run reads the whole
- * log, so hundreds of partials in it would make each step's bookkeeping cost grow with the file.
+ * clean, and where its partial result waits for the merge. The partial itself (fixed-size sketches
+ * and bounded exact tables, ~40 KB a column) stays out of the engine's event log: every replay of
+ * the run reads the whole log, so hundreds of partials in it would make each step's bookkeeping
+ * cost grow with the file (measured: 100 chunks of partials in the log took over 45 s in the local
+ * world; with outcomes of ~200 bytes, 16 s).
  */
 export interface ChunkOutcome extends Omit<CsvChunkResult, "partial"> {
   /** The stored partial: its path and its size in bytes. */
