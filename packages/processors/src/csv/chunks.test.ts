@@ -76,6 +76,13 @@ describe("a CSV blob in chunks", () => {
     expect(expected.malformed.rows).toBeGreaterThan(5);
   });
 
+  it("plans once from the head: a BOM and a tab-separated dialect reach every chunk", async () => {
+    const tsv = enc.encode(`\ufeff${rows(300).replaceAll(",", "\t")}`);
+    const expected = single(tsv);
+    expect(expected.dialect.delimiter).toBe("\t");
+    for (const chunkBytes of [64, 500]) expectSame((await inChunks(tsv, chunkBytes)).summary, expected);
+  });
+
   it("redoes the ranges whose cut fell inside a quoted field, and only those", async () => {
     // Quoted line breaks everywhere: many cuts land in them.
     const text = rows(300).replace(/"a, ""b"""/g, `"line one\nline two\n""three""\n"`);
