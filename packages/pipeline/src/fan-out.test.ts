@@ -5,8 +5,9 @@ import { FilesystemBlobStore } from "@repo/blob-store/filesystem";
 import type { BlobStore, ByteRange } from "@repo/blob-store/types";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { configurePipeline } from "./context.ts";
+import { removeDerived } from "./derived.ts";
 import { readResult } from "./documents.ts";
-import { type BlobResult, type ChunkProgress, resultPath } from "./result.ts";
+import { type BlobResult, type ChunkProgress, chunkPartialPath, resultPath } from "./result.ts";
 import { settled } from "./test-support/settled.ts";
 import { triggerBlob } from "./trigger.ts";
 
@@ -21,16 +22,19 @@ beforeEach(async () => {
 });
 afterEach(() => rm(dir, { recursive: true, force: true, maxRetries: 10 }));
 
-/** A store that records the reads of `path` and fails the first read of the range starting at `failAt`. */
-function watched(inner: BlobStore, path: string, failAt = -1) {
+/**
+ * A store that records the reads of `path` and fails the first `failures` reads of the range starting
+ * at `failAt`.
+ */
+function watched(inner: BlobStore, path: string, failAt = -1, failures = 1) {
   const reads: (ByteRange | null)[] = [];
   const wrapped = Object.create(inner) as BlobStore;
-  let failed = false;
+  let failed = 0;
   wrapped.get = async (p, options) => {
     if (p === path) {
       reads.push(options?.range ?? null);
-      if (options?.range?.start === failAt && !failed) {
-        failed = true;
+      if (options?.range?.start === failAt && failed < failures) {
+        failed++;
         const error = new Error("connection reset by the store") as Error & { code: string };
         error.name = "BlobError";
         error.code = "store_error";
@@ -63,9 +67,10 @@ async function analyse(
   path: string,
   chunkBytes: number,
   failAt = -1,
+  failures = 1,
 ): Promise<{ doc: BlobResult; reads: (ByteRange | null)[] }> {
   const blob = await store.put(path, text, { contentType: "text/csv" });
-  const seen = watched(store, blob.path, failAt);
+  const seen = watched(store, blob.path, failAt, failures);
   configurePipeline({ store: seen.store, csvWorkers: 1, chunkBytes, chunkParallel: 3 });
   await triggerBlob({ store: seen.store }, blob, "upload");
   return { doc: await settled(store, blob.path, blob.etag), reads: seen.reads };
@@ -139,5 +144,17 @@ describe("a large CSV in chunks", () => {
       expect(c.bytes).toBeLessThanOrEqual(size);
     }
     expect(seen.some((c) => c.done > 0 && c.done < count)).toBe(true);
+  });
+
+  it("a chunk that keeps failing fails the run, which leaves no partials behind", async () => {
+    const { doc } = await analyse(csv(200, false), "in/down.csv", 800, 2 * 800 - 1, 1000);
+    expect(doc.status).toBe("failed");
+    expect(doc.error?.message).toMatch(/connection reset/);
+    const left = async () =>
+      (await store.list({ prefix: "_results/in/down.csv/" })).blobs.filter((b) => b.path.endsWith(".bin"));
+    await expect.poll(left, { timeout: 10_000 }).toEqual([]);
+    // A leftover (a crash between merge and removal) goes with the file's other derived blobs.
+    await store.put(chunkPartialPath(doc.path, doc.etag, { attempt: 7, first: 0, last: 0 }), "x");
+    expect(await removeDerived(store, doc.path)).toBe(2);
   });
 });
