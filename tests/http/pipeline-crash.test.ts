@@ -156,8 +156,8 @@ describe("a crash in the middle of processing", () => {
     expect(runs).toHaveLength(1);
     const analysis = await stepRecords("analyzeBlob");
     expect(analysis).toHaveLength(1);
-    expect(analysis[0].attempt).toBeGreaterThanOrEqual(2);
-    expect(analysis[0].status).toBe("completed");
+    expect(analysis[0]?.attempt).toBeGreaterThanOrEqual(2);
+    expect(analysis[0]?.status).toBe("completed");
   }, 240_000);
 
   it("in chunks, redoes only the chunks in flight and the result arrives once", async () => {

@@ -79,7 +79,10 @@ export interface BlobResult {
     finishedAt: string | null;
     /** From startedAt to finishedAt. */
     durationMs: number | null;
-    /** Milliseconds of the analysis step itself, without queueing. */
+    /**
+     * Milliseconds of the analysis step itself, without queueing; for a chunked run, the sum of its
+     * chunk steps' (the work done, which parallel steps spread over less wall-clock time).
+     */
     analysisMs: number | null;
   };
   /** Set when status is "failed": what went wrong, in words a person can act on. */
