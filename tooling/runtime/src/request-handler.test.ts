@@ -23,6 +23,39 @@ beforeAll(async () => {
       headers: [{ source: "/(.*)", headers: [{ key: "x-route", value: "yes" }] }],
     }),
     "api/hello.ts": 'export const GET = (r: Request) => Response.json({ ip: r.headers.get("x-real-ip") });\n',
+    // undici's own Response, as fetch() gives it (immutable headers).
+    "api/forward.ts": 'export const GET = (r: Request) => fetch(new URL("/api/hello", r.url));\n',
+    // Subclasses of undici's Response and of the global one.
+    "api/subclass.ts": [
+      "const Native = Object.getPrototypeOf(Response) as typeof Response;",
+      "class NativeSub extends Native { kind = 'native'; }",
+      "class GlobalSub extends Response { kind = 'global'; }",
+      "export const GET = (r: Request) => {",
+      "  const which = new URL(r.url).searchParams.get('which');",
+      "  const res = which === 'native' ? new NativeSub('sub', { status: 201 }) : new GlobalSub('sub', { status: 202 });",
+      "  res.headers.set('x-kind', res.kind);",
+      "  return res;",
+      "};",
+    ].join("\n"),
+    "api/stream.ts": [
+      "export const GET = () => new Response(new ReadableStream({",
+      "  async start(c) {",
+      "    c.enqueue(new TextEncoder().encode('one,'));",
+      "    await new Promise((r) => setTimeout(r, 20));",
+      "    c.enqueue(new TextEncoder().encode('two'));",
+      "    c.close();",
+      "  },",
+      "}), { headers: { 'content-type': 'text/plain' } });",
+    ].join("\n"),
+    "api/echo.ts": [
+      "export const POST = async (r: Request) => Response.json({",
+      "  isRequest: r instanceof Request,",
+      "  method: r.method,",
+      "  type: r.headers.get('content-type'),",
+      "  body: await r.json(),",
+      "  again: await r.text().catch((e: Error) => e.message),",
+      "});",
+    ].join("\n"),
   };
   for (const [file, text] of Object.entries(files)) {
     await mkdir(dirname(join(root, file)), { recursive: true });
@@ -47,6 +80,36 @@ describe("createRequestHandler", () => {
     expect(await res.json()).toEqual({ ip: "127.0.0.1" });
     expect(res.headers.get("x-route")).toBe("yes");
     expect(res.headers.get("cache-control")).toBe("public, max-age=0, must-revalidate");
+  });
+
+  it("writes undici's own Response, subclasses of either Response and a streamed body", async () => {
+    const forwarded = await fetch(`${origin}/api/forward`);
+    expect([forwarded.status, await forwarded.json()]).toEqual([200, { ip: "127.0.0.1" }]);
+    expect(forwarded.headers.get("x-route")).toBe("yes");
+    for (const [which, status] of [
+      ["native", 201],
+      ["global", 202],
+    ] as const) {
+      const res = await fetch(`${origin}/api/subclass?which=${which}`);
+      expect([res.status, res.headers.get("x-kind"), await res.text()]).toEqual([status, which, "sub"]);
+    }
+    const streamed = await fetch(`${origin}/api/stream`);
+    expect([streamed.headers.get("content-type"), await streamed.text()]).toEqual(["text/plain", "one,two"]);
+  });
+
+  it("gives a function its body as a Request would, read once", async () => {
+    const res = await fetch(`${origin}/api/echo`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ a: [1, "é"] }),
+    });
+    expect(await res.json()).toEqual({
+      isRequest: true,
+      method: "POST",
+      type: "application/json",
+      body: { a: [1, "é"] },
+      again: "Body is unusable: Body has already been read",
+    });
   });
 
   it("answers redirects and misses as Vercel does", async () => {

@@ -5,6 +5,7 @@ import { getRequestListener } from "@hono/node-server";
 import { createProxyServer } from "httpxy";
 import { setClientAddress } from "./client-address.ts";
 import { allowDevEval } from "./dev-csp.ts";
+import { installRequestGlobals } from "./function-request.ts";
 import type { ModuleLoader } from "./loader.ts";
 import { findMount, type MountHandler } from "./local-config.ts";
 import { findHit, type Project } from "./project.ts";
@@ -34,18 +35,45 @@ export interface RequestHandler {
   close(): void;
 }
 
-const FETCH_OPTIONS = { overrideGlobalObjects: false } as const;
+/**
+ * @hono/node-server's lightweight global `Response` (and its `Request` subclass, which
+ * function-request.ts's `installRequestGlobals` extends in turn): a function's `new Response(string)` then keeps its body as the
+ * string and it is written with one `writeHead` + `end`, where undici's Response turned it into a
+ * web stream that was read back chunk by chunk (issue 15: a third of a request's CPU). Installed once,
+ * when the first handler is made, before any function module loads; `instanceof Response` still
+ * holds for undici's own Responses, so a function may return either.
+ */
+const FETCH_OPTIONS = { overrideGlobalObjects: true } as const;
+
+type Answer = (request: Request, incoming: IncomingMessage) => Response | Promise<Response>;
+
+/** What the handler decided for a request, for the fetch listener to act on. */
+const ANSWER = Symbol("answer");
+type RoutedIncoming = IncomingMessage & { [ANSWER]?: Answer };
 
 /**
- * Writes a web-standard answer to a node:http response: `answer` gets the request as a `Request`
- * (its body read only if it asks), and @hono/node-server writes what it returns.
+ * One @hono/node-server listener for the process (not one per request): it gets the answer the
+ * handler attached to the request, gives it the request as a `Request` (its body read only if it
+ * asks) and writes what it returns. Made with the first handler, which is when the globals change.
  */
-function serveFetch(
-  req: IncomingMessage,
-  res: ServerResponse,
-  answer: (request: Request) => Response | Promise<Response>,
-): void {
-  void getRequestListener(answer, FETCH_OPTIONS)(req, res);
+let fetchListener: ReturnType<typeof getRequestListener> | undefined;
+
+function makeFetchListener(): ReturnType<typeof getRequestListener> {
+  const listener = getRequestListener((request, env) => {
+    // Only node:http servers are made here (createRuntime), so this is an IncomingMessage.
+    const incoming = env.incoming as RoutedIncoming;
+    const answer = incoming[ANSWER];
+    if (!answer) throw new Error("no answer attached to the request");
+    return answer(request, incoming);
+  }, FETCH_OPTIONS);
+  installRequestGlobals();
+  return listener;
+}
+
+function serveFetch(req: IncomingMessage, res: ServerResponse, answer: Answer): void {
+  (req as RoutedIncoming)[ANSWER] = answer;
+  fetchListener ??= makeFetchListener();
+  void fetchListener(req, res);
 }
 
 /**
@@ -60,6 +88,8 @@ function serveFetch(
  */
 export function createRequestHandler(options: RequestHandlerOptions): RequestHandler {
   const { project, loader, appPort } = options;
+  // Now, before any function module loads, so that they all see the same globals.
+  fetchListener ??= makeFetchListener();
   const appOrigin = appPort === undefined ? undefined : `http://127.0.0.1:${appPort}`;
   let mounts: [string, MountHandler][] = [];
 
@@ -111,7 +141,9 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestHan
       proxy.web(req, res, { target: resolution.url.origin, changeOrigin: true }).catch(() => {});
       return;
     }
-    serveFetch(req, res, (request) => routeResponse(request, resolution, project, loader));
+    serveFetch(req, res, (request, incoming) =>
+      routeResponse(request, resolution, project, loader, incoming),
+    );
   };
 
   return Object.assign(handler, {

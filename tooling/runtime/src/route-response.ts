@@ -1,3 +1,4 @@
+import type { IncomingMessage } from "node:http";
 import { invokeFunction } from "./invoke.ts";
 import type { ModuleLoader } from "./loader.ts";
 import { platformError } from "./platform-errors.ts";
@@ -22,6 +23,8 @@ export async function routeResponse(
   resolution: Resolution<Hit>,
   project: Project,
   loader: ModuleLoader,
+  /** The node:http request behind `request`: a function's body is read from it directly. */
+  incoming?: IncomingMessage,
 ): Promise<Response> {
   switch (resolution.kind) {
     case "external":
@@ -71,6 +74,7 @@ export async function routeResponse(
     url: fnUrl.href,
     maxDuration: project.config.functionSettings(file).maxDuration,
     name: file,
+    incoming,
   });
   // Last, so that it stands in for a function's missing cache-control before a route's would.
   return withHeaders(response, { ...resolution.headers, "cache-control": FUNCTION_CACHE_CONTROL });
