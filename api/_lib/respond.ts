@@ -11,9 +11,14 @@ const JSON_TYPE = "application/json; charset=utf-8";
 
 /** A JSON response. @example json({ ok: true }, { headers: { "cache-control": "no-store" } }) */
 export function json(body: unknown, init: ResponseInit = {}): Response {
+  return jsonText(JSON.stringify(body), init);
+}
+
+/** A JSON response from text already serialised. */
+export function jsonText(text: string, init: ResponseInit = {}): Response {
   const headers = new Headers(init.headers);
   headers.set("content-type", JSON_TYPE);
-  return new Response(JSON.stringify(body), { ...init, headers });
+  return new Response(text, { ...init, headers });
 }
 
 /** Better Auth's check at its first request: the tables it needs are not all there. */
