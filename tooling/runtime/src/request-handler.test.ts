@@ -37,6 +37,8 @@ beforeAll(async () => {
       "  return res;",
       "};",
     ].join("\n"),
+    "api/own-headers.ts":
+      'export const GET = () => new Response("own", { headers: { "Cache-Control": "no-store", "X-Route": "mine" } });\n',
     "api/stream.ts": [
       "export const GET = () => new Response(new ReadableStream({",
       "  async start(c) {",
@@ -112,6 +114,22 @@ describe("createRequestHandler", () => {
     });
   });
 
+  it("lets a function's own headers win over the route's and the default caching, every time", async () => {
+    for (let i = 0; i < 3; i++) {
+      const res = await fetch(`${origin}/api/own-headers`);
+      expect([res.headers.get("cache-control"), res.headers.get("x-route"), await res.text()]).toEqual([
+        "no-store",
+        "mine",
+        "own",
+      ]);
+      const hello = await fetch(`${origin}/api/hello?n=${i % 2}`);
+      expect([hello.headers.get("cache-control"), hello.headers.get("x-route")]).toEqual([
+        "public, max-age=0, must-revalidate",
+        "yes",
+      ]);
+    }
+  });
+
   it("answers redirects and misses as Vercel does", async () => {
     const moved = await fetch(`${origin}/old`, { redirect: "manual" });
     expect([moved.status, moved.headers.get("location")]).toEqual([307, "/api/hello"]);
@@ -123,5 +141,10 @@ describe("createRequestHandler", () => {
     expect((await fetch(`${origin}/__svc/x`)).status).toBe(404);
     handler.setMounts([["/__svc", (request) => new Response(new URL(request.url).pathname)]]);
     expect(await (await fetch(`${origin}/__svc/x`)).text()).toBe("/__svc/x");
+    // A route already taken once (and kept, in start mode) gives way to a mount set over it.
+    expect((await fetch(`${origin}/api/hello`)).status).toBe(200);
+    handler.setMounts([["/api/hello", () => new Response("mounted")]]);
+    expect(await (await fetch(`${origin}/api/hello`)).text()).toBe("mounted");
+    handler.setMounts([]);
   });
 });

@@ -8,9 +8,9 @@ import { allowDevEval } from "./dev-csp.ts";
 import { installRequestGlobals } from "./function-request.ts";
 import type { ModuleLoader } from "./loader.ts";
 import { findMount, type MountHandler } from "./local-config.ts";
-import { findHit, type Project } from "./project.ts";
+import { findHit, type Hit, type Project } from "./project.ts";
 import { isApiPath, routeResponse } from "./route-response.ts";
-import { resolveRoute } from "./router.ts";
+import { type Resolution, resolveRoute } from "./router.ts";
 
 export interface RequestHandlerOptions {
   /** Read on every request: a reload that replaces its fields applies to the next one. */
@@ -45,7 +45,11 @@ export interface RequestHandler {
  */
 const FETCH_OPTIONS = { overrideGlobalObjects: true } as const;
 
-type Answer = (request: Request, incoming: IncomingMessage) => Response | Promise<Response>;
+type Answer = (
+  request: Request,
+  incoming: IncomingMessage,
+  outgoing: ServerResponse,
+) => Response | Promise<Response>;
 
 /** What the handler decided for a request, for the fetch listener to act on. */
 const ANSWER = Symbol("answer");
@@ -60,11 +64,11 @@ let fetchListener: ReturnType<typeof getRequestListener> | undefined;
 
 function makeFetchListener(): ReturnType<typeof getRequestListener> {
   const listener = getRequestListener((request, env) => {
-    // Only node:http servers are made here (createRuntime), so this is an IncomingMessage.
+    // Only node:http servers are made here (createRuntime), so these are node:http's objects.
     const incoming = env.incoming as RoutedIncoming;
     const answer = incoming[ANSWER];
     if (!answer) throw new Error("no answer attached to the request");
-    return answer(request, incoming);
+    return answer(request, incoming, env.outgoing as ServerResponse);
   }, FETCH_OPTIONS);
   installRequestGlobals();
   return listener;
@@ -102,9 +106,23 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestHan
     }
   });
 
+  // In start mode nothing that routing reads can change (no reloads; vercel.json, api/ and the
+  // routes are fixed), so a request that routed to a function routes there again: its resolution is
+  // kept by method, host and request target, and a repeat skips URL parsing and the route table.
+  // Static files are not kept (the output directory may be rebuilt under a running server).
+  const routed = project.dev ? null : new Map<string, Resolution<Hit>>();
+  const ROUTED_MAX = 1000;
+
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     if (options.log) logWhenFinished(req, res);
     setClientAddress(req);
+    const method = (req.method ?? "GET").toUpperCase();
+    const key = routed ? `${method} ${req.headers.host ?? ""} ${req.url ?? "/"}` : "";
+    const known = routed?.get(key);
+    if (known) {
+      serveFunction(req, res, known);
+      return;
+    }
     let url: URL;
     try {
       url = new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
@@ -123,7 +141,6 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestHan
       serveFetch(req, res, mount[1]);
       return;
     }
-    const method = (req.method ?? "GET").toUpperCase();
     const resolution = resolveRoute(project.config.routes, method, url, (path) => findHit(project, path));
     const toApp =
       (resolution.kind === "filesystem" && resolution.hit.type === "app") ||
@@ -141,10 +158,18 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestHan
       proxy.web(req, res, { target: resolution.url.origin, changeOrigin: true }).catch(() => {});
       return;
     }
-    serveFetch(req, res, (request, incoming) =>
-      routeResponse(request, resolution, project, loader, incoming),
-    );
+    if (routed && resolution.kind === "filesystem" && resolution.hit.type === "function") {
+      if (routed.size >= ROUTED_MAX) routed.clear();
+      routed.set(key, resolution);
+    }
+    serveFunction(req, res, resolution);
   };
+
+  /** Answers in this process: a function, a static file, a redirect or a miss (route-response.ts). */
+  const serveFunction = (req: IncomingMessage, res: ServerResponse, resolution: Resolution<Hit>) =>
+    serveFetch(req, res, (request, incoming, outgoing) =>
+      routeResponse(request, resolution, project, loader, { incoming, outgoing }),
+    );
 
   return Object.assign(handler, {
     upgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
@@ -158,6 +183,8 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestHan
     },
     setMounts(next: [string, MountHandler][]) {
       mounts = next;
+      // A kept route may now be under a mount, which answers first.
+      routed?.clear();
     },
     close() {
       proxy.close?.();
