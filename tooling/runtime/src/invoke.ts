@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { readBytes } from "@repo/blob-store/bytes";
+import { watchDeadline } from "./deadlines.ts";
 import { createFunctionRequest } from "./function-request.ts";
 import { BodyTooLargeError, readIncomingBody } from "./incoming-body.ts";
 import { BODY_LIMIT_BYTES, platformError } from "./platform-errors.ts";
@@ -101,26 +102,38 @@ export async function invokeFunction(
     body: body && body.byteLength > 0 ? body : null,
   });
 
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<Response>((resolve) => {
-    timer = setTimeout(() => {
+  return new Promise<Response>((resolve) => {
+    // Whichever comes first answers: the function, or the platform's 504 at maxDuration (after
+    // which the function's late answer is dropped, as Vercel drops it).
+    let expired = false;
+    const done = watchDeadline(maxDuration * 1000, () => {
+      expired = true;
       fn.abort(new Error(`maxDuration of ${maxDuration}s reached`));
       console.error(`[runtime] ${name} ran past its maxDuration of ${maxDuration}s`);
       resolve(platformError("FUNCTION_INVOCATION_TIMEOUT"));
-    }, maxDuration * 1000);
-    timer.unref();
-  });
-  try {
-    const result = await Promise.race([Promise.resolve().then(() => handler(fn.request)), timeout]);
-    if (!(result instanceof Response)) {
-      console.error(`[runtime] ${name} did not return a Response`);
-      return platformError("FUNCTION_INVOCATION_FAILED");
+    });
+    const failed = (error: unknown) => {
+      done();
+      if (expired) return;
+      console.error(`[runtime] ${name} threw:`, error);
+      resolve(platformError("FUNCTION_INVOCATION_FAILED"));
+    };
+    let result: unknown;
+    try {
+      result = handler(fn.request);
+    } catch (error) {
+      failed(error);
+      return;
     }
-    return result;
-  } catch (error) {
-    console.error(`[runtime] ${name} threw:`, error);
-    return platformError("FUNCTION_INVOCATION_FAILED");
-  } finally {
-    clearTimeout(timer);
-  }
+    Promise.resolve(result).then((value) => {
+      done();
+      if (expired) return;
+      if (value instanceof Response) {
+        resolve(value);
+        return;
+      }
+      console.error(`[runtime] ${name} did not return a Response`);
+      resolve(platformError("FUNCTION_INVOCATION_FAILED"));
+    }, failed);
+  });
 }
