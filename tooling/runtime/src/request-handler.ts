@@ -106,19 +106,29 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestHan
     }
   });
 
-  // In start mode nothing that routing reads can change (no reloads; vercel.json, api/ and the
-  // routes are fixed), so a request that routed to a function routes there again: its resolution is
-  // kept by method, host and request target, and a repeat skips URL parsing and the route table.
-  // Static files are not kept (the output directory may be rebuilt under a running server).
-  const routed = project.dev ? null : new Map<string, Resolution<Hit>>();
+  // Where a request routed to a function is kept by method, host and request target, so a repeat
+  // skips URL parsing and the route table. Function routes depend only on vercel.json's routes, the
+  // api/ scan and (in dev) the web app's paths: a reload replaces those objects, and the kept routes
+  // are dropped when any of them is not the one they were found with. Static files are not kept
+  // (the output directory may be rebuilt under a running server).
+  const routed = new Map<string, Resolution<Hit>>();
   const ROUTED_MAX = 1000;
+  let routedWith: [unknown, unknown, unknown] = [project.config, project.functions, project.appPaths];
+  const currentRoutes = () => {
+    const [config, functions, appPaths] = routedWith;
+    if (config !== project.config || functions !== project.functions || appPaths !== project.appPaths) {
+      routed.clear();
+      routedWith = [project.config, project.functions, project.appPaths];
+    }
+    return routed;
+  };
 
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     if (options.log) logWhenFinished(req, res);
     setClientAddress(req);
     const method = (req.method ?? "GET").toUpperCase();
-    const key = routed ? `${method} ${req.headers.host ?? ""} ${req.url ?? "/"}` : "";
-    const known = routed?.get(key);
+    const key = `${method} ${req.headers.host ?? ""} ${req.url ?? "/"}`;
+    const known = currentRoutes().get(key);
     if (known) {
       serveFunction(req, res, known);
       return;
@@ -158,7 +168,7 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestHan
       proxy.web(req, res, { target: resolution.url.origin, changeOrigin: true }).catch(() => {});
       return;
     }
-    if (routed && resolution.kind === "filesystem" && resolution.hit.type === "function") {
+    if (resolution.kind === "filesystem" && resolution.hit.type === "function") {
       if (routed.size >= ROUTED_MAX) routed.clear();
       routed.set(key, resolution);
     }
@@ -184,7 +194,7 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestHan
     setMounts(next: [string, MountHandler][]) {
       mounts = next;
       // A kept route may now be under a mount, which answers first.
-      routed?.clear();
+      routed.clear();
     },
     close() {
       proxy.close?.();
