@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { FilesystemBlobStore } from "@repo/blob-store/filesystem";
-import { type LocalDatabase, openLocalDatabase, provideLocalDatabase } from "@repo/db/local";
+import { type LazyLocalDatabase, lazyLocalDatabase, provideLocalDatabase } from "@repo/db/local";
 import type { LocalConfigFactory } from "@repo/runtime";
 import { createBlobProtocolHandler } from "@repo/vercel-blob-local/handler";
 import { sweepStagedUploads } from "@repo/vercel-blob-local/sweep";
@@ -11,7 +11,9 @@ import { sweepStagedUploads } from "@repo/vercel-blob-local/sweep";
  * What only the local runtime (pnpm dev, pnpm start) provides; never deployed.
  *
  * - The database: without DATABASE_URL, an embedded PostgreSQL (PGlite) under .data/pglite
- *   (PGLITE_DIR), migrated at start and lent to every function this process runs.
+ *   (PGLITE_DIR), lent to every function this process runs. Its directory is locked at start; it
+ *   opens and migrates on the first query, so a server that never needs it never carries PGlite's
+ *   ~250 MiB.
  * - Accounts: APP_URL is this origin (also trusted at 127.0.0.1 and [::1]), and BETTER_AUTH_SECRET,
  *   unless set, is a random one kept in .data/auth-secret, so sessions survive a restart.
  * - Blob storage: without a Vercel Blob store connected, the dev origin speaks the Vercel Blob
@@ -148,11 +150,12 @@ async function accountsConfig(origin: string, root: string) {
     .join(",");
   env.BETTER_AUTH_SECRET =
     process.env.BETTER_AUTH_SECRET ?? (await keptSecret(resolve(root, ".data/auth-secret")));
-  let database: LocalDatabase | undefined;
+  let database: LazyLocalDatabase | undefined;
   if (!process.env.DATABASE_URL) {
     const dir = process.env.PGLITE_DIR ?? ".data/pglite";
-    database = await openLocalDatabase(dir === "memory://" ? dir : resolve(root, dir));
-    if (database.applied.length) console.log(`[db] ${database.dir}: applied ${database.applied.join(", ")}`);
+    database = await lazyLocalDatabase(dir === "memory://" ? dir : resolve(root, dir), (opened) => {
+      if (opened.applied.length) console.log(`[db] ${opened.dir}: applied ${opened.applied.join(", ")}`);
+    });
     provideLocalDatabase(database);
   }
   return {

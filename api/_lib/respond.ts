@@ -11,9 +11,25 @@ const JSON_TYPE = "application/json; charset=utf-8";
 
 /** A JSON response. @example json({ ok: true }, { headers: { "cache-control": "no-store" } }) */
 export function json(body: unknown, init: ResponseInit = {}): Response {
-  const headers = new Headers(init.headers);
+  return jsonText(JSON.stringify(body), init);
+}
+
+/** A JSON response from text already serialised. */
+export function jsonText(text: string, init: ResponseInit = {}): Response {
+  const given = init.headers;
+  if (given === undefined || Object.getPrototypeOf(given) === Object.prototype) {
+    // Headers given as a plain object stay one: the local runtime writes a plain object straight
+    // to node:http, where a Headers would be built only to be read back (issue 15).
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries((given ?? {}) as Record<string, string>)) {
+      if (name.toLowerCase() !== "content-type") headers[name] = value;
+    }
+    headers["content-type"] = JSON_TYPE;
+    return new Response(text, { ...init, headers });
+  }
+  const headers = new Headers(given);
   headers.set("content-type", JSON_TYPE);
-  return new Response(JSON.stringify(body), { ...init, headers });
+  return new Response(text, { ...init, headers });
 }
 
 /** Better Auth's check at its first request: the tables it needs are not all there. */

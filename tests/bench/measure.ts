@@ -30,22 +30,25 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Starts one of bench/servers.ts's servers in its own process. */
+/** Starts one of bench/servers.ts's servers (the runtime's own from runtime-server.mjs) in its own process. */
 export async function startServer(
   kind: string,
   env: Record<string, string> = {},
 ): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
   const port = await freePort();
-  const child = fork(new URL("./servers.ts", import.meta.url), [kind, String(port)], {
-    // As `pnpm start` runs it (api/package.json): the V8 heap capped, so memory stays bounded.
-    execArgv: [
-      "--import",
-      "tsx",
-      ...(kind === "runtime-start" ? [`--max-old-space-size=${START_HEAP_MB}`] : []),
-    ],
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
+  const runtime = kind === "runtime-start" || kind === "runtime-dev";
+  const child = runtime
+    ? fork(new URL("./runtime-server.mjs", import.meta.url), [kind.slice("runtime-".length), String(port)], {
+        // As `pnpm start` runs it (api/package.json): the V8 heap capped, so memory stays bounded.
+        execArgv: kind === "runtime-start" ? [`--max-old-space-size=${START_HEAP_MB}`] : [],
+        env: { ...process.env, ...env },
+        stdio: ["ignore", "ignore", "inherit", "ipc"],
+      })
+    : fork(new URL("./servers.ts", import.meta.url), [kind, String(port)], {
+        execArgv: ["--import", "tsx"],
+        env: { ...process.env, ...env },
+        stdio: ["ignore", "inherit", "inherit", "ipc"],
+      });
   const [message] = (await Promise.race([once(child, "message"), once(child, "exit")])) as unknown[];
   if (message !== "ready") throw new Error(`${kind} server did not start`);
   return {
@@ -87,9 +90,10 @@ export async function load(
   request: EndpointRequest,
   seconds: number,
   connections: number,
-): Promise<{ rps: number; p50: number; p99: number; errors: number; non2xx: number }> {
+): Promise<{ rps: number; p50: number; p99: number; errors: number; non2xx: number; requests: number }> {
   const result = await autocannon({ url, ...request, duration: seconds, connections });
   return {
+    requests: result.requests.total,
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,

@@ -125,12 +125,23 @@ async function weatherSection() {
   }
 }
 
+const SECTIONS: Record<string, () => Promise<void>> = {
+  card: cardSection,
+  weather: weatherSection,
+  accounts: accountsSection,
+  blobs: blobSection,
+  load: loadSection,
+};
+
+/** Every section, or those BENCH_SECTIONS names (comma-separated, e.g. BENCH_SECTIONS=load). */
 async function main() {
-  await cardSection();
-  await weatherSection();
-  await accountsSection();
-  await blobSection();
-  await loadSection();
+  const chosen = process.env.BENCH_SECTIONS?.split(",").map((name) => name.trim()) ?? Object.keys(SECTIONS);
+  for (const name of chosen) {
+    const section = SECTIONS[name];
+    if (!section)
+      throw new Error(`unknown bench section ${name}: one of ${Object.keys(SECTIONS).join(", ")}`);
+    await section();
+  }
   console.log("\nThe ZIP index's cold load, lookup and heap are printed by @repo/zipcodes's own bench.\n");
 }
 

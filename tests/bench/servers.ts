@@ -1,12 +1,11 @@
 /**
  * The servers under test, each started in a child process of its own so that the load generator
  * does not share an event loop (or a core's time slice) with the server it measures.
- * Usage: tsx servers.ts floor|runtime-dev|runtime-start <port>
+ * (pnpm dev and pnpm start run from runtime-server.mjs, without tsx.)
+ * Usage: tsx servers.ts floor|hono-peer <port>
  */
 import { createServer } from "node:http";
 import { analyzeCard } from "@repo/cards/analyze";
-import { createRuntime } from "@repo/runtime";
-import { REPO_ROOT } from "../support/paths.js";
 
 const [kind, portArg] = process.argv.slice(2);
 const port = Number(portArg);
@@ -22,18 +21,29 @@ if (kind === "floor") {
       res.end(body);
     });
   }).listen(port, "127.0.0.1", () => process.send?.("ready"));
-} else if (kind === "runtime-dev" || kind === "runtime-start") {
-  const runtime = await createRuntime({
-    root: REPO_ROOT,
-    mode: kind === "runtime-dev" ? "dev" : "start",
-    port,
-    host: "127.0.0.1",
-    app: false,
-    // A timer firing mid-measurement would measure it too.
-    crons: false,
-  });
-  process.send?.("ready");
-  process.on("SIGTERM", () => void runtime.close().then(() => process.exit(0)));
+} else if (kind === "hono-peer") {
+  // A peer runtime: @hono/node-server (with its default lightweight Request and Response) serving
+  // the same function modules, loaded as pnpm start loads them (workspace packages from dist), with
+  // no routing beyond a path lookup: what the same handlers cost behind another adapter.
+  const { serve } = await import("@hono/node-server");
+  const modules: Record<string, Record<string, unknown>> = {
+    "/api/health": await import("../../api/health.ts"),
+    "/api/weather": await import("../../api/weather.ts"),
+    "/api/validate/card": await import("../../api/validate/card.ts"),
+  };
+  serve(
+    {
+      port,
+      hostname: "127.0.0.1",
+      fetch: (request: Request) => {
+        const { pathname } = new URL(request.url);
+        const handler = modules[pathname]?.[request.method];
+        if (typeof handler !== "function") return new Response("Not Found", { status: 404 });
+        return (handler as (request: Request) => Response | Promise<Response>)(request);
+      },
+    },
+    () => process.send?.("ready"),
+  );
 } else {
   console.error(`unknown server ${kind}`);
   process.exit(2);

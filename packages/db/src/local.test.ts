@@ -3,7 +3,14 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DatabaseLockedError, localDatabase, openLocalDatabase, provideLocalDatabase } from "./local.ts";
+import {
+  DatabaseLockedError,
+  type LocalDatabase,
+  lazyLocalDatabase,
+  localDatabase,
+  openLocalDatabase,
+  provideLocalDatabase,
+} from "./local.ts";
 import { MIGRATIONS } from "./migrations/index.ts";
 
 let dir: string;
@@ -45,6 +52,34 @@ describe("openLocalDatabase", () => {
     const reopened = await openLocalDatabase(where);
     expect(await readFile(`${where}.lock`, "utf8")).toBe(String(process.pid));
     await reopened.destroy();
+  });
+});
+
+describe("lazyLocalDatabase", () => {
+  it("takes the directory at once, opens and migrates it on the first query, and lets go on destroy", async () => {
+    const where = join(dir, "lazy");
+    const opened: LocalDatabase[] = [];
+    const lazy = await lazyLocalDatabase(where, (database) => opened.push(database));
+    await expect(openLocalDatabase(where)).rejects.toBeInstanceOf(DatabaseLockedError);
+    expect([lazy.opened(), opened.length]).toEqual([undefined, 0]);
+    expect(() => lazy.pool).toThrow(/first query/);
+
+    expect(await lazy.db.selectFrom("user").select("id").execute()).toEqual([]);
+    expect(opened.map((d) => d.applied)).toEqual([Object.keys(MIGRATIONS)]);
+    expect(lazy.opened()?.pool).toBe(lazy.pool);
+    await lazy.db.selectFrom("user").select("id").execute();
+    expect(opened).toHaveLength(1);
+    await lazy.destroy();
+
+    const again = await openLocalDatabase(where);
+    expect(again.applied).toEqual([]);
+    await again.destroy();
+  });
+
+  it("lets go of a directory it never opened", async () => {
+    const where = join(dir, "never");
+    await (await lazyLocalDatabase(where)).destroy();
+    await (await openLocalDatabase(where)).destroy();
   });
 });
 

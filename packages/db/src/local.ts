@@ -14,9 +14,11 @@ import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { PGlite } from "@electric-sql/pglite";
 import { createPgConfig } from "@electric-sql/pglite/node-postgres";
+import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import { type Database, wrapPool } from "./database.ts";
 import { migrateToLatest } from "./migrate.ts";
+import type { Database as Tables } from "./schema.ts";
 
 export { localDatabase, provideLocalDatabase } from "./registry.ts";
 
@@ -90,21 +92,20 @@ export interface LocalDatabase extends Database {
   applied: string[];
 }
 
-/**
- * Opens (creating if needed) the embedded database at `dir`, or an in-memory one for "memory://",
- * and applies the migrations. `destroy()` closes it and releases the lock.
- *
- * @throws DatabaseLockedError when another live process, or this one, has it open.
- * @example const database = await openLocalDatabase(".data/pglite")
- */
-export async function openLocalDatabase(dir: string): Promise<LocalDatabase> {
-  const where = dir === MEMORY ? MEMORY : resolve(dir);
-  let unlock = async () => {};
-  if (where !== MEMORY) {
-    if (openHere.has(where)) throw new DatabaseLockedError(`The database at ${where} is already open here.`);
-    unlock = await lock(where);
-    openHere.add(where);
-  }
+/** Takes `where` for this process (the lock file, and this process's own set); gives the release. */
+async function take(where: string): Promise<() => Promise<void>> {
+  if (where === MEMORY) return async () => {};
+  if (openHere.has(where)) throw new DatabaseLockedError(`The database at ${where} is already open here.`);
+  const unlock = await lock(where);
+  openHere.add(where);
+  return async () => {
+    openHere.delete(where);
+    await unlock();
+  };
+}
+
+/** Opens PGlite at a directory already taken and migrates it; `destroy()` also calls `release`. */
+async function openTaken(where: string, release: () => Promise<void>): Promise<LocalDatabase> {
   let pglite: PGlite | undefined;
   try {
     if (where !== MEMORY && !existsSync(join(where, "PG_VERSION"))) await initializeApart(where);
@@ -119,14 +120,88 @@ export async function openLocalDatabase(dir: string): Promise<LocalDatabase> {
       async destroy() {
         await database.destroy();
         await owned.close();
-        openHere.delete(where);
-        await unlock();
+        await release();
       },
     };
   } catch (error) {
     await pglite?.close().catch(() => {});
-    openHere.delete(where);
-    await unlock();
     throw error;
   }
+}
+
+/**
+ * Opens (creating if needed) the embedded database at `dir`, or an in-memory one for "memory://",
+ * and applies the migrations. `destroy()` closes it and releases the lock.
+ *
+ * @throws DatabaseLockedError when another live process, or this one, has it open.
+ * @example const database = await openLocalDatabase(".data/pglite")
+ */
+export async function openLocalDatabase(dir: string): Promise<LocalDatabase> {
+  const where = dir === MEMORY ? MEMORY : resolve(dir);
+  const release = await take(where);
+  try {
+    return await openTaken(where, release);
+  } catch (error) {
+    await release();
+    throw error;
+  }
+}
+
+export interface LazyLocalDatabase extends Database {
+  dir: string;
+  /** The open database, once a query has opened it. */
+  opened(): LocalDatabase | undefined;
+}
+
+/**
+ * The embedded database with its directory taken now (a second server on it is refused at start,
+ * as with openLocalDatabase) and PGlite opened and migrated on the first query. PGlite holds about
+ * 250 MiB of WebAssembly memory; a server whose requests never reach the database (health, weather,
+ * the card check) should not carry it (issue 15). A failed open is tried again on the next query.
+ * `pool` is the open database's and exists only once a query has run.
+ *
+ * @example const database = await lazyLocalDatabase(".data/pglite", (db) => console.log(db.applied))
+ */
+export async function lazyLocalDatabase(
+  dir: string,
+  onOpen: (database: LocalDatabase) => void = () => {},
+): Promise<LazyLocalDatabase> {
+  const where = dir === MEMORY ? MEMORY : resolve(dir);
+  const release = await take(where);
+  let opening: Promise<LocalDatabase> | undefined;
+  let open: LocalDatabase | undefined;
+  const openNow = () => {
+    opening ??= openTaken(where, release).then(
+      (database) => {
+        open = database;
+        onOpen(database);
+        return database;
+      },
+      (error: unknown) => {
+        opening = undefined;
+        throw error;
+      },
+    );
+    return opening;
+  };
+  // Kysely asks for the pool on its first connection; destroying this Kysely would end the open
+  // database's pool a second time, so destroy() goes through the open database alone.
+  const db = new Kysely<Tables>({
+    dialect: new PostgresDialect({ pool: async () => (await openNow()).pool }),
+  });
+  return {
+    db,
+    kind: "pglite",
+    dir: where,
+    get pool(): pg.Pool {
+      if (!open) throw new Error("The embedded database opens on its first query; none has run yet.");
+      return open.pool;
+    },
+    opened: () => open,
+    async destroy() {
+      const database = opening ? await opening.catch(() => undefined) : undefined;
+      if (database) await database.destroy();
+      else await release();
+    },
+  };
 }

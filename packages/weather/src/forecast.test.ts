@@ -248,4 +248,16 @@ describe("dropPastHours", () => {
   it("keeps everything before the first hour ends", () => {
     expect(dropPastHours(hourly, new Date("2025-08-07T07:45:00Z"))).toHaveLength(3);
   });
+
+  it("hands out the same answer until an hour ends, and a right one for any time after or before", () => {
+    const first = dropPastHours(hourly, new Date("2025-08-07T08:40:00Z"));
+    expect(dropPastHours(hourly, new Date("2025-08-07T09:29:59Z"))).toBe(first);
+    const later = dropPastHours(hourly, new Date("2025-08-07T09:30:00Z"));
+    expect(later.map((h) => h.time)).toEqual(["2025-08-07T15:00:00+05:30"]);
+    expect(dropPastHours(hourly, new Date("2025-08-07T07:45:00Z"))).toHaveLength(3);
+    expect(dropPastHours(hourly, new Date("2025-08-07T12:00:00Z"))).toEqual([]);
+    expect(dropPastHours(hourly, new Date("2025-08-07T08:40:00Z")).map((h) => h.time)).toEqual(
+      first.map((h) => h.time),
+    );
+  });
 });

@@ -201,13 +201,41 @@ export function normalizeForecast(raw: OpenMeteoForecast, options: NormalizeOpti
   };
 }
 
+interface KeptHours {
+  /** The answer holds for any `now` from `from` (inclusive) to `until` (exclusive). */
+  from: number;
+  until: number;
+  kept: HourlyPoint[];
+}
+
+/** The last answer per cached series: every warm request asks again within the same hour. */
+const lastKept = new WeakMap<readonly HourlyPoint[], KeptHours>();
+
 /**
  * Drops hours that ended before `now`: a forecast served from cache 40 minutes after it was fetched
- * must still start at the current hour.
+ * must still start at the current hour. The same array is handed out again while no hour has
+ * ended since (so it must not be changed): parsing every hour's time on every request was a tenth
+ * of a warm weather request's CPU (issue 15).
  *
  * @example dropPastHours(forecast.hourly, new Date()).length <= forecast.hourly.length // true
  */
 export function dropPastHours(hourly: readonly HourlyPoint[], now: Date): HourlyPoint[] {
+  const at = now.getTime();
+  const last = lastKept.get(hourly);
+  if (last && at >= last.from && at < last.until) return last.kept;
   // Comparing the END of each hour with now works for any offset, half and quarter hours included.
-  return hourly.filter((point) => Date.parse(point.time) + 3_600_000 > now.getTime());
+  const kept: HourlyPoint[] = [];
+  let from = Number.NEGATIVE_INFINITY;
+  let until = Number.POSITIVE_INFINITY;
+  for (const point of hourly) {
+    const end = Date.parse(point.time) + 3_600_000;
+    if (end > at) {
+      kept.push(point);
+      until = Math.min(until, end);
+    } else {
+      from = Math.max(from, end);
+    }
+  }
+  lastKept.set(hourly, { from, until, kept });
+  return kept;
 }

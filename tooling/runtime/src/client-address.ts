@@ -8,7 +8,15 @@ const CLIENT_ADDRESS_HEADERS = new Set(["x-forwarded-for", "x-real-ip"]);
  * Vercel does the same, so functions can count per client (rate limits) without trusting a claim.
  */
 export function setClientAddress(req: IncomingMessage): void {
-  const address = (req.socket.remoteAddress ?? "").replace(/^::ffff:/, "");
+  const remote = req.socket.remoteAddress ?? "";
+  const address = remote.startsWith("::ffff:") ? remote.slice(7) : remote;
+  req.headers["x-forwarded-for"] = address;
+  req.headers["x-real-ip"] = address;
+  // The common case: the client sent neither, so the two entries are appended, nothing rebuilt.
+  if (!sentClientAddress(req.rawHeaders)) {
+    req.rawHeaders.push("x-forwarded-for", address, "x-real-ip", address);
+    return;
+  }
   const raw: string[] = [];
   for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
     const name = req.rawHeaders[i] ?? "";
@@ -16,6 +24,11 @@ export function setClientAddress(req: IncomingMessage): void {
   }
   raw.push("x-forwarded-for", address, "x-real-ip", address);
   req.rawHeaders.splice(0, req.rawHeaders.length, ...raw);
-  req.headers["x-forwarded-for"] = address;
-  req.headers["x-real-ip"] = address;
+}
+
+function sentClientAddress(rawHeaders: string[]): boolean {
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    if (CLIENT_ADDRESS_HEADERS.has((rawHeaders[i] ?? "").toLowerCase())) return true;
+  }
+  return false;
 }

@@ -1,5 +1,11 @@
+import type { IncomingMessage } from "node:http";
 import { readBytes } from "@repo/blob-store/bytes";
+import { watchDeadline } from "./deadlines.ts";
+import { createFunctionRequest } from "./function-request.ts";
+import { BodyTooLargeError, readIncomingBody } from "./incoming-body.ts";
 import { BODY_LIMIT_BYTES, platformError } from "./platform-errors.ts";
+
+export { BodyTooLargeError };
 
 type FetchHandler = (request: Request) => unknown;
 
@@ -8,6 +14,9 @@ export type FunctionModule = Record<string, unknown>;
 
 const NO_BODY = new Set(["GET", "HEAD"]);
 
+/** `default.fetch` handlers bound once per module object, not once per call. */
+const boundFetch = new WeakMap<object, FetchHandler>();
+
 /** The handler a module gives for a method, as Vercel's Node.js runtime picks it. */
 export function pickHandler(mod: FunctionModule, method: string): FetchHandler | null {
   const named = mod[method];
@@ -15,13 +24,18 @@ export function pickHandler(mod: FunctionModule, method: string): FetchHandler |
   const fallback = mod.default;
   if (fallback && typeof fallback === "object" && "fetch" in fallback) {
     const fetchFn = (fallback as { fetch: unknown }).fetch;
-    if (typeof fetchFn === "function") return (req) => fetchFn.call(fallback, req);
+    if (typeof fetchFn === "function") {
+      let bound = boundFetch.get(fallback);
+      if (!bound) {
+        bound = (req) => fetchFn.call(fallback, req);
+        boundFetch.set(fallback, bound);
+      }
+      return bound;
+    }
   }
   if (typeof fallback === "function" && fallback.length <= 1) return fallback as FetchHandler;
   return null;
 }
-
-export class BodyTooLargeError extends Error {}
 
 /** Reads a request body whole, as the platform does before it starts a function, up to a limit. */
 export async function readBodyLimited(
@@ -40,17 +54,23 @@ export interface InvokeOptions {
   bodyLimit?: number;
   /** Named in logs when the function throws or times out. */
   name: string;
+  /**
+   * The node:http request `request` came from, when it did: its body is read from here directly,
+   * never through `request.body` (a web stream over it, which cost more than the read).
+   */
+  incoming?: IncomingMessage;
 }
 
 /**
  * Runs one function invocation with the platform's rules around it: the body is read whole up to
- * 4.5 MB (413 past that), the handler gets a plain `Request`, a throw becomes a 500 and a run past
+ * 4.5 MB (413 past that), the handler gets a `Request` (function-request.ts: one built only as far
+ * as the handler uses it), a throw becomes a 500 and a run past
  * `maxDuration` a 504, each in Vercel's form.
  */
 export async function invokeFunction(
   mod: FunctionModule,
   request: Request,
-  { url = request.url, maxDuration, bodyLimit = BODY_LIMIT_BYTES, name }: InvokeOptions,
+  { url = request.url, maxDuration, bodyLimit = BODY_LIMIT_BYTES, name, incoming }: InvokeOptions,
 ): Promise<Response> {
   const method = request.method.toUpperCase();
   const handler = pickHandler(mod, method);
@@ -66,41 +86,54 @@ export async function invokeFunction(
   let body: Uint8Array<ArrayBuffer> | null = null;
   if (!NO_BODY.has(method)) {
     try {
-      body = await readBodyLimited(request.body, bodyLimit);
+      body = incoming
+        ? await readIncomingBody(incoming, bodyLimit)
+        : await readBodyLimited(request.body, bodyLimit);
     } catch (error) {
       if (error instanceof BodyTooLargeError) return platformError("FUNCTION_PAYLOAD_TOO_LARGE");
       throw error;
     }
   }
 
-  const controller = new AbortController();
-  const fnRequest = new Request(url, {
+  const fn = createFunctionRequest({
+    url,
     method,
     headers: request.headers,
     body: body && body.byteLength > 0 ? body : null,
-    signal: controller.signal,
   });
 
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<Response>((resolve) => {
-    timer = setTimeout(() => {
-      controller.abort(new Error(`maxDuration of ${maxDuration}s reached`));
+  return new Promise<Response>((resolve) => {
+    // Whichever comes first answers: the function, or the platform's 504 at maxDuration (after
+    // which the function's late answer is dropped, as Vercel drops it).
+    let expired = false;
+    const done = watchDeadline(maxDuration * 1000, () => {
+      expired = true;
+      fn.abort(new Error(`maxDuration of ${maxDuration}s reached`));
       console.error(`[runtime] ${name} ran past its maxDuration of ${maxDuration}s`);
       resolve(platformError("FUNCTION_INVOCATION_TIMEOUT"));
-    }, maxDuration * 1000);
-    timer.unref();
-  });
-  try {
-    const result = await Promise.race([Promise.resolve().then(() => handler(fnRequest)), timeout]);
-    if (!(result instanceof Response)) {
-      console.error(`[runtime] ${name} did not return a Response`);
-      return platformError("FUNCTION_INVOCATION_FAILED");
+    });
+    const failed = (error: unknown) => {
+      done();
+      if (expired) return;
+      console.error(`[runtime] ${name} threw:`, error);
+      resolve(platformError("FUNCTION_INVOCATION_FAILED"));
+    };
+    let result: unknown;
+    try {
+      result = handler(fn.request);
+    } catch (error) {
+      failed(error);
+      return;
     }
-    return result;
-  } catch (error) {
-    console.error(`[runtime] ${name} threw:`, error);
-    return platformError("FUNCTION_INVOCATION_FAILED");
-  } finally {
-    clearTimeout(timer);
-  }
+    Promise.resolve(result).then((value) => {
+      done();
+      if (expired) return;
+      if (value instanceof Response) {
+        resolve(value);
+        return;
+      }
+      console.error(`[runtime] ${name} did not return a Response`);
+      resolve(platformError("FUNCTION_INVOCATION_FAILED"));
+    }, failed);
+  });
 }

@@ -23,6 +23,41 @@ beforeAll(async () => {
       headers: [{ source: "/(.*)", headers: [{ key: "x-route", value: "yes" }] }],
     }),
     "api/hello.ts": 'export const GET = (r: Request) => Response.json({ ip: r.headers.get("x-real-ip") });\n',
+    // undici's own Response, as fetch() gives it (immutable headers).
+    "api/forward.ts": 'export const GET = (r: Request) => fetch(new URL("/api/hello", r.url));\n',
+    // Subclasses of undici's Response and of the global one.
+    "api/subclass.ts": [
+      "const Native = Object.getPrototypeOf(Response) as typeof Response;",
+      "class NativeSub extends Native { kind = 'native'; }",
+      "class GlobalSub extends Response { kind = 'global'; }",
+      "export const GET = (r: Request) => {",
+      "  const which = new URL(r.url).searchParams.get('which');",
+      "  const res = which === 'native' ? new NativeSub('sub', { status: 201 }) : new GlobalSub('sub', { status: 202 });",
+      "  res.headers.set('x-kind', res.kind);",
+      "  return res;",
+      "};",
+    ].join("\n"),
+    "api/own-headers.ts":
+      'export const GET = () => new Response("own", { headers: { "Cache-Control": "no-store", "X-Route": "mine" } });\n',
+    "api/stream.ts": [
+      "export const GET = () => new Response(new ReadableStream({",
+      "  async start(c) {",
+      "    c.enqueue(new TextEncoder().encode('one,'));",
+      "    await new Promise((r) => setTimeout(r, 20));",
+      "    c.enqueue(new TextEncoder().encode('two'));",
+      "    c.close();",
+      "  },",
+      "}), { headers: { 'content-type': 'text/plain' } });",
+    ].join("\n"),
+    "api/echo.ts": [
+      "export const POST = async (r: Request) => Response.json({",
+      "  isRequest: r instanceof Request,",
+      "  method: r.method,",
+      "  type: r.headers.get('content-type'),",
+      "  body: await r.json(),",
+      "  again: await r.text().catch((e: Error) => e.message),",
+      "});",
+    ].join("\n"),
   };
   for (const [file, text] of Object.entries(files)) {
     await mkdir(dirname(join(root, file)), { recursive: true });
@@ -49,6 +84,52 @@ describe("createRequestHandler", () => {
     expect(res.headers.get("cache-control")).toBe("public, max-age=0, must-revalidate");
   });
 
+  it("writes undici's own Response, subclasses of either Response and a streamed body", async () => {
+    const forwarded = await fetch(`${origin}/api/forward`);
+    expect([forwarded.status, await forwarded.json()]).toEqual([200, { ip: "127.0.0.1" }]);
+    expect(forwarded.headers.get("x-route")).toBe("yes");
+    for (const [which, status] of [
+      ["native", 201],
+      ["global", 202],
+    ] as const) {
+      const res = await fetch(`${origin}/api/subclass?which=${which}`);
+      expect([res.status, res.headers.get("x-kind"), await res.text()]).toEqual([status, which, "sub"]);
+    }
+    const streamed = await fetch(`${origin}/api/stream`);
+    expect([streamed.headers.get("content-type"), await streamed.text()]).toEqual(["text/plain", "one,two"]);
+  });
+
+  it("gives a function its body as a Request would, read once", async () => {
+    const res = await fetch(`${origin}/api/echo`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ a: [1, "é"] }),
+    });
+    expect(await res.json()).toEqual({
+      isRequest: true,
+      method: "POST",
+      type: "application/json",
+      body: { a: [1, "é"] },
+      again: "Body is unusable: Body has already been read",
+    });
+  });
+
+  it("lets a function's own headers win over the route's and the default caching, every time", async () => {
+    for (let i = 0; i < 3; i++) {
+      const res = await fetch(`${origin}/api/own-headers`);
+      expect([res.headers.get("cache-control"), res.headers.get("x-route"), await res.text()]).toEqual([
+        "no-store",
+        "mine",
+        "own",
+      ]);
+      const hello = await fetch(`${origin}/api/hello?n=${i % 2}`);
+      expect([hello.headers.get("cache-control"), hello.headers.get("x-route")]).toEqual([
+        "public, max-age=0, must-revalidate",
+        "yes",
+      ]);
+    }
+  });
+
   it("answers redirects and misses as Vercel does", async () => {
     const moved = await fetch(`${origin}/old`, { redirect: "manual" });
     expect([moved.status, moved.headers.get("location")]).toEqual([307, "/api/hello"]);
@@ -60,5 +141,10 @@ describe("createRequestHandler", () => {
     expect((await fetch(`${origin}/__svc/x`)).status).toBe(404);
     handler.setMounts([["/__svc", (request) => new Response(new URL(request.url).pathname)]]);
     expect(await (await fetch(`${origin}/__svc/x`)).text()).toBe("/__svc/x");
+    // A route already taken once (and kept, in start mode) gives way to a mount set over it.
+    expect((await fetch(`${origin}/api/hello`)).status).toBe(200);
+    handler.setMounts([["/api/hello", () => new Response("mounted")]]);
+    expect(await (await fetch(`${origin}/api/hello`)).text()).toBe("mounted");
+    handler.setMounts([]);
   });
 });

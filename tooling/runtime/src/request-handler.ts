@@ -5,11 +5,12 @@ import { getRequestListener } from "@hono/node-server";
 import { createProxyServer } from "httpxy";
 import { setClientAddress } from "./client-address.ts";
 import { allowDevEval } from "./dev-csp.ts";
+import { installRequestGlobals } from "./function-request.ts";
 import type { ModuleLoader } from "./loader.ts";
 import { findMount, type MountHandler } from "./local-config.ts";
-import { findHit, type Project } from "./project.ts";
+import { findHit, type Hit, type Project } from "./project.ts";
 import { isApiPath, routeResponse } from "./route-response.ts";
-import { resolveRoute } from "./router.ts";
+import { type Resolution, resolveRoute } from "./router.ts";
 
 export interface RequestHandlerOptions {
   /** Read on every request: a reload that replaces its fields applies to the next one. */
@@ -34,18 +35,49 @@ export interface RequestHandler {
   close(): void;
 }
 
-const FETCH_OPTIONS = { overrideGlobalObjects: false } as const;
+/**
+ * @hono/node-server's lightweight global `Response` (and its `Request` subclass, which
+ * function-request.ts's `installRequestGlobals` extends in turn): a function's `new Response(string)` then keeps its body as the
+ * string and it is written with one `writeHead` + `end`, where undici's Response turned it into a
+ * web stream that was read back chunk by chunk (issue 15: a third of a request's CPU). Installed once,
+ * when the first handler is made, before any function module loads; `instanceof Response` still
+ * holds for undici's own Responses, so a function may return either.
+ */
+const FETCH_OPTIONS = { overrideGlobalObjects: true } as const;
+
+type Answer = (
+  request: Request,
+  incoming: IncomingMessage,
+  outgoing: ServerResponse,
+) => Response | Promise<Response>;
+
+/** What the handler decided for a request, for the fetch listener to act on. */
+const ANSWER = Symbol("answer");
+type RoutedIncoming = IncomingMessage & { [ANSWER]?: Answer };
 
 /**
- * Writes a web-standard answer to a node:http response: `answer` gets the request as a `Request`
- * (its body read only if it asks), and @hono/node-server writes what it returns.
+ * One @hono/node-server listener for the process (not one per request): it gets the answer the
+ * handler attached to the request, gives it the request as a `Request` (its body read only if it
+ * asks) and writes what it returns. Made with the first handler, which is when the globals change.
  */
-function serveFetch(
-  req: IncomingMessage,
-  res: ServerResponse,
-  answer: (request: Request) => Response | Promise<Response>,
-): void {
-  void getRequestListener(answer, FETCH_OPTIONS)(req, res);
+let fetchListener: ReturnType<typeof getRequestListener> | undefined;
+
+function makeFetchListener(): ReturnType<typeof getRequestListener> {
+  const listener = getRequestListener((request, env) => {
+    // Only node:http servers are made here (createRuntime), so these are node:http's objects.
+    const incoming = env.incoming as RoutedIncoming;
+    const answer = incoming[ANSWER];
+    if (!answer) throw new Error("no answer attached to the request");
+    return answer(request, incoming, env.outgoing as ServerResponse);
+  }, FETCH_OPTIONS);
+  installRequestGlobals();
+  return listener;
+}
+
+function serveFetch(req: IncomingMessage, res: ServerResponse, answer: Answer): void {
+  (req as RoutedIncoming)[ANSWER] = answer;
+  fetchListener ??= makeFetchListener();
+  void fetchListener(req, res);
 }
 
 /**
@@ -60,6 +92,8 @@ function serveFetch(
  */
 export function createRequestHandler(options: RequestHandlerOptions): RequestHandler {
   const { project, loader, appPort } = options;
+  // Now, before any function module loads, so that they all see the same globals.
+  fetchListener ??= makeFetchListener();
   const appOrigin = appPort === undefined ? undefined : `http://127.0.0.1:${appPort}`;
   let mounts: [string, MountHandler][] = [];
 
@@ -72,9 +106,33 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestHan
     }
   });
 
+  // Where a request routed to a function is kept by method, host and request target, so a repeat
+  // skips URL parsing and the route table. Function routes depend only on vercel.json's routes, the
+  // api/ scan and (in dev) the web app's paths: a reload replaces those objects, and the kept routes
+  // are dropped when any of them is not the one they were found with. Static files are not kept
+  // (the output directory may be rebuilt under a running server).
+  const routed = new Map<string, Resolution<Hit>>();
+  const ROUTED_MAX = 1000;
+  let routedWith: [unknown, unknown, unknown] = [project.config, project.functions, project.appPaths];
+  const currentRoutes = () => {
+    const [config, functions, appPaths] = routedWith;
+    if (config !== project.config || functions !== project.functions || appPaths !== project.appPaths) {
+      routed.clear();
+      routedWith = [project.config, project.functions, project.appPaths];
+    }
+    return routed;
+  };
+
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     if (options.log) logWhenFinished(req, res);
     setClientAddress(req);
+    const method = (req.method ?? "GET").toUpperCase();
+    const key = `${method} ${req.headers.host ?? ""} ${req.url ?? "/"}`;
+    const known = currentRoutes().get(key);
+    if (known) {
+      serveFunction(req, res, known);
+      return;
+    }
     let url: URL;
     try {
       url = new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
@@ -93,7 +151,6 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestHan
       serveFetch(req, res, mount[1]);
       return;
     }
-    const method = (req.method ?? "GET").toUpperCase();
     const resolution = resolveRoute(project.config.routes, method, url, (path) => findHit(project, path));
     const toApp =
       (resolution.kind === "filesystem" && resolution.hit.type === "app") ||
@@ -111,8 +168,18 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestHan
       proxy.web(req, res, { target: resolution.url.origin, changeOrigin: true }).catch(() => {});
       return;
     }
-    serveFetch(req, res, (request) => routeResponse(request, resolution, project, loader));
+    if (resolution.kind === "filesystem" && resolution.hit.type === "function") {
+      if (routed.size >= ROUTED_MAX) routed.clear();
+      routed.set(key, resolution);
+    }
+    serveFunction(req, res, resolution);
   };
+
+  /** Answers in this process: a function, a static file, a redirect or a miss (route-response.ts). */
+  const serveFunction = (req: IncomingMessage, res: ServerResponse, resolution: Resolution<Hit>) =>
+    serveFetch(req, res, (request, incoming, outgoing) =>
+      routeResponse(request, resolution, project, loader, { incoming, outgoing }),
+    );
 
   return Object.assign(handler, {
     upgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
@@ -126,6 +193,8 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestHan
     },
     setMounts(next: [string, MountHandler][]) {
       mounts = next;
+      // A kept route may now be under a mount, which answers first.
+      routed.clear();
     },
     close() {
       proxy.close?.();

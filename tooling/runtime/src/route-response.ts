@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { invokeFunction } from "./invoke.ts";
 import type { ModuleLoader } from "./loader.ts";
 import { platformError } from "./platform-errors.ts";
@@ -22,6 +23,11 @@ export async function routeResponse(
   resolution: Resolution<Hit>,
   project: Project,
   loader: ModuleLoader,
+  /**
+   * The node:http request and response behind `request`: a function's body is read from the
+   * request directly, and the route's headers are put on the response before it is written.
+   */
+  node?: { incoming: IncomingMessage; outgoing: ServerResponse },
 ): Promise<Response> {
   switch (resolution.kind) {
     case "external":
@@ -49,13 +55,7 @@ export async function routeResponse(
   // runs, not its request's path. The rewrite's own query parameters and the dynamic segments are
   // added to the query; a parameter of the same name that the client sent wins, as in vercel dev
   // (checked by the conformance test).
-  const fnUrl = new URL(request.url);
-  for (const [name, value] of url.searchParams) {
-    if (!fnUrl.searchParams.has(name)) fnUrl.searchParams.append(name, value);
-  }
-  for (const [name, value] of Object.entries(hit.match.params)) {
-    if (!fnUrl.searchParams.has(name)) fnUrl.searchParams.set(name, value);
-  }
+  const fnUrl = functionUrl(request.url, url, hit.match.params);
   const { file } = hit.match.route;
   let mod: Awaited<ReturnType<ModuleLoader["load"]>>;
   try {
@@ -68,12 +68,36 @@ export async function routeResponse(
     );
   }
   const response = await invokeFunction(mod, request, {
-    url: fnUrl.href,
+    url: fnUrl,
     maxDuration: project.config.functionSettings(file).maxDuration,
     name: file,
+    incoming: node?.incoming,
   });
-  // Last, so that it stands in for a function's missing cache-control before a route's would.
-  return withHeaders(response, { ...resolution.headers, "cache-control": FUNCTION_CACHE_CONTROL });
+  if (!node) return withHeaders(response, { ...resolution.headers, "cache-control": FUNCTION_CACHE_CONTROL });
+  // On the node:http response instead of the Response: the headers the function's Response names
+  // replace these when it is written (writeHead merges over setHeader, ignoring case), which is
+  // "a header the answer sets itself wins" without copying the function's Headers. Last, so that
+  // it stands in for a function's missing cache-control before a route's would.
+  for (const name in resolution.headers) node.outgoing.setHeader(name, resolution.headers[name] ?? "");
+  node.outgoing.setHeader("cache-control", FUNCTION_CACHE_CONTROL);
+  return response;
+}
+
+/**
+ * The URL a function sees: the client's, plus the rewrite's query parameters and the dynamic
+ * segments it does not already name. Most requests have neither, and keep the client's string.
+ */
+function functionUrl(requested: string, routed: URL, params: Record<string, string>): string {
+  const names = Object.keys(params);
+  if (names.length === 0 && routed.href === requested) return requested;
+  const fnUrl = new URL(requested);
+  for (const [name, value] of routed.searchParams) {
+    if (!fnUrl.searchParams.has(name)) fnUrl.searchParams.append(name, value);
+  }
+  for (const name of names) {
+    if (!fnUrl.searchParams.has(name)) fnUrl.searchParams.set(name, params[name] ?? "");
+  }
+  return fnUrl.href;
 }
 
 /** Adds headers the response does not set itself; a response with immutable headers is copied once. */

@@ -105,16 +105,22 @@ export async function loadProjectConfig(root: string): Promise<ProjectConfig> {
     match: picomatch(glob),
     settings,
   }));
+  const settingsByFile = new Map<string, FunctionSettings>();
   return {
     raw,
     routes: transformed.routes ?? [],
     cleanUrls: raw.cleanUrls ?? false,
     crons: crons ?? [],
     functionSettings(file) {
-      const found = globs.find((g) => g.match(file))?.settings;
-      const out: FunctionSettings = { maxDuration: found?.maxDuration ?? DEFAULT_MAX_DURATION };
-      if (found?.memory !== undefined) out.memory = found.memory;
-      return out;
+      // Asked on every invocation; the globs are fixed for this config, so each file is matched once.
+      let out = settingsByFile.get(file);
+      if (!out) {
+        const found = globs.find((g) => g.match(file))?.settings;
+        out = { maxDuration: found?.maxDuration ?? DEFAULT_MAX_DURATION };
+        if (found?.memory !== undefined) out.memory = found.memory;
+        settingsByFile.set(file, out);
+      }
+      return { ...out };
     },
   };
 }
