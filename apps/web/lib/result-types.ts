@@ -7,7 +7,6 @@ import type { BlobResult, ImageResult } from "@repo/pipeline/result";
 
 export type {
   BlobResult,
-  ChunkProgress,
   FileFacts,
   ImageResult,
   ResultKind,
