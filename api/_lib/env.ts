@@ -42,6 +42,13 @@ const fields = {
   /** Worker threads one CSV analysis may use; 1 (the default) keeps it on the step's own thread. */
   PIPELINE_CSV_WORKERS: z.coerce.number().int().min(1).max(16).optional(),
   /**
+   * A CSV larger than this many bytes is analysed in chunks of this size, one workflow step each (one
+   * function invocation each on Vercel), in parallel, and merged. Default 128 MiB (the pipeline's).
+   */
+  PIPELINE_CHUNK_BYTES: z.coerce.number().int().min(1024).optional(),
+  /** How many chunk steps of one file run at once. Default 4 (the pipeline's). */
+  PIPELINE_CHUNK_PARALLEL: z.coerce.number().int().min(1).max(256).optional(),
+  /**
    * PostgreSQL for accounts and sessions (Neon from the Vercel Marketplace sets it). Without it the
    * local runtime lends its embedded PGlite database; on Vercel nothing stands in.
    */

@@ -12,9 +12,14 @@ export function pipelineDeps(): TriggerDeps {
 
 /** Hands the steps their blob store before the step bundle runs any of them. */
 export function configureSteps(): void {
-  // A bad value here must not stop processing: one worker (the default) is always right.
-  const workers = env().PIPELINE_CSV_WORKERS;
-  configurePipeline({ store: blobStore(), ...(workers === undefined ? {} : { csvWorkers: workers }) });
+  // A bad value here must not stop processing: it reads as unset, and the pipeline's defaults serve.
+  const { PIPELINE_CSV_WORKERS, PIPELINE_CHUNK_BYTES, PIPELINE_CHUNK_PARALLEL } = env();
+  configurePipeline({
+    store: blobStore(),
+    ...(PIPELINE_CSV_WORKERS === undefined ? {} : { csvWorkers: PIPELINE_CSV_WORKERS }),
+    ...(PIPELINE_CHUNK_BYTES === undefined ? {} : { chunkBytes: PIPELINE_CHUNK_BYTES }),
+    ...(PIPELINE_CHUNK_PARALLEL === undefined ? {} : { chunkParallel: PIPELINE_CHUNK_PARALLEL }),
+  });
 }
 
 /**

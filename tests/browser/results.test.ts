@@ -1,3 +1,5 @@
+import { FilesystemBlobStore } from "@repo/blob-store/filesystem";
+import { type BlobResult, queuedResult, resultPath } from "@repo/pipeline/result";
 import type { Runtime } from "@repo/runtime";
 import type { Page } from "playwright-core";
 import sharp from "sharp";
@@ -10,11 +12,18 @@ let runtime: Runtime;
 let page: Page;
 
 let app: BrowserApp;
+const chunkBytes = process.env.PIPELINE_CHUNK_BYTES;
 beforeAll(async () => {
+  // Chunks of 16 KiB: the ~55 KB CSV below fans out into four steps, as a large file would.
+  process.env.PIPELINE_CHUNK_BYTES = String(16 * 1024);
   app = await openSignedInApp({ name: "results-page", context: { viewport: { width: 1100, height: 900 } } });
   ({ runtime, page } = app);
 });
-afterAll(() => app?.close());
+afterAll(async () => {
+  await app?.close();
+  if (chunkBytes === undefined) delete process.env.PIPELINE_CHUNK_BYTES;
+  else process.env.PIPELINE_CHUNK_BYTES = chunkBytes;
+});
 
 function salesCsv(): Buffer {
   let text = "region,amount,note\r\n";
@@ -61,6 +70,8 @@ describe("results on the Files page", () => {
       .click();
     await page.getByRole("heading", { name: "Results for sales.csv" }).waitFor();
     expect(new URL(page.url()).searchParams.get("view")).toMatch(/sales\.csv$/);
+    const chunks = Math.ceil(salesCsv().length / (16 * 1024));
+    await page.getByText(`Analysed in ${chunks} chunks, in parallel, and merged.`).waitFor();
     const columns = page.getByRole("table", { name: "Columns" });
     await columns.waitFor();
     const text = (await columns.textContent()) ?? "";
@@ -91,6 +102,34 @@ describe("results on the Files page", () => {
     expect(palette.toLowerCase()).toContain("#2e86de");
     expect(await page.getByText("400 × 200").count()).toBeGreaterThan(0);
     await page.screenshot({ path: "test-results/results-image.png", fullPage: true });
+  });
+
+  it("shows a chunked run's chunks while it runs, each cell named for screen readers", async () => {
+    // A run caught in the middle, written as the steps write it: the page only reads the document.
+    const store = new FilesystemBlobStore({ root: app.blobDir });
+    const sales = (await store.list({ limit: 1000 })).blobs.find((b) => b.path.endsWith("uploads/sales.csv"));
+    if (!sales) throw new Error("sales.csv is not stored");
+    const live = await store.put(sales.path.replace(/sales\.csv$/, "live.csv"), salesCsv(), {
+      contentType: "text/csv",
+    });
+    const doc: BlobResult = {
+      ...queuedResult({ path: live.path, etag: live.etag, attempt: 1, trigger: "upload", now: new Date() }),
+      status: "processing",
+      kind: "csv",
+      progress: { bytes: 20_000, total: live.size },
+      chunks: { count: 12, done: 5, bytes: 20_000, finished: [0, 1, 2, 4, 7] },
+    };
+    await store.put(resultPath(live.path, live.etag), JSON.stringify(doc), {
+      contentType: "application/json",
+    });
+    await page.goto(`${runtime.url}/files?view=${encodeURIComponent("uploads/live.csv")}`);
+    await page.getByRole("heading", { name: "Results for live.csv" }).waitFor();
+    await page.getByRole("progressbar", { name: "5 of 12 chunks analysed" }).waitFor();
+    const cells = page.getByRole("list", { name: "Chunks" }).getByRole("listitem");
+    expect(await cells.count()).toBe(12);
+    expect(await cells.nth(3).textContent()).toBe("Chunk 4: waiting");
+    expect(await cells.nth(4).textContent()).toBe("Chunk 5: done");
+    await page.screenshot({ path: "test-results/results-chunks.png", fullPage: true });
   });
 
   it("fits a phone screen without sideways scrolling", async () => {

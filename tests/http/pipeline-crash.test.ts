@@ -30,7 +30,7 @@ function freePort(): Promise<number> {
   });
 }
 
-async function start(): Promise<string> {
+async function start(extraEnv: Record<string, string> = {}): Promise<string> {
   const port = await freePort();
   const child = spawn(process.execPath, [SERVER, REPO_ROOT, String(port)], {
     env: {
@@ -39,7 +39,10 @@ async function start(): Promise<string> {
       WORKFLOW_LOCAL_DATA_DIR: join(dir, "workflow"),
       PGLITE_DIR: join(dir, "pglite"),
       PIPELINE_CSV_WORKERS: "1",
+      // One streaming step unless a test asks for chunks.
+      PIPELINE_CHUNK_BYTES: String(1024 ** 3),
       CRON_SECRET: "crash-test-secret-0123456789",
+      ...extraEnv,
     },
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -64,11 +67,11 @@ async function kill() {
   await exited;
 }
 
-function* rows(): Generator<Uint8Array> {
+function* rows(count = ROWS): Generator<Uint8Array> {
   const enc = new TextEncoder();
   yield enc.encode("id,amount,label\n");
   let chunk = "";
-  for (let i = 1; i <= ROWS; i++) {
+  for (let i = 1; i <= count; i++) {
     chunk += `${i},${(i % 1000) / 4},"item ${i % 97}, boxed"\n`;
     if (chunk.length > 1 << 20) {
       yield enc.encode(chunk);
@@ -91,8 +94,19 @@ type Result = {
   attempt: number;
   runId: string | null;
   progress: { bytes: number } | null;
+  chunks?: { count: number; done: number; bytes: number; finished?: number[] } | null;
   csv: { rows: number } | null;
 };
+
+/** The step records of the local world's run data, by step name's end. */
+async function stepRecords(name: string): Promise<{ attempt: number; status: string }[]> {
+  const steps = await Promise.all(
+    (await readdir(join(dir, "workflow/steps"))).map(async (f) =>
+      JSON.parse(await readFile(join(dir, "workflow/steps", f), "utf8")),
+    ),
+  );
+  return steps.filter((s) => String(s.stepName).endsWith(`//${name}`));
+}
 
 describe("a crash in the middle of processing", () => {
   it("is resumed after a restart and the result arrives once", async () => {
@@ -140,14 +154,66 @@ describe("a crash in the middle of processing", () => {
     // One run, and its analysis step ran twice: the interrupted attempt and the resumed one.
     const runs = await readdir(join(dir, "workflow/runs"));
     expect(runs).toHaveLength(1);
-    const steps = await Promise.all(
-      (await readdir(join(dir, "workflow/steps"))).map(async (f) =>
-        JSON.parse(await readFile(join(dir, "workflow/steps", f), "utf8")),
-      ),
-    );
-    const analysis = steps.filter((s) => String(s.stepName).endsWith("//analyzeBlob"));
+    const analysis = await stepRecords("analyzeBlob");
     expect(analysis).toHaveLength(1);
-    expect(analysis[0].attempt).toBeGreaterThanOrEqual(2);
-    expect(analysis[0].status).toBe("completed");
+    expect(analysis[0]?.attempt).toBeGreaterThanOrEqual(2);
+    expect(analysis[0]?.status).toBe("completed");
+  }, 240_000);
+
+  it("in chunks, redoes only the chunks in flight and the result arrives once", async () => {
+    await kill();
+    await rm(dir, { recursive: true, force: true, maxRetries: 10 });
+    dir = await mkdtemp(join(tmpdir(), "pipeline-crash-chunks-"));
+    const count = 1_000_000; // ~37 MB in 2 MiB chunks: about 18 steps, two at a time
+    const chunked = { PIPELINE_CHUNK_BYTES: String(2 * 1024 * 1024), PIPELINE_CHUNK_PARALLEL: "2" };
+    let url = await start(chunked);
+    const account = await signUp(url);
+    const cookie = account.client.cookieHeader();
+    const stored = `${account.space}big/chunks.csv`;
+    const store = new FilesystemBlobStore({ root: join(dir, "blobs") });
+    await store.put(stored, Readable.toWeb(Readable.from(rows(count))) as ReadableStream, {
+      contentType: "text/csv",
+    });
+    const cron = await fetch(`${url}/api/cron/reconcile`, {
+      headers: { authorization: "Bearer crash-test-secret-0123456789" },
+    });
+    expect(cron.status).toBe(200);
+    const result = async (): Promise<Result | null> =>
+      (await (await fetch(`${url}/api/blobs/result?path=big/chunks.csv`, { headers: { cookie } })).json())
+        .result;
+
+    // Some chunks done, not all: kill.
+    let before: Result | null = null;
+    for (let i = 0; i < 2400; i++) {
+      before = await result();
+      const done = before?.chunks?.done ?? 0;
+      if (before?.status === "processing" && done >= 2 && done < (before.chunks?.count ?? 0) - 2) break;
+      if (before?.status === "done") throw new Error("finished before it could be interrupted: grow it");
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(before?.status).toBe("processing");
+    await kill();
+    const doneBefore = before?.chunks?.done ?? 0;
+    const chunkCount = before?.chunks?.count ?? 0;
+
+    url = await start(chunked);
+    let after: Result | null = null;
+    for (let i = 0; i < 1200 && after?.status !== "done" && after?.status !== "failed"; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      after = await result();
+    }
+    expect(after).toMatchObject({ status: "done", attempt: 1, runId: before?.runId });
+    expect(after?.csv?.rows).toBe(count);
+    expect(after?.chunks).toEqual({ count: chunkCount, done: chunkCount, bytes: after?.progress?.bytes });
+
+    // One step per chunk (no cut here falls in a quoted line break), all completed; only those in
+    // flight at the kill (two at most) ran again, and the chunks done before it did not.
+    const steps = await stepRecords("analyzeChunk");
+    expect(steps).toHaveLength(chunkCount);
+    expect(steps.every((s) => s.status === "completed")).toBe(true);
+    const again = steps.filter((s) => s.attempt > 1).length;
+    expect(again).toBeLessThanOrEqual(2);
+    expect(steps.filter((s) => s.attempt === 1).length).toBeGreaterThanOrEqual(doneBefore);
+    expect(await stepRecords("mergeChunks")).toHaveLength(1);
   }, 240_000);
 });

@@ -3,6 +3,8 @@ import {
   announceChanges,
   between,
   binDigits,
+  chunkLabel,
+  chunkStates,
   columnRange,
   delimiterLabel,
   displayValue,
@@ -49,6 +51,20 @@ describe("statusBadge", () => {
   it("calls a fresh upload without a result queued, and an old one not processed", () => {
     expect(statusBadge(null, justNow, NOW).label).toBe("Queued");
     expect(statusBadge(null, lastWeek, NOW).label).toBe("Not processed");
+  });
+});
+
+describe("chunk progress", () => {
+  it("marks the chunks listed as done, and all of them once the count is reached", () => {
+    expect(chunkStates({ count: 4, done: 2, bytes: 10, finished: [0, 2] })).toEqual([
+      "done",
+      "waiting",
+      "done",
+      "waiting",
+    ]);
+    expect(chunkStates({ count: 3, done: 3, bytes: 30 })).toEqual(["done", "done", "done"]);
+    expect(chunkLabel({ count: 12, done: 3, bytes: 0 })).toBe("3 of 12 chunks analysed");
+    expect(chunkLabel({ count: 1, done: 1, bytes: 0 })).toBe("1 of 1 chunk analysed");
   });
 });
 

@@ -5,6 +5,7 @@
 import { formatNumber, formatPercent } from "./format";
 import type {
   BlobResult,
+  ChunkProgress,
   CsvColumnSummary,
   ExifSummary,
   HistogramBin,
@@ -28,6 +29,22 @@ export function fileName(path: string): string {
 export function progressPercent(progress: { bytes: number; total: number } | null | undefined): number {
   if (!progress || !(progress.total > 0) || !(progress.bytes > 0)) return 0;
   return Math.max(0, Math.min(100, Math.floor((progress.bytes / progress.total) * 100)));
+}
+
+/**
+ * The states of a chunked analysis's chunks, in file order, from its progress: a chunk is done when
+ * its index is listed (or when every chunk is, which a finished document says by its count alone).
+ */
+export function chunkStates(chunks: ChunkProgress): ("done" | "waiting")[] {
+  const all = chunks.done >= chunks.count;
+  const finished = new Set(chunks.finished ?? []);
+  return Array.from({ length: chunks.count }, (_, i) => (all || finished.has(i) ? "done" : "waiting"));
+}
+
+/** "3 of 12 chunks analysed". */
+export function chunkLabel(chunks: ChunkProgress): string {
+  const done = Math.min(chunks.done, chunks.count);
+  return `${done} of ${chunks.count} chunk${chunks.count === 1 ? "" : "s"} analysed`;
 }
 
 export type BadgeTone = "muted" | "busy" | "ok" | "bad";

@@ -7,6 +7,7 @@ import type { BlobResult, ImageResult } from "@repo/pipeline/result";
 
 export type {
   BlobResult,
+  ChunkProgress,
   FileFacts,
   ImageResult,
   ResultKind,

@@ -5,7 +5,7 @@
  * node: modules out of workflow code.
  */
 import { createHash } from "node:crypto";
-import type { BlobStore } from "@repo/blob-store/types";
+import type { BlobStore, ByteRange } from "@repo/blob-store/types";
 import { analyzeCsvParallel, analyzeCsvStream } from "@repo/processors/csv";
 import { analyzeImage, type ProcessorError } from "@repo/processors/image";
 import { chunksOf, isTypeMismatch, SNIFF_HEAD_BYTES, sniffType } from "@repo/processors/sniff";
@@ -54,20 +54,21 @@ export interface Inspection {
 
 /** Checks the version is still the current one and decides its kind from its first bytes. */
 export async function inspectVersion(store: BlobStore, version: BlobVersion): Promise<Inspection> {
-  const got = await openVersion(store, version, SNIFF_HEAD_BYTES);
+  const got = await openVersion(store, version, { start: 0, end: SNIFF_HEAD_BYTES - 1 });
   const head = new Uint8Array(await new Response(got.body).arrayBuffer());
   const { size, contentType } = got.metadata;
   const sniffed = sniffType(head, { complete: head.length >= size });
   return { kind: kindOf(sniffed.mime, contentType, version.path), size, contentType };
 }
 
-async function openVersion(store: BlobStore, version: BlobVersion, firstBytes?: number) {
+/**
+ * Opens the version for reading, all of it or the bytes `range` names (inclusive), after checking it
+ * is still the current one: every ranged read of a chunk checks again.
+ */
+export async function openVersion(store: BlobStore, version: BlobVersion, range?: ByteRange) {
   let got: Awaited<ReturnType<BlobStore["get"]>>;
   try {
-    got = await store.get(
-      version.path,
-      firstBytes === undefined ? {} : { range: { start: 0, end: firstBytes - 1 } },
-    );
+    got = await store.get(version.path, range === undefined ? {} : { range });
   } catch (error) {
     const code = blobErrorCode(error);
     if (code === "not_found") {

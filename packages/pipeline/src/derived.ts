@@ -1,11 +1,11 @@
-/** Derived blobs (result documents, thumbnails): whose they are, and removing them. */
+/** Derived blobs (result documents, thumbnails, partials of chunks): whose they are, and removing them. */
 import { listAll } from "@repo/blob-store/list-all";
 import type { BlobStore } from "@repo/blob-store/types";
 import { derivedPrefixOf, sourceOfResultPath, versionKey } from "./result.ts";
 
-/** The source path and version key a derived blob (result or thumbnail) belongs to. */
+/** The source path and version key a derived blob (result, thumbnail, chunk partial) belongs to. */
 export function ownerOf(derived: string): { path: string; key: string } | null {
-  const asResult = derived.replace(/\.thumb\.webp$/, ".json");
+  const asResult = derived.replace(/\.(thumb\.webp|chunk-\d+-\d+-\d+\.bin)$/, ".json");
   return sourceOfResultPath(asResult);
 }
 

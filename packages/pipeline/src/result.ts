@@ -22,8 +22,12 @@ export type ResultKind = "csv" | "image" | "file";
 /** What every processed blob gets, whatever its kind: read from its bytes, not its claims. */
 export interface FileFacts {
   size: number;
-  /** Lowercase hex SHA-256 of the content. */
-  sha256: string;
+  /**
+   * Lowercase hex SHA-256 of the content. null when the file was analysed in chunks on a store whose
+   * etag is not that hash: SHA-256 cannot be combined from the hashes of the parts, and reading the
+   * whole file once more in one place is what chunking avoids.
+   */
+  sha256: string | null;
   /** The type its bytes say it is. */
   sniffedType: string;
   /** A human label, e.g. "PNG image". */
@@ -40,6 +44,18 @@ export type ImageResult = Omit<ImageAnalysis, "thumbnail" | "bytes"> & {
   thumbnail: { path: string; width: number; height: number; size: number };
 };
 
+/** A chunked analysis (a large CSV cut into byte ranges, one step each): how far it is. */
+export interface ChunkProgress {
+  /** Chunks the file was cut into. */
+  count: number;
+  /** Chunks analysed so far. */
+  done: number;
+  /** Bytes of the chunks analysed so far. */
+  bytes: number;
+  /** Which chunks are done, by index, while the run lasts (dropped when it finishes). */
+  finished?: number[];
+}
+
 export interface BlobResult {
   /** Schema version of this document. */
   version: 1;
@@ -54,6 +70,8 @@ export interface BlobResult {
   runId: string | null;
   /** Bytes read so far while processing. */
   progress: { bytes: number; total: number } | null;
+  /** Set when the file is analysed in chunks (absent in documents of single-pass runs and older ones). */
+  chunks?: ChunkProgress | null;
   kind: ResultKind | null;
   timings: {
     queuedAt: string;
@@ -61,7 +79,10 @@ export interface BlobResult {
     finishedAt: string | null;
     /** From startedAt to finishedAt. */
     durationMs: number | null;
-    /** Milliseconds of the analysis step itself, without queueing. */
+    /**
+     * Milliseconds of the analysis step itself, without queueing; for a chunked run, the sum of its
+     * chunk steps' (the work done, which parallel steps spread over less wall-clock time).
+     */
     analysisMs: number | null;
   };
   /** Set when status is "failed": what went wrong, in words a person can act on. */
@@ -95,6 +116,19 @@ export function resultPath(path: string, etag: string): string {
 /** Where the thumbnail of one version of an image lives. */
 export function thumbnailPath(path: string, etag: string): string {
   return `${DERIVED_PREFIX}${path}/${versionKey(etag)}.thumb.webp`;
+}
+
+/**
+ * Where a chunk step of a chunked analysis leaves its partial result (chunks `first` … `last`) for
+ * the merge: in the store, not in the engine's event log, which every replay of the run reads.
+ * Per attempt, so that a restarted attempt never merges an older attempt's partials.
+ */
+export function chunkPartialPath(
+  path: string,
+  etag: string,
+  chunk: { attempt: number; first: number; last: number },
+): string {
+  return `${DERIVED_PREFIX}${path}/${versionKey(etag)}.chunk-${chunk.attempt}-${chunk.first}-${chunk.last}.bin`;
 }
 
 /** The prefix holding every derived blob of `path`, all versions. */

@@ -12,9 +12,10 @@ import {
   inspectVersion,
   UnprocessableError,
 } from "./analyze.ts";
-import { pipelineContext } from "./context.ts";
+import { type ChunkedRun, dropPartials, planChunkedRun } from "./chunked.ts";
+import { DEFAULT_CHUNK_BYTES, DEFAULT_CHUNK_PARALLEL, pipelineContext } from "./context.ts";
 import { updateResult } from "./documents.ts";
-import type { BlobResult } from "./result.ts";
+import { elapsed, giveUp, markFailed, now, owns } from "./run-state.ts";
 
 export interface ProcessInput extends BlobVersion {
   /** Which attempt this run is: a run that is no longer the current attempt writes nothing. */
@@ -24,52 +25,22 @@ export interface ProcessInput extends BlobVersion {
 /** How often a running analysis writes its progress into the result document. */
 const PROGRESS_EVERY_MS = 750;
 
-function now(): Date {
-  return (pipelineContext().now ?? (() => new Date()))();
-}
-
-/** Only the attempt that owns the document may change it, and a finished document stays finished. */
-function owns(doc: BlobResult, input: ProcessInput): boolean {
-  return doc.attempt === input.attempt && doc.status !== "done" && doc.status !== "failed";
-}
-
-/** Marks the attempt failed with a reason, unless it is no longer this run's to mark. */
-async function markFailed(input: ProcessInput, error: { code: string; message: string }): Promise<void> {
-  const at = now().toISOString();
-  await updateResult(pipelineContext().store, input.path, input.etag, (doc) =>
-    owns(doc, input)
-      ? {
-          ...doc,
-          status: "failed",
-          error,
-          timings: { ...doc.timings, finishedAt: at, durationMs: elapsed(doc, at) },
-          updatedAt: at,
-        }
-      : null,
-  );
-}
-
-/** Writes the failure a retry cannot fix, then stops the run without further retries. */
-async function giveUp(input: ProcessInput, error: UnprocessableError): Promise<never> {
-  await markFailed(input, { code: error.code, message: error.message });
-  throw new FatalError(error.message);
-}
-
-function elapsed(doc: BlobResult, at: string): number | null {
-  return doc.timings.startedAt ? Date.parse(at) - Date.parse(doc.timings.startedAt) : null;
-}
-
 /**
  * Step 1, which opens the run: the version is still current; its kind comes from its first bytes;
  * status → processing. (Starting a run at all is the trigger's job: triggerBlob, restartBlob.)
  */
-export async function openRun(input: ProcessInput): Promise<Inspection> {
+export async function openRun(input: ProcessInput): Promise<Inspection & { chunked: ChunkedRun | null }> {
   "use step";
-  const { store } = pipelineContext();
+  const { store, chunkBytes, chunkParallel } = pipelineContext();
   const { workflowRunId } = getWorkflowMetadata();
   let inspection: Inspection;
+  let chunked: ChunkedRun | null;
   try {
     inspection = await inspectVersion(store, input);
+    chunked = await planChunkedRun(store, input, inspection, {
+      chunkBytes: chunkBytes ?? DEFAULT_CHUNK_BYTES,
+      parallel: chunkParallel ?? DEFAULT_CHUNK_PARALLEL,
+    });
   } catch (error) {
     if (error instanceof UnprocessableError) return await giveUp(input, error);
     throw error;
@@ -83,6 +54,8 @@ export async function openRun(input: ProcessInput): Promise<Inspection> {
           runId: workflowRunId,
           kind: inspection.kind,
           progress: { bytes: 0, total: inspection.size },
+          // A restarted attempt starts its count again: its chunks are new steps.
+          chunks: chunked ? { count: chunked.plan.count, done: 0, bytes: 0, finished: [] } : null,
           timings: { ...current.timings, startedAt: current.timings.startedAt ?? at },
           updatedAt: at,
         }
@@ -93,7 +66,7 @@ export async function openRun(input: ProcessInput): Promise<Inspection> {
       "This run is no longer the current attempt for the file, or its result was removed.",
     );
   }
-  return inspection;
+  return { ...inspection, chunked };
 }
 
 /** Step 2: the input binding and the processor, in one streaming pass. */
@@ -145,6 +118,10 @@ export async function finishProcessing(
           csv: output.csv,
           image: output.image,
           progress: { bytes: output.file.size, total: output.file.size },
+          // Every chunk is in the merged result; the per-chunk list has served its purpose.
+          chunks: current.chunks
+            ? { count: current.chunks.count, done: current.chunks.count, bytes: output.file.size }
+            : null,
           timings: {
             ...current.timings,
             finishedAt: at,
@@ -167,4 +144,8 @@ export async function failProcessing(input: ProcessInput, message: string): Prom
     code: "processing_failed",
     message: `Processing failed after retries: ${message}`,
   });
+  // A chunked attempt may have left partials of its chunks; nothing will merge them now.
+  await dropPartials(pipelineContext().store, input).catch((error: unknown) =>
+    console.warn(`[pipeline] partials of ${input.path} not removed:`, error),
+  );
 }

@@ -3,9 +3,13 @@
 // so that its peak RSS is its own (worker threads included). Files are generated in os.tmpdir() and
 // reused between runs. "ours" is analyzeCsvFile (os.availableParallelism() threads, each reading its
 // own pieces of the file, as DuckDB reads it), "ours-stream" analyzeCsvParallel on a read stream
-// (what the blob trigger does with a stream it cannot seek), "ours-single" the accumulator in one thread.
+// (what the blob trigger does with a stream it cannot seek), "ours-single" the accumulator in one thread,
+// "ours-chunks" the blob trigger's fan-out done one chunk after another in one thread: each chunk
+// reading only its byte range, then the merge (per-chunk throughput, the merge's cost, and the
+// largest partial a chunk step stores, serialized as the pipeline stores it).
 //   BENCH_CSV_SIZES=100,1024 (MB)
-//   BENCH_CSV_TOOLS=raw,ours,ours-stream,ours-single,duckdb,udsv,papaparse,csv-parse
+//   BENCH_CSV_TOOLS=raw,ours,ours-stream,ours-single,ours-chunks,duckdb,udsv,papaparse,csv-parse
+//   BENCH_CSV_CHUNK_MB=32 (the chunk size of ours-chunks)
 import { execFileSync } from "node:child_process";
 import {
   closeSync,
@@ -13,6 +17,7 @@ import {
   existsSync,
   mkdirSync,
   openSync,
+  readSync,
   renameSync,
   statSync,
   writeFileSync,
@@ -21,6 +26,7 @@ import {
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { serialize } from "node:v8";
 
 const HERE = fileURLToPath(import.meta.url);
 const PKG = join(dirname(HERE), "..");
@@ -150,6 +156,58 @@ const tools = {
     for await (const chunk of createReadStream(file, { highWaterMark: CHUNK })) acc.push(chunk);
     return oursResult(summarizeCsv(acc.finish()));
   },
+  async "ours-chunks"(file) {
+    const csv = await import(join(OURS_JS, "index.js"));
+    const size = statSync(file).size;
+    const chunkBytes = Number(process.env.BENCH_CSV_CHUNK_MB ?? 32) * 1024 * 1024;
+    const head = new Uint8Array(Math.min(size, csv.CHUNK_PLAN_HEAD_BYTES));
+    const fd = openSync(file, "r");
+    readSync(fd, head, 0, head.length, 0);
+    closeSync(fd);
+    const plan = csv.planCsvChunks(head, size, chunkBytes);
+    if (!plan) throw new Error(`${file} does not cut into chunks of ${chunkBytes} bytes`);
+    const read = (from) => createReadStream(file, { start: from, highWaterMark: CHUNK });
+    const results = [];
+    const ms = [];
+    let largestPartial = 0;
+    let largestOutput = 0;
+    const analyse = async (first, last) => {
+      const t = performance.now();
+      const r = await csv.analyzeCsvChunks(plan, first, last, read);
+      ms.push(performance.now() - t);
+      // What a chunk step stores (v8-serialized partial) and what it returns to the engine.
+      largestPartial = Math.max(largestPartial, serialize(r.partial).length);
+      const { partial: _stored, ...outcome } = r;
+      const stepOutput = {
+        ...outcome,
+        partial: { path: `_results/${file}/etag.chunk-1-${first}-${last}.bin`, size: 1e6 },
+        ms: 1,
+      };
+      largestOutput = Math.max(largestOutput, JSON.stringify(stepOutput).length);
+      return r;
+    };
+    for (let i = 0; i < plan.count; i++) results.push(await analyse(i, i));
+    for (let i = csv.nextRedo(results); i >= 0; i = csv.nextRedo(results)) {
+      results.splice(i, 2, await analyse(results[i].first, results[i + 1].last));
+    }
+    const t = performance.now();
+    const summary = csv.summarizeCsv(csv.mergeCsvChunks(results));
+    const mergeMs = performance.now() - t;
+    const sorted = ms.slice().sort((a, b) => a - b);
+    const median = sorted[sorted.length >> 1];
+    return {
+      ...oursResult(summary),
+      chunks: {
+        count: plan.count,
+        chunkMb: chunkBytes / (1024 * 1024),
+        perChunkMbps: chunkBytes / (1024 * 1024) / (median / 1000),
+        mergeMs,
+        largestPartialKb: largestPartial / 1024,
+        largestOutputBytes: largestOutput,
+        columns: summary.columns.length,
+      },
+    };
+  },
   async "csv-parse"(file) {
     const { parse } = await import("csv-parse");
     const stats = newStats();
@@ -237,7 +295,8 @@ function close(a, b) {
 function main() {
   const sizes = (process.env.BENCH_CSV_SIZES ?? "100,1024").split(",").map(Number);
   const toolNames = (
-    process.env.BENCH_CSV_TOOLS ?? "raw,ours,ours-stream,ours-single,duckdb,udsv,papaparse,csv-parse"
+    process.env.BENCH_CSV_TOOLS ??
+    "raw,ours,ours-stream,ours-single,ours-chunks,duckdb,udsv,papaparse,csv-parse"
   ).split(",");
   const verdicts = [];
   mkdirSync(OURS_ROOT, { recursive: true });
@@ -289,6 +348,16 @@ function main() {
       );
     }
     console.log(`anchors (1 GB, this machine): ${ANCHORS}`);
+    const chunked = results["ours-chunks"]?.chunks;
+    if (chunked) {
+      console.log(
+        `ours-chunks: ${chunked.count} chunks of ${chunked.chunkMb} MB, one at a time on one thread: ` +
+          `${chunked.perChunkMbps.toFixed(0)} MB/s per chunk (median), merge of ${chunked.count} partials ` +
+          `${chunked.mergeMs.toFixed(0)} ms; largest partial ${chunked.largestPartialKb.toFixed(0)} KB ` +
+          `(${chunked.columns} columns, v8-serialized as a chunk step stores it), largest step output ` +
+          `${chunked.largestOutputBytes} bytes`,
+      );
+    }
     const ours = results.ours;
     const duck = results.duckdb;
     if (ours) {

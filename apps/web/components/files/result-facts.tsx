@@ -34,7 +34,13 @@ export function FileFactsList({ file }: { file: FileFacts }) {
         </dd>
         <dt>SHA-256</dt>
         <dd>
-          <Sha256 value={file.sha256} />
+          {file.sha256 === null ? (
+            <span className="hint">
+              Not computed: the file was analysed in chunks, none of which reads it all.
+            </span>
+          ) : (
+            <Sha256 value={file.sha256} />
+          )}
         </dd>
         <dt>Detected type</dt>
         <dd>

@@ -7,6 +7,7 @@ import { type ApiError, api } from "@/lib/api";
 import { formatBytes } from "@/lib/bytes";
 import { fileName, POLL_MS, progressPercent, shouldPollResult } from "@/lib/result-format";
 import type { BlobResult } from "@/lib/result-types";
+import { ChunkProgress } from "./chunk-progress";
 import { CsvResult } from "./csv-result";
 import { ImageResult } from "./image-result";
 import { isListKey, resultUrl } from "./keys";
@@ -18,7 +19,7 @@ export const RESULT_HEADING_ID = "result-title";
 
 /**
  * What the blob trigger made of one file: live while it is queued or processing (a progress bar of
- * the bytes read), then its facts, and a CSV's statistics or an image's thumbnail, palette and
+ * the bytes read, and of the chunks when a large CSV is analysed in parallel), then its facts, and a CSV's statistics or an image's thumbnail, palette and
  * metadata. Focus moves to its heading when it opens; Escape or the close button closes it.
  */
 export function ResultView({ path, onClose }: { path: string; onClose: () => void }) {
@@ -192,6 +193,7 @@ function ResultBody({
           {result.kind ? <span className="hint">{KIND_LABELS[result.kind]}</span> : null}
         </p>
         {pending ? <Progress result={result} /> : null}
+        {result.chunks ? <ChunkProgress chunks={result.chunks} running={pending} /> : null}
         {result.status === "failed" ? (
           <div className="error-card" role="alert">
             <h3>Processing failed</h3>

@@ -24,6 +24,24 @@ export interface FilePieces {
 }
 
 /**
+ * Where the search for the first row of piece `index` (> 0) begins: one byte before its nominal
+ * offset, so that a line feed just before the offset makes the piece start exactly there. Pieces of
+ * a file on disk and chunks of a blob (chunks.ts) are cut by this one rule.
+ */
+export function cutSearchFrom(index: number, pieceBytes: number): number {
+  return index * pieceBytes - 1;
+}
+
+/**
+ * Whether the rows of the piece ending with piece `last` ended exactly at its end: only then is the
+ * next piece known to start at a row boundary (a cut inside a quoted field leaves a row unfinished).
+ * The file's last piece always ends clean.
+ */
+export function endsClean(acc: Accumulator, last: number, count: number): boolean {
+  return acc.settled() || last === count - 1;
+}
+
+/**
  * Where piece `index` starts: just past the first line feed at or after its nominal offset − 1, i.e.
  * at a row boundary unless that line feed is inside a quoted field (the previous piece then does not
  * end clean, and the caller parses the file otherwise); the file's size when there is none.
@@ -31,7 +49,7 @@ export interface FilePieces {
 export function pieceStart(fd: number, plan: FilePieces, index: number, buf: Uint8Array): number {
   if (index <= 0) return 0;
   if (index >= plan.count) return plan.size;
-  let pos = index * plan.pieceBytes - 1;
+  let pos = cutSearchFrom(index, plan.pieceBytes);
   while (pos < plan.size) {
     const n = readSync(fd, buf, 0, Math.min(buf.length, 64 * 1024, plan.size - pos), pos);
     if (n <= 0) break;
@@ -71,7 +89,7 @@ export function parsePieces(
       if (pos === start) acc.push(buf.subarray(0, n));
       pos += n;
     }
-    const clean = acc.settled() || index === plan.count - 1;
+    const clean = endsClean(acc, index, plan.count);
     const partial = acc.finish();
     acc.recycle();
     report({ index, partial, clean, bytes: end - start });

@@ -20,6 +20,16 @@ export {
   type CsvPartial,
   createCsvAccumulator,
 } from "./accumulator.ts";
+export {
+  analyzeCsvChunks,
+  CHUNK_PLAN_HEAD_BYTES,
+  type CsvChunkPlan,
+  type CsvChunkResult,
+  chunkReadFrom,
+  mergeCsvChunks,
+  nextRedo,
+  planCsvChunks,
+} from "./chunks.ts";
 export type { DateRangeData } from "./date-range.ts";
 export { type DetectOptions, detectCsvDialect } from "./dialect.ts";
 export type { ExactValuesData } from "./exact.ts";
