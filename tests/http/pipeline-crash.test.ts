@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { FilesystemBlobStore } from "@repo/blob-store/filesystem";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { signUp } from "../support/accounts.js";
 import { REPO_ROOT } from "../support/paths.js";
 
@@ -98,13 +98,26 @@ type Result = {
   csv: { rows: number } | null;
 };
 
+/**
+ * One record of the local world's run data. The world may be rewriting it as we read (the result
+ * document is written by a step before that step's record says it completed), so an unfinished
+ * file is read again.
+ */
+async function readRecord(path: string): Promise<{ stepName?: string; attempt: number; status: string }> {
+  for (let i = 0; ; i++) {
+    try {
+      return JSON.parse(await readFile(path, "utf8"));
+    } catch (error) {
+      if (i >= 50 || !(error instanceof SyntaxError)) throw error;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}
+
 /** The step records of the local world's run data, by step name's end. */
 async function stepRecords(name: string): Promise<{ attempt: number; status: string }[]> {
-  const steps = await Promise.all(
-    (await readdir(join(dir, "workflow/steps"))).map(async (f) =>
-      JSON.parse(await readFile(join(dir, "workflow/steps", f), "utf8")),
-    ),
-  );
+  const folder = join(dir, "workflow/steps");
+  const steps = await Promise.all((await readdir(folder)).map((f) => readRecord(join(folder, f))));
   return steps.filter((s) => String(s.stepName).endsWith(`//${name}`));
 }
 
@@ -206,6 +219,11 @@ describe("a crash in the middle of processing", () => {
     expect(after?.csv?.rows).toBe(count);
     expect(after?.chunks).toEqual({ count: chunkCount, done: chunkCount, bytes: after?.progress?.bytes });
 
+    // The merge step wrote the result before its own record says "completed": wait for the record.
+    await vi.waitFor(
+      async () => expect((await stepRecords("mergeChunks")).map((s) => s.status)).toEqual(["completed"]),
+      { timeout: 10_000, interval: 100 },
+    );
     // One step per chunk (no cut here falls in a quoted line break), all completed; only those in
     // flight at the kill (two at most) ran again, and the chunks done before it did not.
     const steps = await stepRecords("analyzeChunk");
