@@ -125,17 +125,18 @@ function workflowConfig(origin: string, root: string) {
       body: request.body,
       duplex: "half",
     } as RequestInit);
+  const dataDir = resolve(root, process.env.WORKFLOW_LOCAL_DATA_DIR ?? ".data/workflow");
   return {
     env: {
       WORKFLOW_LOCAL_BASE_URL: origin,
-      WORKFLOW_LOCAL_DATA_DIR: resolve(root, process.env.WORKFLOW_LOCAL_DATA_DIR ?? ".data/workflow"),
+      WORKFLOW_LOCAL_DATA_DIR: dataDir,
       WORKFLOW_LOCAL_DELIVERY_SECRET: secret,
     },
     ready: async () => {
       const { deliverInProcess } = await import("@repo/pipeline/in-process");
       const { resumeInterruptedRuns } = await import("@repo/pipeline/world");
       deliverInProcess({ flow: deliver, step: deliver });
-      await resumeInterruptedRuns();
+      await resumeInterruptedRuns({ localDataDir: dataDir });
     },
   };
 }
