@@ -9,6 +9,7 @@ import { startStandin } from "@repo/weather-standin/standin";
 import { copyProject, startVercelDev } from "../support/vercel-project.js";
 import { accountsSection } from "./accounts.js";
 import { blobSection } from "./blobs.js";
+import { fanoutSection } from "./fanout.js";
 import { loadSection } from "./load.js";
 import {
   type EndpointRequest,
@@ -131,6 +132,7 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   accounts: accountsSection,
   blobs: blobSection,
   load: loadSection,
+  fanout: () => fanoutSection(),
 };
 
 /** Every section, or those BENCH_SECTIONS names (comma-separated, e.g. BENCH_SECTIONS=load). */

@@ -114,10 +114,14 @@ async function readRecord(path: string): Promise<{ stepName?: string; attempt: n
   }
 }
 
-/** The step records of the local world's run data, by step name's end. */
+/**
+ * The step records of the local world's run data, by step name's end. Only `<id>.json`: a write the
+ * kill interrupted leaves its `<id>.json.tmp.<ulid>` behind, a copy of a record, not another step.
+ */
 async function stepRecords(name: string): Promise<{ attempt: number; status: string }[]> {
   const folder = join(dir, "workflow/steps");
-  const steps = await Promise.all((await readdir(folder)).map((f) => readRecord(join(folder, f))));
+  const files = (await readdir(folder)).filter((f) => f.endsWith(".json"));
+  const steps = await Promise.all(files.map((f) => readRecord(join(folder, f))));
   return steps.filter((s) => String(s.stepName).endsWith(`//${name}`));
 }
 

@@ -1,0 +1,257 @@
+/**
+ * The blob trigger on a huge CSV, end to end (the upload excluded): one streaming step beside the
+ * fan-out (one step per byte range, one merge) in one worker and, on the Postgres world, in two. Each
+ * configuration gets the same file (hard links into a store of its own), a fresh workflow world and a
+ * fresh PostgreSQL database for its accounts, so no worker carries the embedded database's memory.
+ * From the per-chunk figures and the merge's cost it prints the projection for 100 GB at 50 instances.
+ */
+import { execFile } from "node:child_process";
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { promisify } from "node:util";
+import { FilesystemBlobStore } from "@repo/blob-store/filesystem";
+import { createTestDatabase, type TestDatabase } from "@repo/test-support/postgres";
+import { createLocalWorld } from "@workflow/world-local";
+import { signUp } from "../support/accounts.js";
+import { REPO_ROOT } from "../support/paths.js";
+import { startServer } from "./measure.js";
+
+const MB = 1024 * 1024;
+const CRON_SECRET = "bench-cron-secret-0123456789abcdef";
+const run = promisify(execFile);
+
+interface Worker {
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+interface Engine {
+  name: string;
+  /** Starts the configuration's workers on the given environment. */
+  start(env: Record<string, string>): Promise<Worker[]>;
+  /** The step records of a finished run, from the engine's own world. */
+  steps(runId: string, env: Record<string, string>): Promise<StepTiming[]>;
+  env?: Record<string, string>;
+}
+
+interface StepTiming {
+  name: string;
+  ms: number;
+}
+
+interface Outcome {
+  name: string;
+  seconds: number;
+  chunks: number;
+  chunkMs: number[];
+  mergeMs: number | null;
+  peakRssMb: number[];
+  stats: unknown;
+  rows: number;
+}
+
+/** Rows of a sales ledger: an id, an amount, a quoted label with a comma, a date. ~46 bytes a row. */
+async function writeCsv(path: string, bytes: number): Promise<number> {
+  const out = createWriteStream(path);
+  let written = 0;
+  let i = 0;
+  const labels = Array.from({ length: 97 }, (_, k) => `"item ${k}, boxed"`);
+  const header = "id,amount,label,day\n";
+  out.write(header);
+  written += header.length;
+  while (written < bytes) {
+    let block = "";
+    for (let n = 0; n < 20_000; n++) {
+      i++;
+      block += `${i},${(i % 100_000) / 100},${labels[i % 97]},2026-${String((i % 12) + 1).padStart(2, "0")}-${String((i % 28) + 1).padStart(2, "0")}\n`;
+    }
+    written += block.length;
+    if (!out.write(block)) await new Promise<void>((r) => out.once("drain", () => r()));
+  }
+  await new Promise<void>((ok, fail) => out.end((error?: Error | null) => (error ? fail(error) : ok())));
+  return i;
+}
+
+async function peakRssMb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, "utf8");
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN) / 1024;
+}
+
+type ResultDocument = {
+  status: string;
+  runId: string | null;
+  error?: { message: string };
+  chunks?: { count: number; done: number; bytes: number } | null;
+  csv: Record<string, unknown> & { rows: number };
+};
+
+async function awaitResult(url: string, path: string, cookie: string): Promise<ResultDocument> {
+  for (;;) {
+    const res = await fetch(`${url}/api/blobs/result?path=${encodeURIComponent(path)}`, {
+      headers: { cookie },
+    });
+    const { result } = (await res.json()) as { result: ResultDocument | null };
+    if (result?.status === "failed") throw new Error(`${path} failed: ${result.error?.message}`);
+    if (result?.status === "done") return result;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const localEngine = (name: string, env: Record<string, string>): Engine => ({
+  name,
+  env,
+  async start(all) {
+    return [await startServer("runtime-start", all)];
+  },
+  async steps(runId, all) {
+    const world = createLocalWorld({ dataDir: all.WORKFLOW_LOCAL_DATA_DIR, recoverActiveRuns: false });
+    const steps: StepTiming[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await world.steps.list({ runId, resolveData: "none", pagination: { cursor } });
+      for (const s of page.data)
+        if (s.startedAt && s.completedAt)
+          steps.push({ name: s.stepName, ms: +new Date(s.completedAt) - +new Date(s.startedAt) });
+      cursor = page.hasMore ? (page.cursor ?? undefined) : undefined;
+    } while (cursor);
+    return steps;
+  },
+});
+
+async function measure(engine: Engine, seed: string, dir: string, database: TestDatabase): Promise<Outcome> {
+  const own = join(dir, engine.name.replace(/\W+/g, "-"));
+  // Hard links: the store's objects are immutable, so every configuration reads the same bytes.
+  await mkdir(own, { recursive: true });
+  await run("cp", ["-al", seed, join(own, "blobs")]);
+  const env = {
+    DATABASE_URL: database.url,
+    BLOB_DIR: join(own, "blobs"),
+    WORKFLOW_LOCAL_DATA_DIR: join(own, "workflow"),
+    CRON_SECRET,
+    ...engine.env,
+  };
+  const workers = await engine.start(env);
+  try {
+    const first = workers[0] as Worker;
+    const account = await signUp(first.url, "Fan-out");
+    const cookie = account.client.cookieHeader();
+    const path = `${account.space}bench/huge.csv`;
+    // Into the account's space, without its trigger firing (as if the upload's callback were lost):
+    // the timer trigger starts it, so the clock starts at one known moment.
+    const store = new FilesystemBlobStore({ root: env.BLOB_DIR });
+    await store.copy("seed/huge.csv", path);
+    await store.delete("seed/huge.csv");
+    for (const w of workers) await writeFile(`/proc/${w.pid}/clear_refs`, "5");
+    const t0 = performance.now();
+    const cron = await fetch(`${first.url}/api/cron/reconcile`, {
+      headers: { authorization: `Bearer ${CRON_SECRET}` },
+    });
+    if (cron.status !== 200) throw new Error(`reconcile: ${cron.status} ${await cron.text()}`);
+    const result = await awaitResult(first.url, "bench/huge.csv", cookie);
+    const seconds = (performance.now() - t0) / 1000;
+    const peakRss = await Promise.all(workers.map((w) => peakRssMb(w.pid)));
+    const steps = result.runId ? await engine.steps(result.runId, env) : [];
+    const chunkMs = steps.filter((s) => s.name.endsWith("//analyzeChunk")).map((s) => s.ms);
+    const merges = steps.filter((s) => s.name.endsWith("//mergeChunks")).map((s) => s.ms);
+    return {
+      name: engine.name,
+      seconds,
+      chunks: result.chunks?.count ?? 1,
+      chunkMs,
+      mergeMs: merges.length ? merges.reduce((a, b) => a + b, 0) : null,
+      peakRssMb: peakRss,
+      stats: result.csv,
+      rows: result.csv.rows,
+    };
+  } finally {
+    for (const w of workers) await w.stop();
+  }
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? (s[Math.floor((s.length - 1) / 2)] as number) : Number.NaN;
+};
+
+export async function fanoutSection(extraEngines: Engine[] = []): Promise<void> {
+  const gib = Number(process.env.BENCH_FANOUT_GB ?? 4);
+  const size = Math.round(gib * 1024 * MB);
+  const dir = await mkdtemp(join(tmpdir(), "bench-fanout-"));
+  console.log(`\n▸ Fan-out: a ${gib} GB CSV through the blob trigger, end to end (upload excluded)\n`);
+  const database = await createTestDatabase("bench_fanout");
+  try {
+    await run(process.execPath, [join(REPO_ROOT, "packages/db/bin/db-migrate.js")], {
+      env: { ...process.env, DATABASE_URL: database.url },
+    });
+    const source = join(dir, "huge.csv");
+    let t0 = performance.now();
+    const rows = await writeCsv(source, size);
+    const bytes = (await stat(source)).size;
+    console.log(
+      `generated ${rows.toLocaleString("en")} rows, ${(bytes / MB).toFixed(0)} MB in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
+    const seed = join(dir, "seed");
+    const seedStore = new FilesystemBlobStore({ root: seed });
+    t0 = performance.now();
+    await seedStore.put("seed/huge.csv", Readable.toWeb(createReadStream(source)) as ReadableStream, {
+      contentType: "text/csv",
+    });
+    console.log(`stored once in ${((performance.now() - t0) / 1000).toFixed(1)} s (not counted below)\n`);
+    await rm(source);
+
+    const engines: Engine[] = [
+      localEngine("one step (streaming)", { PIPELINE_CHUNK_BYTES: String(1024 ** 5) }),
+      localEngine("chunked, 1 worker (local world)", {}),
+      ...extraEngines,
+    ];
+    const outcomes: Outcome[] = [];
+    for (const engine of engines) outcomes.push(await measure(engine, seed, dir, database));
+
+    const head = `${"configuration".padEnd(40)} ${"time".padStart(8)} ${"MB/s".padStart(6)} ${"chunks".padStart(6)} ${"chunk MB/s".padStart(10)} ${"merge".padStart(7)}  peak RSS per worker`;
+    console.log(head);
+    for (const o of outcomes) {
+      const perChunk = o.chunkMs.length
+        ? bytes / o.chunkMs.length / MB / (median(o.chunkMs) / 1000)
+        : Number.NaN;
+      console.log(
+        `${o.name.padEnd(40)} ${`${o.seconds.toFixed(1)} s`.padStart(8)} ${(bytes / MB / o.seconds).toFixed(0).padStart(6)} ${String(o.chunks).padStart(6)} ${(Number.isNaN(perChunk) ? "–" : perChunk.toFixed(0)).padStart(10)} ${(o.mergeMs === null ? "–" : `${(o.mergeMs / 1000).toFixed(2)} s`).padStart(7)}  ${o.peakRssMb.map((r) => `${r.toFixed(0)} MB`).join(", ")} (target ≤ 256 → ${o.peakRssMb.every((r) => r <= 256) ? "met" : "NOT met"})`,
+      );
+    }
+    const single = outcomes[0] as Outcome;
+    const agree = outcomes.every((o) => o.rows === single.rows);
+    console.log(
+      `\nrows: ${single.rows.toLocaleString("en")} in every configuration → ${agree ? "agree" : "DISAGREE"}`,
+    );
+    projection(
+      outcomes.find((o) => o.chunkMs.length > 0),
+      bytes,
+    );
+  } finally {
+    await database.drop().catch(() => {});
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * 100 GB at 50 instances, on paper: T = ⌈N / 50⌉ × t_chunk + t_merge(N) + the engine's step overhead,
+ * with N = 100 GB / chunk size, t_chunk the median chunk step measured here, t_merge scaled linearly
+ * from the merge measured here (it reads N partials).
+ */
+function projection(o: Outcome | undefined, bytes: number) {
+  if (!o) return;
+  const chunkBytes = bytes / o.chunkMs.length;
+  const total = 100 * 1024 ** 3;
+  const n = Math.ceil(total / chunkBytes);
+  const tChunk = median(o.chunkMs) / 1000;
+  const tMerge = ((o.mergeMs ?? 0) / 1000) * (n / o.chunkMs.length);
+  const waves = Math.ceil(n / 50);
+  const t = waves * tChunk + tMerge;
+  console.log(
+    `\nProjection, 100 GB at 50 instances: N = ${n} chunks of ${(chunkBytes / MB).toFixed(0)} MB, ${waves} waves × ${tChunk.toFixed(2)} s a chunk + merge ${tMerge.toFixed(2)} s ≈ ${(t / 60).toFixed(1)} min ` +
+      `(${(total / MB / t).toFixed(0)} MB/s overall), assuming each instance reads its range as fast as here and the engine adds no more per step than here.`,
+  );
+}
