@@ -36,7 +36,11 @@ async function runWithStartedStep(): Promise<{ runId: string; stepId: string }> 
     correlationId: stepId,
     eventData: { stepName: "step//chunk", workflowName: "workflow//flow", input: new Uint8Array() },
   } as never);
-  await world.events.create(runId, { eventType: "step_started", specVersion: 3, correlationId: stepId } as never);
+  await world.events.create(runId, {
+    eventType: "step_started",
+    specVersion: 3,
+    correlationId: stepId,
+  } as never);
   return { runId, stepId };
 }
 
@@ -105,7 +109,11 @@ describe("repairInterruptedSteps", () => {
     expect(repaired).toMatchObject({ status: "running", attempt: 1 });
     expect(repaired.completedAt).toBeUndefined();
     world = createLocalWorld({ dataDir: dir, recoverActiveRuns: false });
-    await world.events.create(runId, { eventType: "step_started", specVersion: 3, correlationId: stepId } as never);
+    await world.events.create(runId, {
+      eventType: "step_started",
+      specVersion: 3,
+      correlationId: stepId,
+    } as never);
     await complete(runId, stepId);
     expect((await world.steps.get(runId, stepId)).status).toBe("completed");
   });

@@ -30,7 +30,10 @@ export async function repairInterruptedSteps(dataDir: string): Promise<string[]>
     if (split < 0) continue;
     const [runId, stepId] = [key.slice(0, split), key.slice(split + 1)];
     let finished = finishedByRun.get(runId);
-    if (!finished) finishedByRun.set(runId, (finished = finishedSteps(dataDir, runId)));
+    if (!finished) {
+      finished = finishedSteps(dataDir, runId);
+      finishedByRun.set(runId, finished);
+    }
     if ((await finished).has(stepId)) continue;
 
     const recordPath = join(dataDir, "steps", `${key}.json`);
