@@ -3,7 +3,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { FilesystemBlobStore } from "@repo/blob-store/filesystem";
 import { type LazyLocalDatabase, lazyLocalDatabase, provideLocalDatabase } from "@repo/db/local";
-import type { LocalConfigFactory } from "@repo/runtime";
+import type { LocalConfigFactory, MountHandler } from "@repo/runtime";
 import { createBlobProtocolHandler } from "@repo/vercel-blob-local/handler";
 import { sweepStagedUploads } from "@repo/vercel-blob-local/sweep";
 import { sameSecret } from "./api/_lib/secret.js";
@@ -127,7 +127,12 @@ async function weatherStandin() {
  *   origin, under a path that carries this process's secret (the world cannot add a header), where
  *   they are passed on to the endpoints as the local world's are. Its schema is applied at start.
  */
-function workflowConfig(origin: string, root: string) {
+function workflowConfig(origin: string, root: string): {
+  env: Record<string, string>;
+  mounts: Record<string, MountHandler>;
+  ready: () => Promise<void>;
+  close: () => Promise<void>;
+} {
   const secret = randomBytes(32).toString("base64url");
   const endpoint = (kind: string) => `${origin}/.well-known/workflow/v1/${kind}`;
   const deliver = (request: Request, url = request.url) =>
@@ -160,7 +165,9 @@ function workflowConfig(origin: string, root: string) {
       ready: async () => {
         const { startPostgresWorld } = await import("@repo/pipeline/postgres-world");
         await startPostgresWorld(world.url);
-        console.log(`[workflow] Postgres world at ${redactUrl(world.url)}: this process is one of its workers`);
+        console.log(
+          `[workflow] Postgres world at ${redactUrl(world.url)}: this process is one of its workers`,
+        );
       },
       close: async () => {
         const { stopWorld } = await import("@repo/pipeline/postgres-world");

@@ -69,7 +69,12 @@ export async function startPostgresWorld(connectionString: string): Promise<void
  */
 export async function stopWorld(): Promise<void> {
   const world = getWorld() as { close?: () => Promise<void> };
-  await world.close?.();
+  try {
+    await world.close?.();
+  } catch {
+    // On SIGTERM graphile-worker runs its own graceful shutdown first (it hands the jobs back and
+    // ends the process); what is left for close() may already be closed, which is what we wanted.
+  }
 }
 
 /** The package ships its migrations beside dist/ (src/drizzle/migrations), as its bootstrap reads them. */
