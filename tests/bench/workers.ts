@@ -127,7 +127,9 @@ export async function timeChunkedRun(options: ChunkedRunOptions): Promise<Chunke
     };
   } finally {
     await Promise.all(workers.map((w) => w.kill()));
-    await database.drop();
+    // BENCH_KEEP_DB=1 keeps the database, to read the world's tables after a run.
+    if (process.env.BENCH_KEEP_DB) console.log(`kept ${database.url}`);
+    else await database.drop();
     await rm(dir, { recursive: true, force: true, maxRetries: 10 });
   }
 }

@@ -80,6 +80,9 @@ describe("two workers on one Postgres world", () => {
       PIPELINE_CHUNK_BYTES: String(2 * 1024 * 1024),
       PIPELINE_CHUNK_PARALLEL: "4",
       CRON_SECRET,
+      // A step whose job a killed worker still holds runs again after this lease (default 30 s);
+      // short here so that the test does not wait long for the killed worker's steps.
+      WORKFLOW_POSTGRES_STEP_LEASE_SECONDS: "3",
     });
     const [doomed, survivor] = workers as [Worker, Worker];
 
