@@ -8,7 +8,7 @@ import { migrateToLatest } from "@repo/db/migrate";
 import { createTestDatabase, type TestDatabase } from "@repo/test-support/postgres";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { signUp } from "../support/accounts.js";
-import { startWorkers, type Worker } from "../support/workers.js";
+import { startWorker, startWorkers, type Worker } from "../support/workers.js";
 
 // The issue's "past one machine": two `pnpm start` processes on one PostgreSQL server (Debian's, a
 // fresh database for this run) are workers of one Postgres world, sharing its queue, the accounts'
@@ -180,4 +180,19 @@ describe("two workers on one Postgres world", () => {
     expect(chunkSteps).toHaveLength(chunkCount);
     expect(chunkSteps.every((s) => s.status === "completed")).toBe(true);
   }, 300_000);
+
+  it("is refused at start without a PostgreSQL server to share, saying why", async () => {
+    // Without DATABASE_URL the accounts use the embedded PGlite, which one process owns: no queue
+    // for several workers. The runtime does not start rather than run on another engine.
+    const none = { DATABASE_URL: "", WORKFLOW_POSTGRES_URL: "" };
+    const started = startWorker("lonely", { ...none, BLOB_DIR: join(dir, "lonely-blobs") });
+    await expect(started).rejects.toThrow(
+      /WORKFLOW_TARGET_WORLD=postgres needs a PostgreSQL server: set DATABASE_URL/,
+    );
+    const wrong = startWorker("wrong", {
+      WORKFLOW_TARGET_WORLD: "vercel",
+      BLOB_DIR: join(dir, "wrong-blobs"),
+    });
+    await expect(wrong).rejects.toThrow(/WORKFLOW_TARGET_WORLD=vercel is not a world this runtime runs/);
+  });
 });

@@ -18,6 +18,8 @@ export interface Worker {
   process: ChildProcess;
   /** Everything it printed on stdout so far. */
   output(): string;
+  /** Everything it printed on stderr so far. */
+  errors(): string;
   /** SIGKILL: nothing flushed, nothing handed back, as a machine that loses power. */
   kill(): Promise<void>;
   /** SIGTERM: the runtime closes, and its queue worker hands back the messages it held. */
@@ -45,9 +47,15 @@ export async function startWorker(
   const port = await freePort();
   const child = spawn(process.execPath, [SCRIPT, REPO_ROOT, String(port), mode], {
     env: { ...process.env, WORKFLOW_TARGET_WORLD: "postgres", ...env },
-    stdio: ["ignore", "pipe", "inherit"],
+    stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
+  let err = "";
+  child.stderr?.setEncoding("utf8");
+  child.stderr?.on("data", (chunk: string) => {
+    err += chunk;
+    process.stderr.write(chunk);
+  });
   // Read its output for its whole life: a closed pipe would kill it with EPIPE on its next log.
   child.stdout?.setEncoding("utf8");
   child.stdout?.on("data", (chunk: string) => {
@@ -62,7 +70,7 @@ export async function startWorker(
         ok(ready[1]);
       }
     };
-    const onExit = () => fail(new Error(`worker ${name} exited before it was ready: ${out}`));
+    const onExit = () => fail(new Error(`worker ${name} exited before it was ready: ${out}${err}`));
     child.stdout?.on("data", onData);
     child.once("exit", onExit);
   });
@@ -77,6 +85,7 @@ export async function startWorker(
     url,
     process: child,
     output: () => out,
+    errors: () => err,
     kill: () => end("SIGKILL"),
     stop: () => end("SIGTERM"),
   };
