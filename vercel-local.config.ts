@@ -127,7 +127,10 @@ async function weatherStandin() {
  *   origin, under a path that carries this process's secret (the world cannot add a header), where
  *   they are passed on to the endpoints as the local world's are. Its schema is applied at start.
  */
-function workflowConfig(origin: string, root: string): {
+function workflowConfig(
+  origin: string,
+  root: string,
+): {
   env: Record<string, string>;
   mounts: Record<string, MountHandler>;
   ready: () => Promise<void>;
