@@ -3,9 +3,11 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { FilesystemBlobStore } from "@repo/blob-store/filesystem";
 import { type LazyLocalDatabase, lazyLocalDatabase, provideLocalDatabase } from "@repo/db/local";
-import type { LocalConfigFactory } from "@repo/runtime";
+import type { LocalConfigFactory, MountHandler } from "@repo/runtime";
 import { createBlobProtocolHandler } from "@repo/vercel-blob-local/handler";
 import { sweepStagedUploads } from "@repo/vercel-blob-local/sweep";
+import { sameSecret } from "./api/_lib/secret.js";
+import { LOCAL_DELIVERY_HEADER } from "./api/_lib/workflow-delivery.js";
 
 /**
  * What only the local runtime (pnpm dev, pnpm start) provides; never deployed.
@@ -32,7 +34,7 @@ const config: LocalConfigFactory = async ({ origin, root }) => {
   const weather = process.env.WEATHER_STANDIN === "1" ? await weatherStandin() : null;
   return {
     env: { ...workflow.env, ...accounts.env, ...blobs?.env, ...weather?.env },
-    mounts: blobs?.mounts ?? {},
+    mounts: { ...workflow.mounts, ...blobs?.mounts },
     ready: async () => {
       await reportSettings();
       await workflow.ready();
@@ -40,6 +42,7 @@ const config: LocalConfigFactory = async ({ origin, root }) => {
     },
     close: async () => {
       blobs?.stopSweeping();
+      await workflow.close();
       await weather?.close();
       await accounts.close();
     },
@@ -110,21 +113,71 @@ async function weatherStandin() {
 }
 
 /**
- * The Workflow SDK's local world: runs and step results as files under WORKFLOW_LOCAL_DATA_DIR. Its
- * queue hands each message to this origin's /.well-known/workflow/v1/{flow,step} (rewritten to
- * api/workflow/ by vercel.json, as on Vercel) with a secret only this process knows, so those
- * endpoints refuse anyone else. Its queue lives in memory, so at start the runs a stopped server
- * left queued or running are picked up again (`ready`).
+ * The workflow engine's world, chosen by WORKFLOW_TARGET_WORLD:
+ *
+ * - unset or "local": the Workflow SDK's local world, runs and step results as files under
+ *   WORKFLOW_LOCAL_DATA_DIR, its queue in this process's memory. Each message is handed to this
+ *   origin's /.well-known/workflow/v1/{flow,step} (rewritten to api/workflow/ by vercel.json, as on
+ *   Vercel) with a secret only this process knows, so those endpoints refuse anyone else. The queue
+ *   is lost with the process, so at start the runs a stopped server left are picked up (`ready`).
+ * - "postgres" (or the package's name, "@workflow/world-postgres"): the Postgres world on the
+ *   accounts' PostgreSQL server (DATABASE_URL, or WORKFLOW_POSTGRES_URL for another one). Runs,
+ *   steps and the queue are tables there, so several `pnpm start` processes on one server are
+ *   workers of one engine: each takes messages from the shared queue and POSTs them to its own
+ *   origin, under a path that carries this process's secret (the world cannot add a header), where
+ *   they are passed on to the endpoints as the local world's are. Its schema is applied at start.
  */
-function workflowConfig(origin: string, root: string) {
+function workflowConfig(
+  origin: string,
+  root: string,
+): {
+  env: Record<string, string>;
+  mounts: Record<string, MountHandler>;
+  ready: () => Promise<void>;
+  close: () => Promise<void>;
+} {
   const secret = randomBytes(32).toString("base64url");
-  const deliver = (request: Request) =>
-    fetch(request.url, {
+  const endpoint = (kind: string) => `${origin}/.well-known/workflow/v1/${kind}`;
+  const deliver = (request: Request, url = request.url) =>
+    fetch(url, {
       method: "POST",
-      headers: { ...Object.fromEntries(request.headers), "x-workflow-local-delivery": secret },
+      headers: { ...Object.fromEntries(request.headers), [LOCAL_DELIVERY_HEADER]: secret },
       body: request.body,
       duplex: "half",
     } as RequestInit);
+  const world = chosenWorld();
+  if (world.kind === "postgres") {
+    return {
+      env: {
+        WORKFLOW_TARGET_WORLD: POSTGRES_WORLD,
+        WORKFLOW_POSTGRES_URL: world.url,
+        WORKFLOW_LOCAL_BASE_URL: `${origin}/__workflow/${secret}`,
+        WORKFLOW_LOCAL_DELIVERY_SECRET: secret,
+      },
+      mounts: {
+        "/__workflow": async (request: Request) => {
+          const [, given = "", kind = ""] =
+            /^\/__workflow\/([^/]+)\/\.well-known\/workflow\/v1\/(flow|step)$/.exec(
+              new URL(request.url).pathname,
+            ) ?? [];
+          if (!sameSecret(given, secret))
+            return Response.json({ error: "not_found", message: "No such endpoint." }, { status: 404 });
+          return deliver(request, endpoint(kind));
+        },
+      },
+      ready: async () => {
+        const { startPostgresWorld } = await import("@repo/pipeline/postgres-world");
+        await startPostgresWorld(world.url);
+        console.log(
+          `[workflow] Postgres world at ${redactUrl(world.url)}: this process is one of its workers`,
+        );
+      },
+      close: async () => {
+        const { stopWorld } = await import("@repo/pipeline/postgres-world");
+        await stopWorld();
+      },
+    };
+  }
   const dataDir = resolve(root, process.env.WORKFLOW_LOCAL_DATA_DIR ?? ".data/workflow");
   return {
     env: {
@@ -132,13 +185,46 @@ function workflowConfig(origin: string, root: string) {
       WORKFLOW_LOCAL_DATA_DIR: dataDir,
       WORKFLOW_LOCAL_DELIVERY_SECRET: secret,
     },
+    mounts: {},
     ready: async () => {
       const { deliverInProcess } = await import("@repo/pipeline/in-process");
       const { resumeInterruptedRuns } = await import("@repo/pipeline/world");
       deliverInProcess({ flow: deliver, step: deliver });
       await resumeInterruptedRuns({ localDataDir: dataDir });
     },
+    close: async () => {},
   };
+}
+
+const POSTGRES_WORLD = "@workflow/world-postgres";
+
+/**
+ * Which world WORKFLOW_TARGET_WORLD asks for, with its database. A setting this runtime cannot honour
+ * stops the start with the reason: a server that quietly ran on another engine would lose the runs
+ * its operator expects to find in PostgreSQL.
+ */
+function chosenWorld(): { kind: "local" } | { kind: "postgres"; url: string } {
+  const target = process.env.WORKFLOW_TARGET_WORLD ?? "";
+  if (target === "" || target === "local") return { kind: "local" };
+  if (target !== "postgres" && target !== POSTGRES_WORLD) {
+    throw new Error(
+      `WORKFLOW_TARGET_WORLD=${target} is not a world this runtime runs: leave it unset (or "local") for the local world, or set "postgres" for the Postgres world. Vercel's world runs only on Vercel.`,
+    );
+  }
+  const url = process.env.WORKFLOW_POSTGRES_URL || process.env.DATABASE_URL;
+  if (!url) {
+    throw new Error(
+      `WORKFLOW_TARGET_WORLD=${target} needs a PostgreSQL server: set DATABASE_URL (the accounts' database) or WORKFLOW_POSTGRES_URL. The embedded database (PGlite, used when DATABASE_URL is unset) serves one process and cannot hold a queue that several workers share.`,
+    );
+  }
+  if (!/^postgres(ql)?:\/\//.test(url)) {
+    throw new Error(`The Postgres world's database URL must start with postgres:// (got ${redactUrl(url)}).`);
+  }
+  return { kind: "postgres", url };
+}
+
+function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]*):[^@/]*@/, "//$1:***@");
 }
 
 /** The database and the settings sign-in needs, for a run on this machine. */

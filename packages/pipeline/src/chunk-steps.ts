@@ -37,6 +37,9 @@ export async function analyzeChunk(
     if (error instanceof UnprocessableError) return await giveUp(input, error);
     throw error;
   }
+  // Said by the process that ran the step: with several workers on one queue (the Postgres world),
+  // each worker's log tells which chunks it analysed.
+  console.log(`[pipeline] ${input.path}: chunk ${first === last ? first : `${first}-${last}`} analysed`);
   if (first === last) {
     const bytes = outcome.end - outcome.start;
     // By index, so that a step retried after this write does not count its chunk twice. Progress

@@ -13,7 +13,11 @@ export function deliverInProcess(handlers: { flow: Handler; step: Handler }): vo
     registerHandler?: (prefix: string, handler: (request: Request) => Promise<Response>) => void;
   };
   if (!world.registerHandler) {
-    throw new Error("In-process delivery needs the local world (WORKFLOW_TARGET_WORLD unset or 'local').");
+    // The Postgres world's workers take messages from the shared queue and POST them to their own
+    // origin (WORKFLOW_LOCAL_BASE_URL); there is nothing to hand over in-process.
+    throw new Error(
+      "In-process delivery needs the local world (WORKFLOW_TARGET_WORLD unset or 'local'); this world has no handlers to register.",
+    );
   }
   world.registerHandler("__wkf_workflow_", async (request) => handlers.flow(request));
   world.registerHandler("__wkf_step_", async (request) => handlers.step(request));

@@ -1,0 +1,17 @@
+// One worker as `pnpm start` runs it (functions from the packages' dist, no app), in its own process,
+// for tests and benches that start several on one Postgres world and kill some:
+// node serve-worker.mjs <root> <port> [start|dev]. Prints "ready <url>" once it serves; SIGTERM
+// closes it as the CLI does (its queue worker hands its messages back), SIGKILL does not.
+import { createRuntime } from "@repo/runtime";
+
+const [root, port, mode = "start"] = process.argv.slice(2);
+process.chdir(root);
+const runtime = await createRuntime({
+  root,
+  mode: mode === "dev" ? "dev" : "start",
+  port: Number(port),
+  app: false,
+  crons: false,
+});
+console.log(`ready ${runtime.url}`);
+process.on("SIGTERM", () => void runtime.close().then(() => process.exit(0)));
