@@ -16,9 +16,11 @@ import { FilesystemBlobStore } from "@repo/blob-store/filesystem";
 import { DEFAULT_CHUNK_BYTES } from "@repo/pipeline/context";
 import { createTestDatabase, type TestDatabase } from "@repo/test-support/postgres";
 import { createLocalWorld } from "@workflow/world-local";
+import { createWorld as createPostgresWorld } from "@workflow/world-postgres";
 import { signUp } from "../support/accounts.js";
 import { REPO_ROOT } from "../support/paths.js";
 import { startServer } from "./measure.js";
+import { startWorkers } from "./workers.js";
 
 const MB = 1024 * 1024;
 const CRON_SECRET = "bench-cron-secret-0123456789abcdef";
@@ -28,6 +30,8 @@ interface Worker {
   url: string;
   pid: number;
   stop(): Promise<void>;
+  /** How many chunk steps it ran, when it can tell (the Postgres world's workers log each). */
+  chunksRun?: () => number;
 }
 
 interface Engine {
@@ -53,6 +57,7 @@ interface Outcome {
   chunkMs: number[];
   mergeMs: number | null;
   peakRssMb: number[];
+  chunksByWorker: number[] | null;
   largestChunkOutput: number;
   stats: unknown;
   rows: number;
@@ -111,24 +116,52 @@ const localEngine = (name: string, env: Record<string, string>): Engine => ({
   async start(all) {
     return [await startServer("runtime-start", all)];
   },
+  steps: (runId, all) =>
+    stepTimings(createLocalWorld({ dataDir: all.WORKFLOW_LOCAL_DATA_DIR, recoverActiveRuns: false }), runId),
+});
+
+/** `count` `pnpm start` workers on one Postgres world (the accounts' database), sharing the store. */
+const postgresEngine = (count: number, env: Record<string, string>): Engine => ({
+  name: `chunked, ${count} workers (Postgres world)`,
+  env,
+  async start(all) {
+    const workers = await startWorkers(count, all);
+    return workers.map((w) => ({
+      url: w.url,
+      pid: w.process.pid ?? -1,
+      stop: () => w.stop(),
+      chunksRun: () => w.output().match(/\[pipeline\] \S+: chunk \d+ analysed/g)?.length ?? 0,
+    }));
+  },
   async steps(runId, all) {
-    const world = createLocalWorld({ dataDir: all.WORKFLOW_LOCAL_DATA_DIR, recoverActiveRuns: false });
-    const steps: StepTiming[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await world.steps.list({ runId, resolveData: "all", pagination: { cursor } });
-      for (const s of page.data)
-        if (s.startedAt && s.completedAt)
-          steps.push({
-            name: s.stepName,
-            ms: +new Date(s.completedAt) - +new Date(s.startedAt),
-            outputBytes: serializedSize((s as { output?: unknown }).output),
-          });
-      cursor = page.hasMore ? (page.cursor ?? undefined) : undefined;
-    } while (cursor);
-    return steps;
+    const world = createPostgresWorld({ connectionString: all.DATABASE_URL as string, maxPoolSize: 2 });
+    try {
+      return await stepTimings(world, runId);
+    } finally {
+      await (world as { close?: () => Promise<void> }).close?.();
+    }
   },
 });
+
+type StepLister = Pick<ReturnType<typeof createLocalWorld>, "steps">;
+
+/** A run's steps with their durations and output sizes, through the world's own API. */
+async function stepTimings(world: StepLister, runId: string): Promise<StepTiming[]> {
+  const steps: StepTiming[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await world.steps.list({ runId, resolveData: "all", pagination: { cursor } });
+    for (const s of page.data)
+      if (s.startedAt && s.completedAt)
+        steps.push({
+          name: s.stepName,
+          ms: +new Date(s.completedAt) - +new Date(s.startedAt),
+          outputBytes: serializedSize((s as { output?: unknown }).output),
+        });
+    cursor = page.hasMore ? (page.cursor ?? undefined) : undefined;
+  } while (cursor);
+  return steps;
+}
 
 async function measure(engine: Engine, seed: string, dir: string, database: TestDatabase): Promise<Outcome> {
   const own = join(dir, engine.name.replace(/\W+/g, "-"));
@@ -172,6 +205,7 @@ async function measure(engine: Engine, seed: string, dir: string, database: Test
       chunkMs,
       mergeMs: merges.length ? merges.reduce((a, b) => a + b, 0) : null,
       peakRssMb: peakRss,
+      chunksByWorker: workers.every((w) => w.chunksRun) ? workers.map((w) => w.chunksRun?.() ?? 0) : null,
       largestChunkOutput: Math.max(
         0,
         ...steps.filter((s) => s.name.endsWith("//analyzeChunk")).map((s) => s.outputBytes),
@@ -249,6 +283,7 @@ export async function fanoutSection(extraEngines: Engine[] = []): Promise<void> 
       localEngine("one step (streaming)", { PIPELINE_CHUNK_BYTES: String(1024 ** 5) }),
       // Two chunk steps at once: one per core of this machine.
       localEngine("chunked, 1 worker (local world)", { PIPELINE_CHUNK_PARALLEL: "2" }),
+      postgresEngine(2, { PIPELINE_CHUNK_PARALLEL: "2" }),
       ...extraEngines,
     ];
     const outcomes: Outcome[] = [];
@@ -261,7 +296,8 @@ export async function fanoutSection(extraEngines: Engine[] = []): Promise<void> 
         ? bytes / o.chunkMs.length / MB / (median(o.chunkMs) / 1000)
         : Number.NaN;
       console.log(
-        `${o.name.padEnd(40)} ${`${o.seconds.toFixed(1)} s`.padStart(8)} ${(bytes / MB / o.seconds).toFixed(0).padStart(6)} ${String(o.chunks).padStart(6)} ${(Number.isNaN(perChunk) ? "–" : perChunk.toFixed(0)).padStart(10)} ${(o.mergeMs === null ? "–" : `${(o.mergeMs / 1000).toFixed(2)} s`).padStart(7)}  ${o.peakRssMb.map((r) => `${r.toFixed(0)} MB`).join(", ")} (target ≤ 256 → ${o.peakRssMb.every((r) => r <= 256) ? "met" : "NOT met"})`,
+        `${o.name.padEnd(40)} ${`${o.seconds.toFixed(1)} s`.padStart(8)} ${(bytes / MB / o.seconds).toFixed(0).padStart(6)} ${String(o.chunks).padStart(6)} ${(Number.isNaN(perChunk) ? "–" : perChunk.toFixed(0)).padStart(10)} ${(o.mergeMs === null ? "–" : `${(o.mergeMs / 1000).toFixed(2)} s`).padStart(7)}  ${o.peakRssMb.map((r) => `${r.toFixed(0)} MB`).join(", ")} (target ≤ 256 → ${o.peakRssMb.every((r) => r <= 256) ? "met" : "NOT met"})` +
+          (o.chunksByWorker ? `; chunks by worker ${o.chunksByWorker.join(" + ")}` : ""),
       );
     }
     const largest = Math.max(...outcomes.map((o) => o.largestChunkOutput));
