@@ -5,7 +5,7 @@ import { maskCardNumbers } from "./redact.ts";
 /** What the console needs of the invocation it runs in. */
 export interface ConsoleOwner {
   readonly id: string;
-  /** Print the function's lines prefixed with the request id (else as they were written). */
+  /** Print the function's lines prefixed with the request id (else without). */
   readonly print: boolean;
   logs: string[] | null;
   droppedLogs: number;
@@ -59,9 +59,8 @@ export function captureConsole(): void {
       let line = maskCardNumbers(formatWithOptions({ colors: false }, ...args));
       if (line.length > MAX_LINE_CHARS) line = `${line.slice(0, MAX_LINE_CHARS)}… (${line.length} chars)`;
       keep(owner, method === "log" || method === "info" ? line : `${method}: ${line}`);
-      // Without the runtime's log lines to group under, the output goes out as the function wrote it.
-      if (owner.print) original.call(console, prefixLines(owner.id, line));
-      else original.apply(console, args);
+      // Without the runtime's log lines to group under, the line goes out alone (masked all the same).
+      original.call(console, owner.print ? prefixLines(owner.id, line) : line);
     };
   }
 }
