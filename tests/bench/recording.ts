@@ -1,3 +1,5 @@
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { type EndpointRequest, load, percentile, startServer, table } from "./measure.js";
 import { cpuMicros } from "./proc.js";
 
@@ -43,7 +45,14 @@ export async function recordingSection(): Promise<void> {
     `\n▸ Recording cost: GET ${HEALTH.path} on pnpm start with and without recording, ${ROUNDS} sequential requests to each (alternating), then ${CONNECTIONS} connections × ${LOAD_SECONDS} s each\n`,
   );
   const on = await startServer("runtime-start");
-  const off = await startServer("runtime-start", { RUNTIME_RECORD: "0" });
+  // Its own data directories: two runtimes may not share one embedded database.
+  const own = (name: string) => join(dirname(process.env.PGLITE_DIR ?? tmpdir()), `unrecorded-${name}`);
+  const off = await startServer("runtime-start", {
+    RUNTIME_RECORD: "0",
+    PGLITE_DIR: own("pglite"),
+    BLOB_DIR: own("blobs"),
+    WORKFLOW_LOCAL_DATA_DIR: own("workflow"),
+  });
   try {
     const urls = [`${on.url}${HEALTH.path}`, `${off.url}${HEALTH.path}`] as const;
     for (let i = 0; i < WARMUP; i++) for (const url of urls) await timed(url);

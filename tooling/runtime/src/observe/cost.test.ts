@@ -14,6 +14,7 @@ const summary = (over: Partial<FunctionSummary>): FunctionSummary => ({
   peakRssMb: 100,
   meanDurationMs: 100,
   meanCpuMs: 10,
+  cpuSamples: 10,
   ratePerSecond: 1,
   sampleSize: 10,
   lastAt: null,
@@ -45,6 +46,11 @@ describe("estimateCost", () => {
     expect(cost.vercel?.invocationsPerMonth).toBe(invocations);
     expect(cost.alwaysOn?.instances).toBe(1);
     expect(cost.alwaysOn?.perMonth).toBeCloseTo(PRICES.alwaysOn.perHour * PRICES.hoursPerMonth, 2);
+  });
+
+  it("charges wall time as CPU when no invocation ran alone, and says so", () => {
+    const cost = estimateCost([summary({ meanCpuMs: null, cpuSamples: 0 })], () => 1024);
+    expect(cost.functions[0]).toMatchObject({ meanCpuMs: 100, cpuFrom: "wall time" });
   });
 
   it("uses Vercel's default memory when vercel.json names none, and says so", () => {

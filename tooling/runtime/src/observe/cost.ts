@@ -7,6 +7,8 @@ export interface FunctionCost {
   /** The configured memory came from vercel.json (false: Vercel's default). */
   memoryConfigured: boolean;
   meanCpuMs: number | null;
+  /** `measured`, or `wall time` when no invocation ran alone (an upper bound of its CPU). */
+  cpuFrom: "measured" | "wall time";
   meanDurationMs: number | null;
   /** USD per million invocations like the observed ones: CPU, memory, invocations and their sum. */
   perMillion: { activeCpu: number; provisionedMemory: number; invocations: number; total: number } | null;
@@ -58,13 +60,15 @@ export function estimateCost(
       name: fn.name,
       memoryMb,
       memoryConfigured: configured !== undefined,
-      meanCpuMs: fn.meanCpuMs,
+      meanCpuMs: fn.meanCpuMs ?? fn.meanDurationMs,
+      cpuFrom: fn.meanCpuMs === null ? "wall time" : "measured",
       meanDurationMs: fn.meanDurationMs,
       perMillion: null,
       perMonth: null,
     };
-    if (fn.meanCpuMs === null || fn.meanDurationMs === null) return row;
-    const activeCpu = ((fn.meanCpuMs * 1e6) / MS_PER_HOUR) * v.activeCpuPerHour;
+    const cpuMs = row.meanCpuMs;
+    if (cpuMs === null || fn.meanDurationMs === null) return row;
+    const activeCpu = ((cpuMs * 1e6) / MS_PER_HOUR) * v.activeCpuPerHour;
     const provisionedMemory =
       ((fn.meanDurationMs * 1e6) / MS_PER_HOUR) * (memoryMb / 1024) * v.provisionedMemoryPerGbHour;
     const total = activeCpu + provisionedMemory + v.invocationsPerMillion;
@@ -80,7 +84,7 @@ export function estimateCost(
       row.perMonth = { invocations: Math.round(invocations), total: money((invocations / 1e6) * total) };
       monthInvocations += invocations;
       monthTotal += (invocations / 1e6) * total;
-      cpuHoursPerMonth += (invocations * fn.meanCpuMs) / MS_PER_HOUR;
+      cpuHoursPerMonth += (invocations * cpuMs) / MS_PER_HOUR;
     }
     return row;
   });
@@ -91,7 +95,7 @@ export function estimateCost(
     estimate: true,
     note: "An estimate from the work seen on this machine, not a bill: list prices, no included usage, no bandwidth, builds or other products.",
     method: [
-      "Active CPU: the process's CPU time (user + system, process.cpuUsage) during each invocation; invocations that overlap are each charged the CPU of the whole process meanwhile, so under concurrency this counts too much. This machine's CPU is not Vercel's.",
+      "Active CPU: the whole process's CPU time (user + system, process.cpuUsage) during invocations that ran alone (no other invocation under way), averaged per function; it includes the runtime's own work for the request and anything else the process did meanwhile. A function none of whose invocations ran alone is charged its wall time instead (an upper bound). This machine's CPU is not Vercel's.",
       "Provisioned memory: each function's configured memory (vercel.json `functions`) held for each invocation's wall time, as if every invocation had an instance to itself; fluid compute shares an instance between concurrent invocations (less) but keeps it a while after the last one (more).",
       "Invocations: every recorded invocation counts, failures included, as on Vercel.",
       "Per month: each function's rate between its first and last invocation seen, held for a month.",

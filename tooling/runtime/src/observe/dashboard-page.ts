@@ -111,7 +111,7 @@ export function dashboardPage(): string {
 
   const drawCost = (c) => {
     document.getElementById("cost-note").textContent = "Estimate, not a bill. " + c.note;
-    fill("cost", c.functions.map((f) => row([el("th", f.name), num(f.memoryMb + (f.memoryConfigured ? "" : " (default)")), num(f.meanCpuMs, 2), num(f.meanDurationMs, 1),
+    fill("cost", c.functions.map((f) => row([el("th", f.name), num(f.memoryMb + (f.memoryConfigured ? "" : " (default)")), num(f.meanCpuMs == null ? null : f.meanCpuMs.toFixed(2) + (f.cpuFrom === "measured" ? "" : " (wall)")), num(f.meanDurationMs, 1),
       num(usd(f.perMillion && f.perMillion.total)), num(f.perMonth ? usd(f.perMonth.total) + " (" + f.perMonth.invocations.toLocaleString() + " inv.)" : null)])), "Nothing to estimate yet.", 6);
     document.getElementById("cost-total").textContent = c.vercel && c.alwaysOn
       ? "At the observed rates: Vercel about " + usd(c.vercel.perMonth) + " a month for " + c.vercel.invocationsPerMonth.toLocaleString() + " invocations; the same work on " + c.alwaysOn.instances + " always-on instance" + (c.alwaysOn.instances > 1 ? "s" : "") + " (" + c.prices.alwaysOn.name + ") " + usd(c.alwaysOn.perMonth) + " a month, " + (100 * c.alwaysOn.cpuUtilisation).toFixed(2) + "% of its CPU busy."

@@ -41,6 +41,17 @@ describe("Recorder", () => {
     expect(recorder.total).toBe(10);
   });
 
+  it("averages CPU time over the invocations that ran alone only", () => {
+    const recorder = new Recorder();
+    recorder.record(invocation({ cpuMs: 2 }));
+    recorder.record(invocation({ cpuMs: Number.NaN }));
+    recorder.record(invocation({ cpuMs: 4 }));
+    expect(recorder.functions()[0]).toMatchObject({ meanCpuMs: 3, cpuSamples: 2 });
+    const other = new Recorder();
+    other.record(invocation({ cpuMs: Number.NaN }));
+    expect(other.functions()[0]).toMatchObject({ meanCpuMs: null, cpuSamples: 0 });
+  });
+
   it("reports the rate between the first and last invocation, and the peak RSS", () => {
     const recorder = new Recorder();
     recorder.record(invocation({ startedAt: 0, durationMs: 0, rssBytes: 50 * 1024 * 1024 }));

@@ -9,7 +9,10 @@ export interface Invocation {
   path: string;
   status: number;
   durationMs: number;
-  /** CPU time of the whole process during the invocation (see cost.ts for what that means). */
+  /**
+   * CPU time of the whole process during the invocation, measured only when it ran alone (no other
+   * invocation under way at any point); NaN otherwise. See cost.ts for what that is worth.
+   */
   cpuMs: number;
   cold: boolean;
   /** Epoch milliseconds at the start. */
@@ -35,7 +38,10 @@ export interface FunctionSummary {
   peakRssMb: number;
   /** Mean over the invocations in the sample. */
   meanDurationMs: number | null;
+  /** Over the invocations in the sample that ran alone; null if none did. */
   meanCpuMs: number | null;
+  /** How many invocations in the sample ran alone (their CPU time measured). */
+  cpuSamples: number;
   /** Invocations per second between the first and the last one seen, or null with fewer than two. */
   ratePerSecond: number | null;
   /** How many of the latest invocations the percentiles and means are over. */
@@ -145,9 +151,14 @@ export class Recorder {
         const n = Math.min(s.invocations, this.sample);
         const sorted = s.durations.slice(0, n).sort();
         let cpu = 0;
+        let cpuSamples = 0;
         let wall = 0;
         for (let i = 0; i < n; i++) {
-          cpu += s.cpu[i] ?? 0;
+          const used = s.cpu[i] ?? Number.NaN;
+          if (!Number.isNaN(used)) {
+            cpu += used;
+            cpuSamples++;
+          }
           wall += s.durations[i] ?? 0;
         }
         const span = (s.lastAt - s.firstAt) / 1000;
@@ -161,7 +172,8 @@ export class Recorder {
           coldStarts: s.coldStarts,
           peakRssMb: Math.round((s.peakRssBytes / 1024 / 1024) * 10) / 10,
           meanDurationMs: n ? round(wall / n) : null,
-          meanCpuMs: n ? round(cpu / n) : null,
+          meanCpuMs: cpuSamples ? round(cpu / cpuSamples) : null,
+          cpuSamples,
           ratePerSecond: s.invocations > 1 && span > 0 ? s.invocations / span : null,
           sampleSize: n,
           lastAt: s.lastAt ? new Date(s.lastAt).toISOString() : null,
