@@ -55,16 +55,22 @@ afterAll(async () => {
 
 describe("GET /__runtime/functions after known traffic", () => {
   it("counts the invocations and gives nearest-rank percentiles of their durations", async () => {
-    // Ten sequential invocations sleeping 50, 100, …, 500 ms: p50 is the 5th (≥ 250 ms), p95 and
-    // p99 the 10th (≥ 500 ms); the runtime's own time per invocation is far under 50 ms.
+    // Ten sequential invocations sleeping 50, 100, …, 500 ms: p50 is the 5th
+    // (≥ 250 ms), p95 and p99 the 10th (≥ 500 ms); exactly, the percentiles of the durations the
+    // invocations list gives (a loaded machine makes each a little longer, never shorter).
     for (let i = 1; i <= 10; i++) expect((await fetch(url(`/api/sleep?ms=${i * 50}`))).status).toBe(200);
     const row = await fn("api/sleep");
     expect(row).toMatchObject({ invocations: 10, errors: 0, coldStarts: 1 });
+    const durations = (await getJson<InvocationRow[]>("/__runtime/invocations?limit=500"))
+      .filter((i) => i.function === "api/sleep")
+      .map((i) => i.durationMs)
+      .sort((a, b) => a - b);
+    expect(durations).toHaveLength(10);
+    expect(row?.p50Ms).toBe(durations[4]);
+    expect(row?.p95Ms).toBe(durations[9]);
+    expect(row?.p99Ms).toBe(durations[9]);
     expect(row?.p50Ms).toBeGreaterThanOrEqual(250);
-    expect(row?.p50Ms).toBeLessThan(300);
     expect(row?.p95Ms).toBeGreaterThanOrEqual(500);
-    expect(row?.p95Ms).toBeLessThan(550);
-    expect(row?.p99Ms).toBe(row?.p95Ms);
   });
 
   it("counts a failing function's invocations as errors", async () => {
@@ -137,9 +143,31 @@ describe("GET /__runtime/invocations", () => {
     expect(leaky?.logs).toEqual(["charging card [card number] for order 17"]);
     const all = printed.join("\n");
     expect(all).not.toMatch(/4242/);
-    expect(all).toMatch(/\[runtime\] api\/leaky POST \/api\/leaky 204 [\d.]+ms (cold|warm) dev1::\S+/);
-    expect(all).toMatch(/dev1::\S+ │ charging card \[card number\]/);
+    // The function's output is printed under its invocation's line, with its request id.
+    const [, id] =
+      /\[runtime\] api\/leaky POST \/api\/leaky 204 [\d.]+ms (?:cold|warm) (dev1::\S+)\n/.exec(all) ?? [];
+    expect(id).toBeDefined();
+    expect(all).toContain(`${id}\n  ${id} │ charging card [card number] for order 17`);
     expect(all).toMatch(/\[runtime\] GET \/api\/validate\/card\?number=… 404/);
+  });
+});
+
+describe("the console", () => {
+  it("prints a long invocation's output as it comes once it has run a second, under a line saying so", async () => {
+    printed.length = 0;
+    await (await fetch(url("/api/slow-log"))).text();
+    const at = (pattern: RegExp) => printed.findIndex((line) => pattern.test(line));
+    const running = at(/^\[runtime\] api\/slow-log GET \/api\/slow-log running… dev1::/);
+    const id = printed[running]?.split(" ").pop();
+    const ended = at(/^\[runtime\] api\/slow-log GET \/api\/slow-log 200 1\d{3}\.\dms (?:cold|warm) dev1::/);
+    // In this order: the "running" line, the output held until then, the output after, the end.
+    expect(running).toBeGreaterThanOrEqual(0);
+    expect(printed.slice(running, ended + 1)).toEqual([
+      printed[running],
+      `  ${id} │ begun`,
+      `  ${id} │ done`,
+      printed[ended],
+    ]);
   });
 });
 

@@ -31,6 +31,14 @@ const FILES: Record<string, string> = {
   return Response.json({ tag });
 }
 `,
+  // Logs, then runs past the second after which the runtime prints its output as it comes.
+  "api/slow-log.ts": `export async function GET() {
+  console.log("begun");
+  await new Promise((resolve) => setTimeout(resolve, 1300));
+  console.log("done");
+  return new Response("ok");
+}
+`,
   "api/leaky.ts": `export function POST() {
   console.log("charging card 4242 4242 4242 4242 for order 17");
   return new Response(null, { status: 204 });

@@ -134,6 +134,19 @@ describe("vercel build", () => {
     expect(step.some((f) => /sharp-linux-x64.*\.node$/.test(f))).toBe(true);
   });
 
+  it("leaves the local runtime and its /__runtime dashboard out of the build", async () => {
+    const files = (await readdir(output, { recursive: true })).map(String);
+    expect(files.length).toBeGreaterThan(0);
+    expect(files.filter((f) => f.includes("__runtime"))).toEqual([]);
+    expect(files.filter((f) => f.includes(join("tooling", "runtime")))).toEqual([]);
+    const config = await readFile(join(output, "config.json"), "utf8");
+    expect(config).not.toContain("__runtime");
+    // No page of the static site links to or serves it either.
+    for (const file of files.filter((f) => f.startsWith("static") && f.endsWith(".html"))) {
+      expect(await readFile(join(output, file), "utf8"), file).not.toContain("__runtime");
+    }
+  });
+
   it("carries the reconcile timer into the build output", async () => {
     const config = JSON.parse(await readFile(join(output, "config.json"), "utf8"));
     expect(config.crons).toEqual([{ path: "/api/cron/reconcile", schedule: "*/5 * * * *" }]);

@@ -5,10 +5,12 @@ import { maskCardNumbers } from "./redact.ts";
 /** What the console needs of the invocation it runs in. */
 export interface ConsoleOwner {
   readonly id: string;
-  /** Print the function's lines prefixed with the request id (else without). */
+  /** Print the function's lines through `say`, grouped under its request id (else as they come). */
   readonly print: boolean;
   logs: string[] | null;
   droppedLogs: number;
+  /** Prints (or holds, to print under the invocation's line) one line of the function's output. */
+  say(line: string): void;
 }
 
 /** Lines kept per invocation, and characters per line: a chatty function cannot grow the runtime. */
@@ -42,7 +44,8 @@ export function printRuntimeLine(line: string): void {
 /**
  * Routes the console of this process through the invocation that is running: a line written by a
  * function (or by the runtime on its behalf) is kept with its invocation, card numbers masked, and
- * printed with the request id in front, so the output of concurrent invocations stays told apart.
+ * printed with the request id in front (by the invocation: see observer.ts), so the output of
+ * concurrent invocations stays told apart.
  * Outside an invocation the console is untouched. Installed once; later calls do nothing.
  */
 export function captureConsole(): void {
@@ -58,9 +61,11 @@ export function captureConsole(): void {
       }
       let line = maskCardNumbers(formatWithOptions({ colors: false }, ...args));
       if (line.length > MAX_LINE_CHARS) line = `${line.slice(0, MAX_LINE_CHARS)}… (${line.length} chars)`;
-      keep(owner, method === "log" || method === "info" ? line : `${method}: ${line}`);
+      const tagged = method === "log" || method === "info" ? line : `${method}: ${line}`;
+      keep(owner, tagged);
       // Without the runtime's log lines to group under, the line goes out alone (masked all the same).
-      original.call(console, owner.print ? prefixLines(owner.id, line) : line);
+      if (owner.print) owner.say(tagged);
+      else original.call(console, line);
     };
   }
 }
@@ -72,7 +77,7 @@ function keep(owner: ConsoleOwner, line: string): void {
 }
 
 /** "  dev1::… │ text", on every line of a multi-line text. */
-function prefixLines(id: string, text: string): string {
+export function prefixLines(id: string, text: string): string {
   const prefix = `  ${id} │ `;
   return prefix + text.replaceAll("\n", `\n${prefix}`);
 }

@@ -4,6 +4,7 @@ import {
   type ConsoleOwner,
   captureConsole,
   currentInvocation,
+  prefixLines,
   printRuntimeLine,
 } from "./invocation-console.ts";
 import type { Recorder } from "./recorder.ts";
@@ -26,6 +27,12 @@ class Observed implements ConsoleOwner {
   startsBefore = 0;
   logs: string[] | null = null;
   droppedLogs = 0;
+  /** Output held to print under the invocation's line; null once it streams (or before any). */
+  held: string[] | null = null;
+  streaming = false;
+  /** Its response is done; output after that (work the function left running) prints as it comes. */
+  ended = false;
+  timer: NodeJS.Timeout | undefined;
   constructor(
     readonly observer: Observer,
     readonly req: IncomingMessage,
@@ -33,7 +40,47 @@ class Observed implements ConsoleOwner {
     readonly startedAt: number,
     readonly print: boolean,
   ) {}
+
+  /**
+   * The function's output is printed under its invocation's line, which is printed when it ends;
+   * an invocation still running after STREAM_AFTER_MS (or with many lines held) says so in a line
+   * of its own and prints its output as it comes from then on.
+   */
+  say(line: string): void {
+    if (this.streaming || this.ended) {
+      printRuntimeLine(prefixLines(this.id, line));
+      return;
+    }
+    if (!this.held) {
+      this.held = [];
+      this.timer = setTimeout(() => this.stream(), STREAM_AFTER_MS);
+      this.timer.unref();
+    }
+    this.held.push(line);
+    if (this.held.length >= HOLD_MAX) this.stream();
+  }
+
+  stream(): void {
+    clearTimeout(this.timer);
+    if (this.streaming) return;
+    this.streaming = true;
+    printRuntimeLine(
+      `[runtime] ${this.fn} ${this.req.method} ${redactTarget(this.req.url ?? "/")} running… ${this.id}`,
+    );
+    this.printHeld();
+  }
+
+  printHeld(): void {
+    clearTimeout(this.timer);
+    if (!this.held) return;
+    for (const line of this.held) printRuntimeLine(prefixLines(this.id, line));
+    this.held = null;
+  }
 }
+
+/** How long an invocation's output is held to print under its line, and how many lines at most. */
+const STREAM_AFTER_MS = 1000;
+const HOLD_MAX = 200;
 
 export interface ObserverOptions {
   recorder: Recorder;
@@ -182,6 +229,7 @@ function onEnd(this: ObservedResponse): void {
   const target = redactTarget(req.url ?? "/");
   const status = this.statusCode;
   const aborted = !this.writableFinished;
+  observed.ended = true;
   if (!observed.fn) {
     if (observed.print)
       printRuntimeLine(`[runtime] ${req.method} ${target} ${status} ${durationMs.toFixed(1)}ms`);
@@ -213,5 +261,6 @@ function onEnd(this: ObservedResponse): void {
     printRuntimeLine(
       `[runtime] ${observed.fn} ${req.method} ${target} ${status} ${durationMs.toFixed(1)}ms ${observed.cold ? "cold" : "warm"} ${observed.id}${ended}`,
     );
+    observed.printHeld();
   }
 }
