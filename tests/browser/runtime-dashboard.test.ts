@@ -43,7 +43,10 @@ describe("the runtime dashboard", () => {
     // Invocations 5 (four calls and the cron), errors 0, error rate 0.0%, three percentiles, 1 cold start.
     expect(cells.slice(0, 3)).toEqual(["5", "0", "0.0%"]);
     expect(cells[6]).toBe("1");
-    const fail = await table.getByRole("row", { name: /api\/fail/ }).getByRole("cell").allTextContents();
+    const fail = await table
+      .getByRole("row", { name: /api\/fail/ })
+      .getByRole("cell")
+      .allTextContents();
     expect(fail.slice(0, 3)).toEqual(["1", "1", "100.0%"]);
     expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Local runtime");
     for (const name of ["Functions", "Latest invocations", "Cost estimate", "Cron jobs", "Workflow runs"]) {
