@@ -1,5 +1,5 @@
 import { readdir, readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { join, sep } from "node:path";
 import { loadProjectConfig, scanFunctions } from "@repo/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { copyProject, vercelBuild } from "../support/vercel-project.js";
@@ -140,7 +140,7 @@ describe("vercel build", () => {
     expect(files.filter((f) => f.includes("__runtime"))).toEqual([]);
     // Some functions carry tooling/runtime's package.json (the file tracer's view of a workspace
     // package one of their imports names), never a file of its code.
-    const runtimeFiles = files.filter((f) => f.includes(join("tooling", "runtime", "")));
+    const runtimeFiles = files.filter((f) => f.includes(`${join("tooling", "runtime")}${sep}`));
     expect(runtimeFiles.filter((f) => !f.endsWith(join("tooling", "runtime", "package.json")))).toEqual([]);
     const config = await readFile(join(output, "config.json"), "utf8");
     expect(config).not.toContain("__runtime");
