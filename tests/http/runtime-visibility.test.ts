@@ -1,4 +1,5 @@
 import { writeFile } from "node:fs/promises";
+import { request } from "node:http";
 import { join } from "node:path";
 import { createRuntime, type Runtime } from "@repo/runtime";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -218,6 +219,21 @@ describe("the other runtime pages", () => {
       headers: { origin: "https://evil.example" },
     });
     expect(otherOrigin.status).toBe(403);
+    // DNS rebinding: another name resolving to this machine is refused by its Host header.
+    const rebound = await new Promise<number>((resolve, reject) => {
+      const { port } = new URL(runtime.url);
+      request(
+        { host: "127.0.0.1", port, path: "/__runtime/functions", headers: { host: `evil.example:${port}` } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      )
+        .on("error", reject)
+        .end();
+    });
+    expect(rebound).toBe(403);
+    expect((await fetch(url("/__runtime/functions").replace("localhost", "127.0.0.1"))).status).toBe(200);
     const post = await fetch(url("/__runtime/functions"), { method: "POST" });
     expect(post.status).toBe(405);
     expect(post.headers.get("allow")).toBe("GET, HEAD");

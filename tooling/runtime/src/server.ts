@@ -130,7 +130,18 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   setProcessEnv({ CRON_SECRET: randomBytes(32).toString("base64url") }, { keep: true });
   // The runtime's own pages first: a local config cannot shadow them.
   const dashboard: [string, (request: Request) => Promise<Response>][] = recorder
-    ? [["/__runtime", createDashboardRoutes({ recorder, project, crons, workflowRuns: local.workflowRuns })]]
+    ? [
+        [
+          "/__runtime",
+          createDashboardRoutes({
+            recorder,
+            project,
+            crons,
+            host: options.host,
+            workflowRuns: local.workflowRuns,
+          }),
+        ],
+      ]
     : [];
   handler.setMounts([...dashboard, ...local.mounts]);
 

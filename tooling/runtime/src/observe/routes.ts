@@ -9,6 +9,8 @@ export interface DashboardSources {
   recorder: Recorder;
   project: Project;
   crons: CronRunner;
+  /** The host the runtime was asked to listen on (`--host`), besides the loopback names. */
+  host?: string;
   /** The latest workflow runs with their steps, from the local config (the Workflow SDK's world). */
   workflowRuns?: (limit: number) => Promise<WorkflowRunView[]>;
 }
@@ -34,7 +36,10 @@ const json = (body: unknown, status = 200, headers: Record<string, string> = {})
  * Whether a request comes from this origin's own pages (or is no browser's cross-site request):
  * the dashboard shows what the functions logged, which no other site may read or make it fetch.
  */
-function sameOrigin(request: Request): boolean {
+function sameOrigin(request: Request, hosts: Set<string>): boolean {
+  // A site whose name was made to resolve to this machine (DNS rebinding) is "same origin" to the
+  // browser; its Host header still names it.
+  if (!hosts.has(new URL(request.url).hostname)) return false;
   const site = request.headers.get("sec-fetch-site");
   if (site && site !== "same-origin" && site !== "none") return false;
   const origin = request.headers.get("origin");
@@ -78,6 +83,8 @@ function parseLimit(raw: string | null, max: number): number {
  */
 export function createDashboardRoutes(sources: DashboardSources): (request: Request) => Promise<Response> {
   const { recorder, project, crons } = sources;
+  const hosts = new Set(["localhost", "127.0.0.1", "[::1]"]);
+  if (sources.host) hosts.add(sources.host.includes(":") ? `[${sources.host}]` : sources.host);
   const memoryOf = (name: string) => {
     const route = project.functions.find((fn) => fn.file.replace(/\.[cm]?[jt]sx?$/, "") === name);
     return route ? project.config.functionSettings(route.file).memory : undefined;
@@ -115,7 +122,7 @@ export function createDashboardRoutes(sources: DashboardSources): (request: Requ
   };
   return async (request) => {
     try {
-      if (!sameOrigin(request)) {
+      if (!sameOrigin(request, hosts)) {
         throw new RouteError(403, "cross_origin", "The runtime's pages answer only their own origin.");
       }
       const url = new URL(request.url);
