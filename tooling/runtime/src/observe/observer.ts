@@ -186,8 +186,11 @@ export class Observer {
  */
 function setRequestId(req: IncomingMessage, id: string): void {
   const raw = req.rawHeaders;
-  for (let i = raw.length - 2; i >= 0; i -= 2) {
-    if (raw[i]?.toLowerCase() === REQUEST_ID_HEADER) raw.splice(i, 2);
+  // The parsed headers (already read by the handler) say whether the raw ones need a look at all.
+  if (req.headers[REQUEST_ID_HEADER] !== undefined) {
+    for (let i = raw.length - 2; i >= 0; i -= 2) {
+      if (raw[i]?.toLowerCase() === REQUEST_ID_HEADER) raw.splice(i, 2);
+    }
   }
   raw.push(REQUEST_ID_HEADER, id);
   req.headers[REQUEST_ID_HEADER] = id;
@@ -216,8 +219,9 @@ function sampledRss(): number {
  * a client that then asks /__runtime finds it), or at `close` when the client went away first.
  */
 function watchEnd(res: ServerResponse): void {
-  res.once("finish", onEnd);
-  res.once("close", onEnd);
+  // `on`, not `once`: no wrapper per listener; onEnd acts once (it clears the response's state).
+  res.on("finish", onEnd);
+  res.on("close", onEnd);
 }
 
 function onEnd(this: ObservedResponse): void {
