@@ -19,6 +19,8 @@ export function dashboardPage(): string {
   .scroll { overflow-x: auto; max-width: 100%; }
   table { border-collapse: collapse; width: 100%; font-size: .9rem; }
   caption { text-align: left; font-weight: 600; padding: .25rem 0; }
+  /* On a narrow screen the table scrolls sideways inside its box; its caption stays in view. */
+  @media (max-width: 40rem) { caption { max-width: calc(100vw - 2rem); position: sticky; left: 0; } th, td { padding: .25rem .35rem; } }
   th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid #8884; vertical-align: top; }
   td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
   .bad { color: #b00020; font-weight: 600; }
