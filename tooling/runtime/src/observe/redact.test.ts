@@ -33,6 +33,9 @@ describe("maskCardNumbers", () => {
   it("masks Luhn-valid numbers written with spaces or dashes, leaving other digits", () => {
     expect(maskCardNumbers("card 4242 4242 4242 4242 ok")).toBe(`card ${CARD_MASK} ok`);
     expect(maskCardNumbers("5555-5555-5555-4444")).toBe(CARD_MASK);
+    // Followed or preceded by other digits in the same run, the number is still found.
+    expect(maskCardNumbers("4242424242424242 1")).toBe(`${CARD_MASK} 1`);
+    expect(maskCardNumbers("order 17 4242 4242 4242 4242 x")).toBe(`order 17 ${CARD_MASK} x`);
     // Thirteen digits failing Luhn, a timestamp, a zip code: left alone. (A 13-digit timestamp that
     // passes Luhn is masked: better a hidden timestamp than a shown card number.)
     expect(maskCardNumbers("id 4242424242421")).toBe("id 4242424242421");

@@ -78,19 +78,42 @@ function isSecretName(raw: string): boolean {
   return SECRET_NAMES.has(name) || SECRET_PARTS.some((part) => name.includes(part));
 }
 
-/** 13–19 digits, single spaces, dashes or URL-encoded spaces between; checked with Luhn below. */
-const CARD_LIKE = /(?<![\d])\d(?:(?:[ -]|%20|\+)?\d){12,18}(?![\d])/g;
+/** Runs of digit groups joined by one space, dash, plus or URL-encoded space. */
+const DIGIT_RUN = /(?<![\d])\d+(?:(?:[ -]|%20|\+)\d+)*(?![\d])/g;
+const SEPARATOR = /([ -]|%20|\+)/;
 
 /**
- * Replaces every card-number-like run of digits that passes the Luhn check. Cheap on the common
- * case: text with no run of 13 digits is returned as it is.
+ * Replaces every card number: within a run of digit groups ("4242 4242 4242 4242 1"), any
+ * consecutive groups holding 13 to 19 digits that pass the Luhn check. Cheap on the common case:
+ * text with no four digits in a row is returned as it is.
  *
  * @example
  * maskCardNumbers("paid with 4242 4242 4242 4242"); // "paid with [card number]"
  */
 export function maskCardNumbers(text: string): string {
   if (!/\d{4}/.test(text)) return text;
-  return text.replace(CARD_LIKE, (match) => (luhn(match.replace(/%20|\D/g, "")) ? CARD_MASK : match));
+  return text.replace(DIGIT_RUN, (run) => {
+    // Groups and the separators between them: [group, sep, group, sep, …].
+    const parts = run.split(SEPARATOR);
+    const out: string[] = [];
+    let i = 0;
+    while (i < parts.length) {
+      let digits = "";
+      let found = -1;
+      for (let j = i; j < parts.length && digits.length < 19; j += 2) {
+        digits += parts[j] ?? "";
+        if (digits.length >= 13 && digits.length <= 19 && luhn(digits)) found = j;
+      }
+      if (found >= 0) {
+        out.push(CARD_MASK);
+        i = found + 1;
+      } else {
+        out.push(parts[i] ?? "");
+        i++;
+      }
+    }
+    return out.join("");
+  });
 }
 
 function luhn(digits: string): boolean {
