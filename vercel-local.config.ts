@@ -40,6 +40,11 @@ const config: LocalConfigFactory = async ({ origin, root }) => {
       await workflow.ready();
       blobs?.startSweeping();
     },
+    // The dashboard at /__runtime lists runs through the Workflow SDK's world, as the functions see it.
+    workflowRuns: async (limit) => {
+      const { listRecentRuns } = await import("@repo/pipeline/world");
+      return listRecentRuns(limit);
+    },
     close: async () => {
       blobs?.stopSweeping();
       await workflow.close();

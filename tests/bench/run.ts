@@ -21,6 +21,7 @@ import {
   startServer,
   table,
 } from "./measure.js";
+import { recordingSection } from "./recording.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 // The servers under test keep their database, blobs and workflow runs on disk as `pnpm start` does,
@@ -132,6 +133,7 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   accounts: accountsSection,
   blobs: blobSection,
   load: loadSection,
+  recording: recordingSection,
   fanout: () => fanoutSection(),
 };
 

@@ -4,6 +4,8 @@
  * loader (tsx) sits in the measured process and its memory. The functions load through the
  * runtime's own loader, as they do under the CLI. Crons stay off: a timer firing mid-measurement
  * would be measured too.
+ * RUNTIME_RECORD=0 turns the runtime's recording off (request ids, the /__runtime dashboard): the
+ * recording bench compares the two.
  * Usage: node runtime-server.mjs dev|start <port>
  */
 import { createRuntime } from "@repo/runtime";
@@ -17,6 +19,7 @@ const runtime = await createRuntime({
   app: false,
   log: true,
   crons: false,
+  record: process.env.RUNTIME_RECORD !== "0",
 });
 process.send?.("ready");
 process.on("SIGTERM", () => void runtime.close().then(() => process.exit(0)));

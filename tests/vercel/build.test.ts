@@ -1,5 +1,5 @@
 import { readdir, readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { join, sep } from "node:path";
 import { loadProjectConfig, scanFunctions } from "@repo/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { copyProject, vercelBuild } from "../support/vercel-project.js";
@@ -132,6 +132,22 @@ describe("vercel build", () => {
     expect(step.some((f) => f.includes(join("processors", "dist", "csv", "worker.js")))).toBe(true);
     expect(step.some((f) => f.includes(join("processors", "dist", "csv", "kernel.wasm")))).toBe(true);
     expect(step.some((f) => /sharp-linux-x64.*\.node$/.test(f))).toBe(true);
+  });
+
+  it("leaves the local runtime and its /__runtime dashboard out of the build", async () => {
+    const files = (await readdir(output, { recursive: true })).map(String);
+    expect(files.length).toBeGreaterThan(0);
+    expect(files.filter((f) => f.includes("__runtime"))).toEqual([]);
+    // Some functions carry tooling/runtime's package.json (the file tracer's view of a workspace
+    // package one of their imports names), never a file of its code.
+    const runtimeFiles = files.filter((f) => f.includes(`${join("tooling", "runtime")}${sep}`));
+    expect(runtimeFiles.filter((f) => !f.endsWith(join("tooling", "runtime", "package.json")))).toEqual([]);
+    const config = await readFile(join(output, "config.json"), "utf8");
+    expect(config).not.toContain("__runtime");
+    // No page of the static site links to or serves it either.
+    for (const file of files.filter((f) => f.startsWith("static") && f.endsWith(".html"))) {
+      expect(await readFile(join(output, file), "utf8"), file).not.toContain("__runtime");
+    }
   });
 
   it("carries the reconcile timer into the build output", async () => {

@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { filterConsoleErrors, workflowFatalErrors } from "./console-filter.ts";
+import { captureConsole } from "./observe/invocation-console.ts";
 import { setProcessEnv } from "./process-env.ts";
 import { createRuntime } from "./server.ts";
 
@@ -31,6 +32,9 @@ export async function main(argv: string[]): Promise<void> {
   });
   const mode = positionals[0];
   // This process's console is the developer's: the Workflow SDK's FatalError entries, one line each.
+  // The capture of each invocation's output goes under the filter, so that what it keeps and prints
+  // for an invocation is the rewritten line.
+  captureConsole();
   filterConsoleErrors([workflowFatalErrors()]);
   if (mode === "cron" && !values.help) {
     await runCron(positionals[1], values.root);

@@ -8,7 +8,27 @@ export interface CronRunnerOptions {
   log?: (line: string) => void;
 }
 
+/** How a cron job stands, for the runtime's dashboard. */
+export interface CronJobStatus {
+  path: string;
+  schedule: string;
+  /** The next fire time (ISO, UTC), or null if it never fires. */
+  next: string | null;
+  running: boolean;
+  /** The latest invocation since the runtime started, scheduled or manual. */
+  last: {
+    at: string;
+    durationMs: number;
+    /** The response's status, or null when there was none (the request failed or timed out). */
+    status: number | null;
+    ok: boolean;
+    error?: string;
+  } | null;
+}
+
 export interface CronRunner {
+  /** Each job's next and last run. */
+  status(): CronJobStatus[];
   /** Replaces the jobs, and their timers if the runner is started. */
   setJobs(jobs: CronJob[]): void;
   /** Arms a timer for each job's next fire time (and again after each fire). */
@@ -42,6 +62,8 @@ export function createCronRunner(options: CronRunnerOptions): CronRunner {
   const running = new Map<string, number>();
   /** The last fire time of each job, so that re-arming never fires the same minute twice. */
   const lastFired = new Map<string, number>();
+  /** The latest outcome of each path. */
+  const outcomes = new Map<string, NonNullable<CronJobStatus["last"]>>();
 
   const execute = async (path: string): Promise<Response> => {
     running.set(path, (running.get(path) ?? 0) + 1);
@@ -54,11 +76,13 @@ export function createCronRunner(options: CronRunnerOptions): CronRunner {
     );
     timeout.unref();
     const began = performance.now();
+    const at = new Date().toISOString();
     const ms = () => (performance.now() - began).toFixed(1);
     try {
       const response = await options.invoke(path, controller.signal);
       const body = await response.arrayBuffer();
       log(`[runtime] cron GET ${path} ${response.status} ${ms()}ms`);
+      outcomes.set(path, { at, durationMs: Number(ms()), status: response.status, ok: response.ok });
       return new Response(NULL_BODY.has(response.status) ? null : body, {
         status: response.status,
         statusText: response.statusText,
@@ -66,7 +90,9 @@ export function createCronRunner(options: CronRunnerOptions): CronRunner {
       });
     } catch (error) {
       const reason = controller.signal.aborted ? controller.signal.reason : error;
-      log(`[runtime] cron GET ${path} failed after ${ms()}ms: ${(reason as Error)?.message ?? reason}`);
+      const message = String((reason as Error)?.message ?? reason);
+      log(`[runtime] cron GET ${path} failed after ${ms()}ms: ${message}`);
+      outcomes.set(path, { at, durationMs: Number(ms()), status: null, ok: false, error: message });
       throw error;
     } finally {
       clearTimeout(timeout);
@@ -120,6 +146,16 @@ export function createCronRunner(options: CronRunnerOptions): CronRunner {
   };
 
   return {
+    status() {
+      const now = new Date();
+      return jobs.map((job) => ({
+        path: job.path,
+        schedule: job.schedule.source,
+        next: nextCronTime(job.schedule, now)?.toISOString() ?? null,
+        running: running.has(job.path),
+        last: outcomes.get(job.path) ?? null,
+      }));
+    },
     setJobs(next) {
       jobs = next;
       if (started) armAll();

@@ -13,6 +13,7 @@ export type {
   LocalConfigContext,
   LocalConfigFactory,
   MountHandler,
+  WorkflowRunView,
 } from "./local-config.ts";
 export { BODY_LIMIT_BYTES } from "./platform-errors.ts";
 export { CRON_USER_AGENT, createRuntime, type Runtime, type RuntimeOptions } from "./server.ts";

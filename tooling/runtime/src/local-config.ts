@@ -5,6 +5,24 @@ import type { ModuleLoader } from "./loader.ts";
 /** A web-standard handler served on the runtime's origin under a path prefix. */
 export type MountHandler = (request: Request) => Response | Promise<Response>;
 
+/** One workflow run as the runtime's dashboard shows it (from the Workflow SDK's world). */
+export interface WorkflowRunView {
+  runId: string;
+  workflowName: string;
+  status: string;
+  createdAt: string;
+  startedAt?: string;
+  completedAt?: string;
+  steps: {
+    stepId: string;
+    stepName: string;
+    status: string;
+    attempt: number;
+    startedAt?: string;
+    completedAt?: string;
+  }[];
+}
+
 export interface LocalConfig {
   /** Variables the functions see, e.g. where a local stand-in of a platform service listens. */
   env?: Record<string, string>;
@@ -23,6 +41,11 @@ export interface LocalConfig {
    * config opened (a database, a lock). A throw is logged.
    */
   close?: () => void | Promise<void>;
+  /**
+   * The latest workflow runs (newest first, at most `limit`) with their steps, for the runtime's
+   * dashboard at /__runtime. The project knows its workflow world; the runtime does not.
+   */
+  workflowRuns?: (limit: number) => Promise<WorkflowRunView[]>;
 }
 
 /** What loadLocalConfig answers: the config's parts, checked, with defaults filled in. */
@@ -31,6 +54,7 @@ export interface LoadedLocalConfig {
   mounts: [string, MountHandler][];
   ready?: () => void | Promise<void>;
   close?: () => void | Promise<void>;
+  workflowRuns?: (limit: number) => Promise<WorkflowRunView[]>;
 }
 
 export interface LocalConfigContext {
@@ -66,7 +90,7 @@ export async function loadLocalConfig(
       throw new Error(`${LOCAL_CONFIG_FILE}: bad mount prefix ${prefix}`);
     return [prefix, handler];
   });
-  for (const hook of ["ready", "close"] as const) {
+  for (const hook of ["ready", "close", "workflowRuns"] as const) {
     if (config[hook] !== undefined && typeof config[hook] !== "function") {
       throw new Error(`${LOCAL_CONFIG_FILE}: ${hook} must be a function`);
     }
@@ -74,6 +98,7 @@ export async function loadLocalConfig(
   const loaded: LoadedLocalConfig = { env: config.env ?? {}, mounts };
   if (config.ready) loaded.ready = config.ready;
   if (config.close) loaded.close = config.close;
+  if (config.workflowRuns) loaded.workflowRuns = config.workflowRuns;
   return loaded;
 }
 

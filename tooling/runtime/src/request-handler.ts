@@ -8,6 +8,7 @@ import { allowDevEval } from "./dev-csp.ts";
 import { installRequestGlobals } from "./function-request.ts";
 import type { ModuleLoader } from "./loader.ts";
 import { findMount, type MountHandler } from "./local-config.ts";
+import type { Observer } from "./observe/observer.ts";
 import { findHit, type Hit, type Project } from "./project.ts";
 import { isApiPath, routeResponse } from "./route-response.ts";
 import { type Resolution, resolveRoute } from "./router.ts";
@@ -20,6 +21,11 @@ export interface RequestHandlerOptions {
   appPort?: number;
   /** One line per request on stdout. */
   log?: boolean;
+  /**
+   * Times, logs and records every request, gives function invocations their request id and their
+   * console output (observe/observer.ts). Without one, `log` prints the plain one-line log.
+   */
+  observer?: Observer;
 }
 
 export interface RequestHandler {
@@ -91,7 +97,7 @@ function serveFetch(req: IncomingMessage, res: ServerResponse, answer: Answer): 
  * const server = createServer(handler).on("upgrade", handler.upgrade);
  */
 export function createRequestHandler(options: RequestHandlerOptions): RequestHandler {
-  const { project, loader, appPort } = options;
+  const { project, loader, appPort, observer } = options;
   // Now, before any function module loads, so that they all see the same globals.
   fetchListener ??= makeFetchListener();
   const appOrigin = appPort === undefined ? undefined : `http://127.0.0.1:${appPort}`;
@@ -124,7 +130,8 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestHan
   };
 
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
-    if (options.log) logWhenFinished(req, res);
+    if (observer) observer.request(req, res);
+    else if (options.log) logWhenFinished(req, res);
     setClientAddress(req);
     const method = (req.method ?? "GET").toUpperCase();
     const key = `${method} ${req.headers.host ?? ""} ${req.url ?? "/"}`;
@@ -176,10 +183,15 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestHan
   };
 
   /** Answers in this process: a function, a static file, a redirect or a miss (route-response.ts). */
-  const serveFunction = (req: IncomingMessage, res: ServerResponse, resolution: Resolution<Hit>) =>
-    serveFetch(req, res, (request, incoming, outgoing) =>
-      routeResponse(request, resolution, project, loader, { incoming, outgoing }),
-    );
+  const serveFunction = (req: IncomingMessage, res: ServerResponse, resolution: Resolution<Hit>) => {
+    const answer: Answer = (request, incoming, outgoing) =>
+      routeResponse(request, resolution, project, loader, { incoming, outgoing });
+    if (observer && resolution.kind === "filesystem" && resolution.hit.type === "function") {
+      observer.invoke(req, res, resolution.hit.match.route.file, () => serveFetch(req, res, answer));
+    } else {
+      serveFetch(req, res, answer);
+    }
+  };
 
   return Object.assign(handler, {
     upgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {

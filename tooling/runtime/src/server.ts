@@ -5,6 +5,9 @@ import type { FunctionRoute } from "./functions.ts";
 import { listen, ownOrigin, stopListening } from "./listen.ts";
 import { createModuleLoader } from "./loader.ts";
 import { LOCAL_CONFIG_FILE, type LoadedLocalConfig, loadLocalConfig } from "./local-config.ts";
+import { Observer } from "./observe/observer.ts";
+import { Recorder } from "./observe/recorder.ts";
+import { createDashboardRoutes } from "./observe/routes.ts";
 import { setProcessEnv } from "./process-env.ts";
 import { loadProject } from "./project.ts";
 import { reloadOnChange } from "./reload.ts";
@@ -23,8 +26,13 @@ export interface RuntimeOptions {
   mode: "dev" | "start";
   port?: number;
   host?: string;
-  /** One line per request on stdout. */
+  /** One line per request on stdout, and the functions' own output with their request ids. */
   log?: boolean;
+  /**
+   * Record every function invocation (default true): request ids, timings, the functions' output,
+   * and the dashboard and its JSON at /__runtime. False leaves all of that out (the bench compares).
+   */
+  record?: boolean;
   /** Start vercel.json's devCommand in dev mode (default true); false serves the functions alone. */
   app?: boolean;
   /**
@@ -38,6 +46,8 @@ export interface Runtime {
   url: string;
   port: number;
   functions(): FunctionRoute[];
+  /** What the runtime recorded of its function invocations; null with `record: false`. */
+  recorder: Recorder | null;
   /** vercel.json's cron jobs, as currently loaded. */
   crons(): { path: string; schedule: string }[];
   /**
@@ -73,7 +83,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const dev = options.mode === "dev";
   const project = await loadProject(options.root, dev);
   const { root } = project;
-  const loader = await createModuleLoader({ root, mode: dev ? "development" : "production", watch: dev });
+  const baseLoader = await createModuleLoader({ root, mode: dev ? "development" : "production", watch: dev });
+  const recorder = options.record === false ? null : new Recorder();
+  const observer = recorder ? new Observer({ recorder, log: options.log ?? false }) : undefined;
+  // Through the observer, which notes each function module's first run (a cold start).
+  const loader = observer ? observer.watchLoads(baseLoader) : baseLoader;
   let devCommand: DevCommand | undefined;
   if (dev && options.app !== false && project.config.raw.devCommand)
     devCommand = await startDevCommand(project.config.raw.devCommand, root);
@@ -82,7 +96,13 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const crons = createRuntimeCrons(project, () => origin);
   if (dev) reloadOnChange(project, loader, (config) => crons.setJobs(config.crons));
 
-  const handler = createRequestHandler({ project, loader, appPort: devCommand?.port, log: options.log });
+  const handler = createRequestHandler({
+    project,
+    loader,
+    appPort: devCommand?.port,
+    log: options.log,
+    observer,
+  });
   const server = createServer(handler);
   server.keepAliveTimeout = 65_000;
   server.on("upgrade", handler.upgrade);
@@ -108,7 +128,22 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   // functions that check it run as they would on Vercel.
   setProcessEnv(local.env, { keep: false });
   setProcessEnv({ CRON_SECRET: randomBytes(32).toString("base64url") }, { keep: true });
-  handler.setMounts(local.mounts);
+  // The runtime's own pages first: a local config cannot shadow them.
+  const dashboard: [string, (request: Request) => Promise<Response>][] = recorder
+    ? [
+        [
+          "/__runtime",
+          createDashboardRoutes({
+            recorder,
+            project,
+            crons,
+            host: options.host,
+            workflowRuns: local.workflowRuns,
+          }),
+        ],
+      ]
+    : [];
+  handler.setMounts([...dashboard, ...local.mounts]);
 
   if (local.ready) {
     try {
@@ -126,6 +161,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     url: `http://localhost:${port}`,
     port,
     functions: () => project.functions,
+    recorder,
     crons: () => project.config.crons.map((job) => ({ path: job.path, schedule: job.schedule.source })),
     runCron: (path) => crons.run(path),
     async close() {

@@ -1,0 +1,83 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import { formatWithOptions } from "node:util";
+import { maskCardNumbers } from "./redact.ts";
+
+/** What the console needs of the invocation it runs in. */
+export interface ConsoleOwner {
+  readonly id: string;
+  /** Print the function's lines through `say`, grouped under its request id (else as they come). */
+  readonly print: boolean;
+  logs: string[] | null;
+  droppedLogs: number;
+  /** Prints (or holds, to print under the invocation's line) one line of the function's output. */
+  say(line: string): void;
+}
+
+/** Lines kept per invocation, and characters per line: a chatty function cannot grow the runtime. */
+export const MAX_LINES = 50;
+export const MAX_LINE_CHARS = 2000;
+
+/**
+ * The invocation the current async context belongs to. One per process, as the console is: every
+ * runtime in the process shares it, each invocation carrying its own settings.
+ */
+export const currentInvocation = new AsyncLocalStorage<ConsoleOwner>();
+
+const METHODS = ["log", "info", "warn", "error", "debug"] as const;
+let installed = false;
+/** Set while the runtime prints a line of its own, so that the capture passes it through. */
+let own = false;
+
+/**
+ * Prints a line of the runtime's own through console.log, never attributed to an invocation (a
+ * response's `close` event may fire inside the invocation's async context).
+ */
+export function printRuntimeLine(line: string): void {
+  own = true;
+  try {
+    console.log(line);
+  } finally {
+    own = false;
+  }
+}
+
+/**
+ * Routes the console of this process through the invocation that is running: a line written by a
+ * function (or by the runtime on its behalf) is kept with its invocation, card numbers masked, and
+ * printed with the request id in front (by the invocation: see observer.ts), so the output of
+ * concurrent invocations stays told apart.
+ * Outside an invocation the console is untouched. Installed once; later calls do nothing.
+ */
+export function captureConsole(): void {
+  if (installed) return;
+  installed = true;
+  for (const method of METHODS) {
+    const original = console[method];
+    console[method] = (...args: unknown[]) => {
+      const owner = own ? undefined : currentInvocation.getStore();
+      if (!owner) {
+        original.apply(console, args);
+        return;
+      }
+      let line = maskCardNumbers(formatWithOptions({ colors: false }, ...args));
+      if (line.length > MAX_LINE_CHARS) line = `${line.slice(0, MAX_LINE_CHARS)}… (${line.length} chars)`;
+      const tagged = method === "log" || method === "info" ? line : `${method}: ${line}`;
+      keep(owner, tagged);
+      // Without the runtime's log lines to group under, the line goes out alone (masked all the same).
+      if (owner.print) owner.say(tagged);
+      else original.call(console, line);
+    };
+  }
+}
+
+function keep(owner: ConsoleOwner, line: string): void {
+  if (!owner.logs) owner.logs = [];
+  if (owner.logs.length < MAX_LINES) owner.logs.push(line);
+  else owner.droppedLogs++;
+}
+
+/** "  dev1::… │ text", on every line of a multi-line text. */
+export function prefixLines(id: string, text: string): string {
+  const prefix = `  ${id} │ `;
+  return prefix + text.replaceAll("\n", `\n${prefix}`);
+}
