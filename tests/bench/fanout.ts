@@ -281,9 +281,11 @@ export async function fanoutSection(extraEngines: Engine[] = []): Promise<void> 
 
     const engines: Engine[] = [
       localEngine("one step (streaming)", { PIPELINE_CHUNK_BYTES: String(1024 ** 5) }),
-      // Two chunk steps at once: one per core of this machine.
+      // Two chunk steps at once: one reads while the other parses (they share the process's thread).
       localEngine("chunked, 1 worker (local world)", { PIPELINE_CHUNK_PARALLEL: "2" }),
-      postgresEngine(2, { PIPELINE_CHUNK_PARALLEL: "2" }),
+      // The window is the run's, not a worker's: four steps in flight keep two workers' four cores'
+      // worth of threads (two each) busy. Chunk steps in one process share its one JavaScript thread.
+      postgresEngine(2, { PIPELINE_CHUNK_PARALLEL: "4" }),
       ...extraEngines,
     ];
     const outcomes: Outcome[] = [];
