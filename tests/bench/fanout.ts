@@ -283,8 +283,8 @@ export async function fanoutSection(extraEngines: Engine[] = []): Promise<void> 
       localEngine("one step (streaming)", { PIPELINE_CHUNK_BYTES: String(1024 ** 5) }),
       // Two chunk steps at once: one reads while the other parses (they share the process's thread).
       localEngine("chunked, 1 worker (local world)", { PIPELINE_CHUNK_PARALLEL: "2" }),
-      // The window is the run's, not a worker's: four steps in flight keep two workers' four cores'
-      // worth of threads (two each) busy. Chunk steps in one process share its one JavaScript thread.
+      // The window is the run's, not a worker's: four steps in flight give each worker two, as the
+      // single worker has. Chunk steps in one process share its one JavaScript thread.
       postgresEngine(2, { PIPELINE_CHUNK_PARALLEL: "4" }),
       ...extraEngines,
     ];
