@@ -74,7 +74,7 @@ beforeAll(async () => {
   for (const method of ["debug", "log", "info", "warn", "error"] as const) {
     console[method] = (...args: unknown[]) => void lines.push(args.map(String).join(" "));
   }
-  register({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  await register({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
   Object.assign(api, {
     auth: await import("./auth.js"),
     weather: await import("./weather.js"),

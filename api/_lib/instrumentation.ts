@@ -1,4 +1,4 @@
-import { type Configuration, registerOTel } from "@vercel/otel";
+import type { Configuration } from "@vercel/otel";
 
 let registered = false;
 
@@ -18,11 +18,15 @@ let registered = false;
  * whole URL, query included, and the packages already span every outbound call we make
  * (Open-Meteo, NWS, the blob store) with the host and path only.
  *
- * @example register(); // once, before the first span
+ * The SDK is imported only here, when registering: where nobody collects traces (a local run) a
+ * function's cold start does not parse it.
+ *
+ * @example await register(); // once, before the first span
  */
-export function register(overrides: Partial<Configuration> = {}): void {
+export async function register(overrides: Partial<Configuration> = {}): Promise<void> {
   if (registered) return;
   registered = true;
+  const { registerOTel } = await import("@vercel/otel");
   registerOTel({
     serviceName: "serverless-on-vercel-api",
     instrumentations: [],

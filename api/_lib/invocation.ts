@@ -16,19 +16,29 @@ const tracer = trace.getTracer("@repo/api");
 
 const headerGetter: TextMapGetter<Headers> = {
   get: (headers, key) => headers.get(key) ?? undefined,
-  keys: (headers) => [...headers.keys()],
+  keys: (headers) => {
+    const keys: string[] = [];
+    headers.forEach((_value, key) => keys.push(key));
+    return keys;
+  },
 };
 
+interface Mode {
+  tracing: boolean;
+  json: boolean;
+}
+
 /** What this instance does per invocation; decided on the first one, when the env is in place. */
-let mode: { tracing: boolean; json: boolean } | undefined;
+let mode: Mode | undefined;
+let deciding: Promise<Mode> | undefined;
 let cold = true;
 
-function decide(): { tracing: boolean; json: boolean } {
+async function decide(): Promise<Mode> {
   const config = env();
   const onVercel = Boolean(config.VERCEL);
   // Traces go where someone collects them: Vercel's drains, or a collector named in the env.
   // Anywhere else registering would only spend time making spans nobody reads.
-  if (onVercel || config.OTEL_EXPORTER_OTLP_ENDPOINT) register();
+  if (onVercel || config.OTEL_EXPORTER_OTLP_ENDPOINT) await register();
   // JSON on Vercel, whose Runtime Logs and drains parse it into fields; readable text elsewhere.
   const json = (config.LOG_FORMAT ?? (onVercel ? "json" : "text")) === "json";
   if (json) installJsonConsole();
@@ -57,7 +67,10 @@ export function safePath(pathname: string): string {
  * failed.
  */
 export function observe(method: string, request: Request, run: Run): Promise<Response> {
-  mode ??= decide();
+  if (mode === undefined) {
+    deciding ??= decide().then((decided) => (mode = decided));
+    return deciding.then(() => observe(method, request, run));
+  }
   if (!mode.tracing && !mode.json) return run(request);
   const requestId = request.headers.get("x-vercel-id") ?? crypto.randomUUID();
   const invoke = mode.tracing ? () => traced(method, request, requestId, run) : () => run(request);

@@ -20,6 +20,7 @@ import {
   startServer,
   table,
 } from "./measure.js";
+import { telemetrySection } from "./telemetry.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 // The servers under test keep their database, blobs and workflow runs on disk as `pnpm start` does,
@@ -131,6 +132,7 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   accounts: accountsSection,
   blobs: blobSection,
   load: loadSection,
+  telemetry: telemetrySection,
 };
 
 /** Every section, or those BENCH_SECTIONS names (comma-separated, e.g. BENCH_SECTIONS=load). */
