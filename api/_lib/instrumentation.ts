@@ -1,6 +1,7 @@
 import type { Configuration } from "@vercel/otel";
 
 let registered = false;
+let registering: Promise<void> | undefined;
 
 /**
  * Registers OpenTelemetry the way Vercel documents it: `registerOTel` from `@vercel/otel` in an
@@ -23,15 +24,17 @@ let registered = false;
  *
  * @example await register(); // once, before the first span
  */
-export async function register(overrides: Partial<Configuration> = {}): Promise<void> {
-  if (registered) return;
-  registered = true;
-  const { registerOTel } = await import("@vercel/otel");
-  registerOTel({
-    serviceName: "serverless-on-vercel-api",
-    instrumentations: [],
-    ...overrides,
-  });
+export function register(overrides: Partial<Configuration> = {}): Promise<void> {
+  registering ??= (async () => {
+    const { registerOTel } = await import("@vercel/otel");
+    registerOTel({
+      serviceName: "serverless-on-vercel-api",
+      instrumentations: [],
+      ...overrides,
+    });
+    registered = true;
+  })();
+  return registering;
 }
 
 /** Whether an SDK is registered in this instance (by `register`). */

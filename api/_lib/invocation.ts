@@ -40,7 +40,14 @@ async function decide(): Promise<Mode> {
   const onVercel = Boolean(config.VERCEL);
   // Traces go where someone collects them: Vercel's drains, or a collector named in the env.
   // Anywhere else registering would only spend time making spans nobody reads.
-  if (onVercel || config.OTEL_EXPORTER_OTLP_ENDPOINT) await register();
+  if (onVercel || config.OTEL_EXPORTER_OTLP_ENDPOINT) {
+    try {
+      await register();
+    } catch (error) {
+      // Telemetry that cannot start must not take the function down with it.
+      console.error("Tracing could not be registered:", (error as Error).message);
+    }
+  }
   // JSON on Vercel, whose Runtime Logs and drains parse it into fields; readable text elsewhere.
   const json = (config.LOG_FORMAT ?? (onVercel ? "json" : "text")) === "json";
   if (json) installJsonConsole();
