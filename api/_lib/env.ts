@@ -90,6 +90,17 @@ const fields = {
   RATE_LIMIT_REPROCESS_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   /** How many times one version of a file may be processed on request, first run included. */
   REPROCESS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+  /**
+   * How function logs are written: `json` (one JSON object per line, with the request id: what
+   * Vercel's Runtime Logs and log drains parse into fields) or `text` (console output as written,
+   * which the local runtime groups under each invocation). Default: json on Vercel, text elsewhere.
+   */
+  LOG_FORMAT: z.enum(["json", "text"]).optional(),
+  /**
+   * An OTLP/HTTP collector (e.g. http://localhost:4318, a local Jaeger) to send traces to from
+   * anywhere. On Vercel traces go to the project's trace drains with no setting at all.
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
   /** Vercel sets these on its machines: there, the filesystem is not storage. */
   VERCEL: z.string().optional(),
   VERCEL_ENV: z.string().optional(),

@@ -1,4 +1,5 @@
 import { HttpError } from "./http-error.js";
+import { observe } from "./invocation.js";
 import { errorResponse } from "./respond.js";
 
 export type Handler = (request: Request) => Response | Promise<Response>;
@@ -36,7 +37,7 @@ export function route(
   const out = {} as Record<Method, Handler>;
   for (const method of METHODS) {
     const handler = table[method];
-    out[method] = async (request) => {
+    const answer = async (request: Request) => {
       try {
         if (!handler) {
           const message =
@@ -48,6 +49,8 @@ export function route(
         return errorResponse(error);
       }
     };
+    // Every invocation of every function passes here: its span and its request id start here.
+    out[method] = (request) => observe(method, request, answer);
   }
   return out;
 }

@@ -22,6 +22,7 @@ import {
   table,
 } from "./measure.js";
 import { recordingSection } from "./recording.js";
+import { telemetrySection } from "./telemetry.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 // The servers under test keep their database, blobs and workflow runs on disk as `pnpm start` does,
@@ -134,6 +135,7 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   blobs: blobSection,
   load: loadSection,
   recording: recordingSection,
+  telemetry: telemetrySection,
   fanout: () => fanoutSection(),
 };
 

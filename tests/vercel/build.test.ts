@@ -84,6 +84,25 @@ describe("vercel build", () => {
     expect(auth.some((f) => f.includes(join("node_modules", "better-auth", "dist")))).toBe(true);
   });
 
+  it("ships @vercel/otel and the OpenTelemetry API in every function, which registers it on Vercel", async () => {
+    for (const fn of ["health", "weather", "blobs/upload", "workflow/step"]) {
+      const files = (await readdir(join(output, "functions", "api", `${fn}.func`), { recursive: true })).map(
+        String,
+      );
+      for (const module of [
+        join("@vercel", "otel", "dist", "node", "index.js"),
+        join("@opentelemetry", "api", "build"),
+        // @vercel/otel bundles the SDK itself; these two it imports.
+        join("@opentelemetry", "api-logs", "build"),
+      ]) {
+        expect(
+          files.some((f) => f.includes(module)),
+          `${fn}: ${module}`,
+        ).toBe(true);
+      }
+    }
+  });
+
   it("puts the static export in static/", async () => {
     const files = await readdir(join(output, "static"));
     expect(files).toEqual(

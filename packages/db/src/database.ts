@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import type { Database as Tables } from "./schema.ts";
+import { tracedDialect } from "./traced-dialect.ts";
 
 /** A connected database: Kysely for queries, the pool it runs on, and how to let go of both. */
 export interface Database {
@@ -42,9 +43,12 @@ export function connectPostgres(url: string, options: PostgresOptions = {}): Dat
   return wrapPool(pool, "postgres");
 }
 
-/** Kysely over a node-postgres pool: the one driver path, whatever the pool connects to. */
+/**
+ * Kysely over a node-postgres pool: the one driver path, whatever the pool connects to, and so the
+ * one place every query gets its span.
+ */
 export function wrapPool(pool: pg.Pool, kind: Database["kind"]): Database {
-  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Tables>({ dialect: tracedDialect(new PostgresDialect({ pool })) });
   return { db, pool, kind, destroy: () => db.destroy() };
 }
 

@@ -19,6 +19,7 @@ import pg from "pg";
 import { type Database, wrapPool } from "./database.ts";
 import { migrateToLatest } from "./migrate.ts";
 import type { Database as Tables } from "./schema.ts";
+import { tracedDialect } from "./traced-dialect.ts";
 
 export { localDatabase, provideLocalDatabase } from "./registry.ts";
 
@@ -187,7 +188,7 @@ export async function lazyLocalDatabase(
   // Kysely asks for the pool on its first connection; destroying this Kysely would end the open
   // database's pool a second time, so destroy() goes through the open database alone.
   const db = new Kysely<Tables>({
-    dialect: new PostgresDialect({ pool: async () => (await openNow()).pool }),
+    dialect: tracedDialect(new PostgresDialect({ pool: async () => (await openNow()).pool })),
   });
   return {
     db,

@@ -2,6 +2,9 @@
  * Internal plumbing shared by the Open-Meteo and NWS clients: one request with a time budget, and a
  * retry loop with jitter. Not an `exports` entry: the clients are the public surface.
  */
+import { inSpan, packageTracer, SpanKind } from "@repo/telemetry/span";
+
+const tracer = packageTracer("@repo/weather");
 
 /** The `fetch` signature the clients need; the global one fits, and tests may pass their own. */
 export type FetchLike = (input: URL | string, init?: RequestInit) => Promise<Response>;
@@ -47,11 +50,40 @@ export class TransportError extends Error {
   }
 }
 
+/** Which upstream a request goes to, and which try it is, for its span. */
+export interface RequestLabel {
+  /** "open-meteo" or "nws": the span is named `GET <provider>`. */
+  provider: string;
+  /** 1 for the first try; a retry's span says how many came before it. */
+  attempt?: number;
+}
+
 /**
  * Runs one GET with a time budget that covers the headers AND the body: a server that sends headers
  * promptly and then trickles the body must not hold a serverless function past its budget.
+ * Each call is one CLIENT span (a no-op until an SDK is registered) naming the host and path but
+ * not the query: coordinates of the caller's ZIP code are theirs, not the trace store's.
  */
-export async function fetchText(
+export function fetchText(
+  url: URL,
+  headers: Record<string, string>,
+  options: { fetch: FetchLike; timeoutMs: number } & RequestLabel,
+): Promise<RawAnswer> {
+  const attributes = {
+    "http.request.method": "GET",
+    "server.address": url.hostname,
+    "url.path": url.pathname,
+    "weather.provider": options.provider,
+    ...(options.attempt && options.attempt > 1 ? { "http.request.resend_count": options.attempt - 1 } : {}),
+  };
+  return inSpan(tracer, `GET ${options.provider}`, { kind: SpanKind.CLIENT, attributes }, async (span) => {
+    const answer = await fetchOnce(url, headers, options);
+    span.setAttribute("http.response.status_code", answer.status);
+    return answer;
+  });
+}
+
+async function fetchOnce(
   url: URL,
   headers: Record<string, string>,
   options: { fetch: FetchLike; timeoutMs: number },

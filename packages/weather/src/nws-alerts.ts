@@ -297,7 +297,12 @@ export async function fetchAlerts(point: AlertPoint, options: NwsOptions): Promi
     async (attempt) => {
       let answer: RawAnswer;
       try {
-        answer = await fetchText(url, headers, { fetch: fetchImpl, timeoutMs });
+        answer = await fetchText(url, headers, {
+          fetch: fetchImpl,
+          timeoutMs,
+          provider: "nws",
+          attempt,
+        });
       } catch (error) {
         if (error instanceof TransportError) throw transportToUpstream(error, attempt, timeoutMs, url);
         throw error;

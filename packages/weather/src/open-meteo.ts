@@ -386,7 +386,16 @@ export async function fetchForecast(query: ForecastQuery, options: OpenMeteoOpti
       attempts = attempt;
       let answer: RawAnswer;
       try {
-        answer = await fetchText(url, { accept: "application/json" }, { fetch: fetchImpl, timeoutMs });
+        answer = await fetchText(
+          url,
+          { accept: "application/json" },
+          {
+            fetch: fetchImpl,
+            timeoutMs,
+            provider: "open-meteo",
+            attempt,
+          },
+        );
       } catch (error) {
         if (error instanceof TransportError) throw transportToUpstream(error, attempt, timeoutMs, url);
         throw error;
