@@ -29,7 +29,10 @@ export function parseQuery<S extends z.ZodType>(request: Request, schema: S): z.
   const parsed = schema.safeParse(queryRecord(new URLSearchParams(search)));
   if (!parsed.success) throw invalidRequest(parsed.error);
   if (search.length <= KEPT_QUERY_MAX && isFlat(parsed.data)) {
-    if (!bySearch) kept.set(schema, (bySearch = new Map()));
+    if (!bySearch) {
+      bySearch = new Map();
+      kept.set(schema, bySearch);
+    }
     if (bySearch.size >= KEPT_MAX) bySearch.clear();
     bySearch.set(search, { ...parsed.data });
   }
