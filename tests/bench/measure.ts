@@ -9,7 +9,8 @@ export const START_HEAP_MB = 256;
  * Its young generation's largest semi-space, in MB (the same script): V8's default without a cap.
  * V8 sizes it from the old generation's cap, and at 256 MB halves it: half again as many
  * scavenges for the same garbage (Node 20), more of each request's short-lived objects promoted,
- * and a tenth of a loaded request's CPU in the collector where 16 MB gave a sixteenth (issue 15).
+ * and 11% of a loaded card check's CPU in the collector where 16 MB gave 8.5% (issue 15, one
+ * profile each).
  */
 export const START_SEMI_SPACE_MB = 16;
 
