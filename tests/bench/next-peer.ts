@@ -1,7 +1,7 @@
 /**
  * The `next start` peer: the same function modules served as Next.js route handlers, by a
- * throwaway app this file writes under tests/.next-peer/ (git-ignored; inside the repository
- * because Turbopack compiles nothing outside its root) and builds with the web app's own `next`.
+ * throwaway app this file writes under tests/.next-peer/ (git-ignored) and builds with the web
+ * app's own `next`, on webpack (see the config below for why not Turbopack).
  * One route file per endpoint, each re-exporting the function's handlers: what the same handlers
  * cost behind Next's production server.
  */
