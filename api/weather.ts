@@ -9,7 +9,7 @@ import { HttpError } from "./_lib/http-error.js";
 import { parseQuery } from "./_lib/query.js";
 import { jsonText } from "./_lib/respond.js";
 import { route } from "./_lib/route.js";
-import { weatherJson } from "./_lib/weather-json.js";
+import { weatherJsonBytes } from "./_lib/weather-json.js";
 
 // One cache per function instance: warm invocations share it, so a popular ZIP costs Open-Meteo one
 // call per 10 minutes per instance, and the CDN headers below spare most of those too.
@@ -54,7 +54,7 @@ export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route({
       },
     );
     const body: WeatherAnswer = { ...answer, source: { ...answer.source, places: ZIP_ATTRIBUTION } };
-    return jsonText(weatherJson(body), {
+    return jsonText(weatherJsonBytes(body), {
       headers: { "cache-control": answer.stale ? "public, s-maxage=60" : cdnCacheControl() },
     });
   },

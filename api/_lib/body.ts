@@ -3,6 +3,8 @@ import { HttpError } from "./http-error.js";
 import { invalidRequest } from "./invalid-request.js";
 
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i;
+/** One decoder for every body: a `decode` without `stream` starts afresh each call. */
+const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 export interface ReadJsonOptions {
   /** Largest body accepted, in bytes; below the platform's 4.5 MB so a mistake costs little. */
@@ -38,7 +40,7 @@ export async function readJson<S extends z.ZodType>(
   try {
     const bytes = await request.arrayBuffer();
     if (bytes.byteLength > maxBytes) throw tooLarge(maxBytes);
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    text = utf8.decode(bytes);
   } catch (error) {
     if (error instanceof HttpError) throw error;
     throw new HttpError(400, "invalid_body", "The request body could not be read as UTF-8 text.");

@@ -34,4 +34,21 @@ describe("parseQuery", () => {
       },
     });
   });
+
+  it("answers a repeated query as the first time, each caller with an object of its own", () => {
+    const first = parseQuery(request("prefix=a/&limit=7"), blobListQuerySchema);
+    first.limit = 99;
+    const second = parseQuery(request("prefix=a/&limit=7"), blobListQuerySchema);
+    expect(second).toEqual({ prefix: "a/", limit: 7, cursor: null });
+    expect(second).not.toBe(first);
+    // Decoded as URL parsing decodes it: percent escapes, '+' and characters sent raw.
+    expect(parseQuery(request("prefix=a%20b+c/é&limit=7"), blobListQuerySchema).prefix).toBe("a b c/é");
+    expect(parseQuery(request("prefix=a%20b+c/é&limit=7"), blobListQuerySchema).prefix).toBe("a b c/é");
+  });
+
+  it("refuses a bad query every time it comes", () => {
+    for (let i = 0; i < 2; i++) {
+      expect(() => parseQuery(request("limit=0"), blobListQuerySchema)).toThrow(HttpError);
+    }
+  });
 });

@@ -14,8 +14,8 @@ export function json(body: unknown, init: ResponseInit = {}): Response {
   return jsonText(JSON.stringify(body), init);
 }
 
-/** A JSON response from text already serialised. */
-export function jsonText(text: string, init: ResponseInit = {}): Response {
+/** A JSON response from text already serialised (or its UTF-8 bytes). */
+export function jsonText(text: string | Uint8Array<ArrayBuffer>, init: ResponseInit = {}): Response {
   const given = init.headers;
   if (given === undefined || Object.getPrototypeOf(given) === Object.prototype) {
     // Headers given as a plain object stay one: the local runtime writes a plain object straight

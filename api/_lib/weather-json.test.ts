@@ -1,6 +1,6 @@
 import type { WeatherAnswer } from "@repo/validation/api/weather";
 import { describe, expect, it } from "vitest";
-import { weatherJson } from "./weather-json.js";
+import { weatherJson, weatherJsonBytes } from "./weather-json.js";
 
 const hour = (time: string) => ({ time }) as WeatherAnswer["hourly"][number];
 
@@ -48,5 +48,16 @@ describe("weatherJson", () => {
     const refetched = answer({ current: { ...current }, alerts });
     (refetched.current as unknown as { temperature: number }).temperature = 2;
     expect(weatherJson(refetched)).toBe(JSON.stringify(refetched));
+  });
+
+  it("gives the same text as UTF-8 bytes, one array while the text stays, a new one when it changes", () => {
+    const first = answer({ place: { city: "Île-à-la-Crosse", state: "SK", latitude: 55, longitude: -108 } });
+    const bytes = weatherJsonBytes(first);
+    expect(new TextDecoder().decode(bytes)).toBe(JSON.stringify(first));
+    expect(
+      weatherJsonBytes(answer({ current: first.current, alerts: first.alerts, place: first.place })),
+    ).toBe(bytes);
+    const next = answer({ current: first.current, alerts: first.alerts, place: first.place, cached: false });
+    expect(new TextDecoder().decode(weatherJsonBytes(next))).toBe(JSON.stringify(next));
   });
 });

@@ -3,16 +3,21 @@
  * per request; the bench sends stdout to /dev/null), in plain JavaScript so that no TypeScript
  * loader (tsx) sits in the measured process and its memory. The functions load through the
  * runtime's own loader, as they do under the CLI. Crons stay off: a timer firing mid-measurement
- * would be measured too.
+ * would be measured too. NODE_ENV and the working directory are set as the CLI sets them.
  * RUNTIME_RECORD=0 turns the runtime's recording off (request ids, the /__runtime dashboard): the
  * recording bench compares the two.
  * Usage: node runtime-server.mjs dev|start <port>
  */
-import { createRuntime } from "@repo/runtime";
-
 const [mode, port] = process.argv.slice(2);
+// As the CLI does before anything loads (cli.ts): pnpm start runs with NODE_ENV=production, so that
+// the function loader resolves workspace packages to their compiled dist, not their sources; and
+// from the project root, as functions do on Vercel.
+if (mode !== "dev") process.env.NODE_ENV ??= "production";
+const root = new URL("../..", import.meta.url).pathname;
+process.chdir(root);
+const { createRuntime } = await import("@repo/runtime");
 const runtime = await createRuntime({
-  root: new URL("../..", import.meta.url).pathname,
+  root,
   mode: mode === "dev" ? "dev" : "start",
   port: Number(port),
   host: "127.0.0.1",

@@ -103,18 +103,25 @@ export const BRAND_RULES: readonly BrandRule[] = [
  * @example detectBrand("2221000000000009")?.brand // "mastercard"
  */
 export function detectBrand(digits: string): BrandRule | null {
-  let best: BrandRule | null = null;
-  let bestWidth = 0;
-  for (const rule of BRAND_RULES) {
-    for (const [from, to] of rule.ranges) {
-      const width = String(from).length;
-      if (digits.length < width || width <= bestWidth) continue;
-      const lead = Number(digits.slice(0, width));
-      if (lead >= from && lead <= to) {
-        best = rule;
-        bestWidth = width;
-      }
+  // Longest prefix first: the first range that matches is the most specific one.
+  let width = 0;
+  let lead = 0;
+  for (const range of RANGES_BY_WIDTH) {
+    if (digits.length < range.width) continue;
+    if (range.width !== width) {
+      width = range.width;
+      lead = Number(digits.slice(0, width));
     }
+    if (lead >= range.from && lead <= range.to) return range.rule;
   }
-  return best;
+  return null;
 }
+
+/**
+ * Every rule's ranges, widest prefix first and otherwise in table order (so that the first rule
+ * listed wins a tie), with their widths counted once: detectBrand ran on every card check, counting
+ * them per call (issue 15).
+ */
+const RANGES_BY_WIDTH = BRAND_RULES.flatMap((rule) =>
+  rule.ranges.map(([from, to]) => ({ rule, from, to, width: String(from).length })),
+).sort((a, b) => b.width - a.width);
