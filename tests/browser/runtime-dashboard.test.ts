@@ -1,4 +1,5 @@
 import { mkdir } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { createRuntime, type Runtime } from "@repo/runtime";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,6 +12,7 @@ let runtime: Runtime;
 let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
+const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
 beforeAll(async () => {
   project = await writeVisibilityProject();
@@ -89,5 +91,18 @@ describe("the runtime dashboard", () => {
     await mkdir("test-results", { recursive: true });
     await page.screenshot({ path: "test-results/runtime-dashboard.png", fullPage: true });
     expect(pageErrors).toEqual([]);
+  });
+
+  it("has no WCAG 2 A or AA violations axe-core can find", async () => {
+    await page.addScriptTag({ path: AXE });
+    const result = await page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run: (o: unknown) => Promise<{ violations: unknown[] }> } })
+        .axe;
+      return axe.run({ runOnly: { type: "tag", values: ["wcag2a", "wcag2aa"] } });
+    });
+    const violations = (result.violations as { id: string; nodes: { target: string[] }[] }[]).map(
+      (v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
+    );
+    expect(violations).toEqual([]);
   });
 });

@@ -16,7 +16,9 @@ export function dashboardPage(): string {
   body { margin: 0 auto; padding: 1rem; max-width: 72rem; }
   h1 { font-size: 1.4rem; margin: 0 0 .25rem; }
   h2 { font-size: 1.1rem; margin: 1.75rem 0 .5rem; }
+  /* Focusable so that a keyboard can scroll a table wider than a phone (WCAG: scrollable regions). */
   .scroll { overflow-x: auto; max-width: 100%; }
+  .scroll:focus-visible { outline: 2px solid #0b57d0; outline-offset: 2px; }
   table { border-collapse: collapse; width: 100%; font-size: .9rem; }
   caption { text-align: left; font-weight: 600; padding: .25rem 0; }
   /* On a narrow screen the table scrolls sideways inside its box; its caption stays in view. */
@@ -40,7 +42,7 @@ export function dashboardPage(): string {
 <main>
   <section aria-labelledby="h-functions">
     <h2 id="h-functions">Functions</h2>
-    <div class="scroll"><table id="functions">
+    <div class="scroll" tabindex="0" role="region" aria-label="Functions table"><table id="functions">
       <caption>Per function, since the runtime started (percentiles over its latest 1,024 invocations)</caption>
       <thead><tr><th scope="col">Function</th><th scope="col" class="num">Invocations</th><th scope="col" class="num">Errors</th><th scope="col" class="num">Error rate</th><th scope="col" class="num">p50 ms</th><th scope="col" class="num">p95 ms</th><th scope="col" class="num">p99 ms</th><th scope="col" class="num">Cold starts</th><th scope="col" class="num">Peak RSS MB</th></tr></thead>
       <tbody></tbody>
@@ -49,7 +51,7 @@ export function dashboardPage(): string {
   </section>
   <section aria-labelledby="h-invocations">
     <h2 id="h-invocations">Latest invocations</h2>
-    <div class="scroll"><table id="invocations">
+    <div class="scroll" tabindex="0" role="region" aria-label="Latest invocations table"><table id="invocations">
       <caption>Newest first, with what each function printed</caption>
       <thead><tr><th scope="col">At</th><th scope="col">Function</th><th scope="col">Request</th><th scope="col" class="num">Status</th><th scope="col" class="num">ms</th><th scope="col">Start</th><th scope="col">Request id and logs</th></tr></thead>
       <tbody></tbody>
@@ -58,7 +60,7 @@ export function dashboardPage(): string {
   <section aria-labelledby="h-cost">
     <h2 id="h-cost">Cost estimate</h2>
     <p class="note" id="cost-note"></p>
-    <div class="scroll"><table id="cost">
+    <div class="scroll" tabindex="0" role="region" aria-label="Cost table"><table id="cost">
       <caption>Estimated USD on Vercel fluid compute, per function</caption>
       <thead><tr><th scope="col">Function</th><th scope="col" class="num">Memory MB</th><th scope="col" class="num">Mean CPU ms</th><th scope="col" class="num">Mean wall ms</th><th scope="col" class="num">Per million</th><th scope="col" class="num">Per month at observed rate</th></tr></thead>
       <tbody></tbody>
@@ -68,7 +70,7 @@ export function dashboardPage(): string {
   </section>
   <section aria-labelledby="h-crons">
     <h2 id="h-crons">Cron jobs</h2>
-    <div class="scroll"><table id="crons">
+    <div class="scroll" tabindex="0" role="region" aria-label="Cron jobs table"><table id="crons">
       <caption>vercel.json's crons (UTC)</caption>
       <thead><tr><th scope="col">Path</th><th scope="col">Schedule</th><th scope="col">Last run</th><th scope="col">Outcome</th><th scope="col">Next run</th></tr></thead>
       <tbody></tbody>
@@ -76,7 +78,7 @@ export function dashboardPage(): string {
   </section>
   <section aria-labelledby="h-workflows">
     <h2 id="h-workflows">Workflow runs</h2>
-    <div class="scroll"><table id="workflows">
+    <div class="scroll" tabindex="0" role="region" aria-label="Workflow runs table"><table id="workflows">
       <caption>Latest runs from the Workflow SDK's world, with their steps</caption>
       <thead><tr><th scope="col">Run</th><th scope="col">Workflow</th><th scope="col">Status</th><th scope="col">Started</th><th scope="col" class="num">ms</th><th scope="col">Steps</th></tr></thead>
       <tbody></tbody>
