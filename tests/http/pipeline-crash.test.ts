@@ -9,6 +9,7 @@ import { FilesystemBlobStore } from "@repo/blob-store/filesystem";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { signUp } from "../support/accounts.js";
 import { REPO_ROOT } from "../support/paths.js";
+import { salesCsv } from "../support/sales-csv.js";
 
 // The issue's "done means": kill the dev server while a file is being processed, start it again, and
 // the result still arrives, once. The server is a real process (the local runtime serving api/), so
@@ -67,20 +68,6 @@ async function kill() {
   await exited;
 }
 
-function* rows(count = ROWS): Generator<Uint8Array> {
-  const enc = new TextEncoder();
-  yield enc.encode("id,amount,label\n");
-  let chunk = "";
-  for (let i = 1; i <= count; i++) {
-    chunk += `${i},${(i % 1000) / 4},"item ${i % 97}, boxed"\n`;
-    if (chunk.length > 1 << 20) {
-      yield enc.encode(chunk);
-      chunk = "";
-    }
-  }
-  yield enc.encode(chunk);
-}
-
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "pipeline-crash-"));
 });
@@ -134,7 +121,7 @@ describe("a crash in the middle of processing", () => {
     const cookie = account.client.cookieHeader();
     const stored = `${account.space}big/sales.csv`;
     const store = new FilesystemBlobStore({ root: join(dir, "blobs") });
-    await store.put(stored, Readable.toWeb(Readable.from(rows())) as ReadableStream, {
+    await store.put(stored, Readable.toWeb(Readable.from(salesCsv(ROWS))) as ReadableStream, {
       contentType: "text/csv",
     });
 
@@ -188,7 +175,7 @@ describe("a crash in the middle of processing", () => {
     const cookie = account.client.cookieHeader();
     const stored = `${account.space}big/chunks.csv`;
     const store = new FilesystemBlobStore({ root: join(dir, "blobs") });
-    await store.put(stored, Readable.toWeb(Readable.from(rows(count))) as ReadableStream, {
+    await store.put(stored, Readable.toWeb(Readable.from(salesCsv(count))) as ReadableStream, {
       contentType: "text/csv",
     });
     const cron = await fetch(`${url}/api/cron/reconcile`, {

@@ -8,6 +8,7 @@ import { migrateToLatest } from "@repo/db/migrate";
 import { createTestDatabase, type TestDatabase } from "@repo/test-support/postgres";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { signUp } from "../support/accounts.js";
+import { salesCsv } from "../support/sales-csv.js";
 import { startWorker, startWorkers, type Worker } from "../support/workers.js";
 
 // The issue's "past one machine": two `pnpm start` processes on one PostgreSQL server (Debian's, a
@@ -21,20 +22,6 @@ let dir: string;
 let database: TestDatabase;
 let db: Database;
 let workers: Worker[] = [];
-
-function* rows(count: number): Generator<Uint8Array> {
-  const enc = new TextEncoder();
-  yield enc.encode("id,amount,label\n");
-  let chunk = "";
-  for (let i = 1; i <= count; i++) {
-    chunk += `${i},${(i % 1000) / 4},"item ${i % 97}, boxed"\n`;
-    if (chunk.length > 1 << 20) {
-      yield enc.encode(chunk);
-      chunk = "";
-    }
-  }
-  yield enc.encode(chunk);
-}
 
 /** The chunks a worker says it analysed for one file (chunk-steps.ts logs each), by index. */
 function chunksBy(worker: Worker, path: string): number[] {
@@ -91,7 +78,7 @@ describe("two workers on one Postgres world", () => {
     const stored = `${account.space}big/workers.csv`;
     await new FilesystemBlobStore({ root: join(dir, "blobs") }).put(
       stored,
-      Readable.toWeb(Readable.from(rows(ROWS))) as ReadableStream,
+      Readable.toWeb(Readable.from(salesCsv(ROWS))) as ReadableStream,
       { contentType: "text/csv" },
     );
     // The timer trigger starts the file's run; its messages go to the shared queue.

@@ -1,0 +1,17 @@
+/**
+ * A generated sales CSV (`id,amount,label`, ~37 bytes a row, a quoted label with a comma in it), as
+ * pieces of about 1 MiB: big files for the pipeline's tests without holding them in memory.
+ */
+export function* salesCsv(count: number): Generator<Uint8Array> {
+  const enc = new TextEncoder();
+  yield enc.encode("id,amount,label\n");
+  let chunk = "";
+  for (let i = 1; i <= count; i++) {
+    chunk += `${i},${(i % 1000) / 4},"item ${i % 97}, boxed"\n`;
+    if (chunk.length > 1 << 20) {
+      yield enc.encode(chunk);
+      chunk = "";
+    }
+  }
+  yield enc.encode(chunk);
+}
