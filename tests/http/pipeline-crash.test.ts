@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { FilesystemBlobStore } from "@repo/blob-store/filesystem";
+import type { BlobResultAnswer } from "@repo/validation/api/blobs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { signUp } from "../support/accounts.js";
 import { REPO_ROOT } from "../support/paths.js";
@@ -76,14 +77,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true, maxRetries: 10 });
 });
 
-type Result = {
-  status: string;
-  attempt: number;
-  runId: string | null;
-  progress: { bytes: number } | null;
-  chunks?: { count: number; done: number; bytes: number; finished?: number[] } | null;
-  csv: { rows: number } | null;
-};
+/** The result document, as the contract declares it. */
+type Result = NonNullable<BlobResultAnswer["result"]>;
 
 /**
  * One record of the local world's run data. The world may be rewriting it as we read (the result

@@ -6,6 +6,7 @@ import { FilesystemBlobStore } from "@repo/blob-store/filesystem";
 import { connectPostgres, type Database } from "@repo/db/database";
 import { migrateToLatest } from "@repo/db/migrate";
 import { createTestDatabase, type TestDatabase } from "@repo/test-support/postgres";
+import type { BlobResultAnswer } from "@repo/validation/api/blobs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { signUp } from "../support/accounts.js";
 import { salesCsv } from "../support/sales-csv.js";
@@ -49,14 +50,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true, maxRetries: 10 });
 });
 
-type Result = {
-  status: string;
-  attempt: number;
-  runId: string | null;
-  progress: { bytes: number } | null;
-  chunks?: { count: number; done: number; bytes: number } | null;
-  csv: { rows: number } | null;
-};
+/** The result document, as the contract declares it. */
+type Result = NonNullable<BlobResultAnswer["result"]>;
 
 describe("two workers on one Postgres world", () => {
   it("share a file's chunks, and when one is killed mid-run the result still arrives once", async () => {
