@@ -65,6 +65,7 @@ describe("two workers on one Postgres world", () => {
       // A step whose job a killed worker still holds runs again after this lease (default 30 s);
       // short here so that the test does not wait long for the killed worker's steps.
       WORKFLOW_POSTGRES_STEP_LEASE_SECONDS: "3",
+      WORKFLOW_POSTGRES_LIVENESS_SECONDS: "1",
     });
     const [doomed, survivor] = workers as [Worker, Worker];
 
@@ -102,7 +103,27 @@ describe("two workers on one Postgres world", () => {
       await new Promise((r) => setTimeout(r, 20));
     }
     expect(before?.status).toBe("processing");
+    const doomedProcess = Number(/queue worker process (\d+)/.exec(doomed.output())?.[1]);
+    const doomedIds = (
+      await db.pool.query<{ worker_id: string }>(
+        "select worker_id from workflow.workflow_queue_workers where process = $1",
+        [doomedProcess],
+      )
+    ).rows.map((r) => r.worker_id);
+    expect(doomedIds.length).toBeGreaterThan(0);
     await doomed.kill();
+    // The survivor sees the doomed process gone (its PostgreSQL session ended with it) and frees
+    // the queue jobs it held, which graphile-worker alone would keep locked for 4 hours.
+    await vi.waitFor(
+      async () => {
+        const held = await db.pool.query(
+          "select 1 from graphile_worker._private_jobs where locked_by = any($1::text[]) union all select 1 from workflow.workflow_queue_workers where process = $2",
+          [doomedIds, doomedProcess],
+        );
+        expect(held.rowCount).toBe(0);
+      },
+      { timeout: 15_000, interval: 200 },
+    );
     const byDoomed = chunksBy(doomed, stored);
     const chunkCount = before?.chunks?.count ?? 0;
     expect(chunkCount).toBeGreaterThan(8);

@@ -9,18 +9,25 @@
  * WORKFLOW_POSTGRES_URL), so that every copy of the SDK in the process (the api/ functions', the
  * step bundle's) finds the one same instance; this file only prepares its schema and starts it.
  */
+import { EventEmitter } from "node:events";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
 import { getWorld } from "workflow/runtime";
+import { createLivenessTable, type Liveness, startLiveness } from "./postgres-liveness.ts";
 
 /** What WORKFLOW_TARGET_WORLD names to choose this world. */
 export const POSTGRES_WORLD = "@workflow/world-postgres";
 
 // Any constant works; it only has to be the same in every worker and differ from the app's other locks.
 const SETUP_LOCK = 0x77_6b_66_70; // "wkfp"
+
+/** Where our patch to the world finds the event emitter it hands graphile-worker. */
+const GRAPHILE_EVENTS = Symbol.for("workflow-postgres.graphile-events");
+
+let liveness: Liveness | null = null;
 
 /**
  * Brings the world's schema up to date and starts this process's queue worker, which also queues
@@ -54,9 +61,19 @@ export async function startPostgresWorld(connectionString: string): Promise<void
     } finally {
       await pool.end();
     }
+    await createLivenessTable(lock);
     const world = getWorld() as { start?: () => Promise<void> };
     if (!world.start) throw new Error(`WORKFLOW_TARGET_WORLD does not name ${POSTGRES_WORLD}.`);
+    // Before the queue starts, so that its first worker ids are recorded (see postgres-liveness.ts).
+    const events = new EventEmitter();
+    (globalThis as Record<symbol, unknown>)[GRAPHILE_EVENTS] = events;
+    liveness = await startLiveness({
+      connectionString,
+      events,
+      intervalMs: Number(process.env.WORKFLOW_POSTGRES_LIVENESS_SECONDS || 5) * 1000,
+    });
     await world.start();
+    console.log(`[workflow] Postgres world: this process is queue worker process ${liveness.process}`);
   } finally {
     await lock.end().catch(() => {});
   }
@@ -64,8 +81,8 @@ export async function startPostgresWorld(connectionString: string): Promise<void
 
 /**
  * Stops this process's queue worker: the messages it holds go back to the queue for the other
- * workers now, rather than when graphile-worker gives up on a silent lock (hours later; a worker
- * killed outright leaves them so, and the run's next replay queues its unfinished steps again).
+ * workers now. A worker killed outright cannot: the others free its jobs once they see it gone
+ * (postgres-liveness.ts), and the run's next replay queues its unfinished steps again.
  */
 export async function stopWorld(): Promise<void> {
   const world = getWorld() as { close?: () => Promise<void> };
@@ -74,6 +91,9 @@ export async function stopWorld(): Promise<void> {
   } catch {
     // On SIGTERM graphile-worker runs its own graceful shutdown first (it hands the jobs back and
     // ends the process); what is left for close() may already be closed, which is what we wanted.
+  } finally {
+    await liveness?.stop();
+    liveness = null;
   }
 }
 
