@@ -51,16 +51,7 @@ export async function startPostgresWorld(connectionString: string): Promise<void
   }
   try {
     await lock.query("select pg_advisory_lock($1)", [SETUP_LOCK]);
-    const pool = new pg.Pool({ connectionString, max: 1 });
-    try {
-      await migrate(drizzle(pool), {
-        migrationsFolder: migrationsFolder(),
-        migrationsTable: "workflow_migrations",
-        migrationsSchema: "workflow_drizzle",
-      });
-    } finally {
-      await pool.end();
-    }
+    await applyWorldSchema(connectionString);
     await createLivenessTable(lock);
     const world = getWorld() as { start?: () => Promise<void> };
     if (!world.start) throw new Error(`WORKFLOW_TARGET_WORLD does not name ${POSTGRES_WORLD}.`);
@@ -94,6 +85,23 @@ export async function stopWorld(): Promise<void> {
   } finally {
     await liveness?.stop();
     liveness = null;
+  }
+}
+
+/**
+ * The engine's tables, by the package's own migrations (what its `bootstrap` command applies, same
+ * bookkeeping table). Not safe from two processes at once: startPostgresWorld holds a lock around it.
+ */
+export async function applyWorldSchema(connectionString: string): Promise<void> {
+  const pool = new pg.Pool({ connectionString, max: 1 });
+  try {
+    await migrate(drizzle(pool), {
+      migrationsFolder: migrationsFolder(),
+      migrationsTable: "workflow_migrations",
+      migrationsSchema: "workflow_drizzle",
+    });
+  } finally {
+    await pool.end();
   }
 }
 
