@@ -3,8 +3,8 @@
  * dist/csv/kernel.wasm). It parses complete rows out of the input region, scanning each field once:
  * numbers and dates are parsed while their end is looked for, text fields find their end sixteen
  * bytes at a time (SIMD) and are hashed a word at a time. Values are folded into per-column
- * statistics that live in this module's memory: null and kind counts, moments (two passes per block
- * of numbers, merged with Chan's formula), log-linear histograms, HyperLogLog registers,
+ * statistics that live in this module's memory: null and kind counts, count, min, max and the exact
+ * sums of the numbers and of their squares (see "Exact sums" below), log-linear histograms, HyperLogLog registers,
  * frequent-items tables, exact value counts while a column has few distinct values, and date
  * ranges. Its layout constants are exported, and src/csv/kernel.ts checks them when it instantiates
  * the module. What it cannot do alone goes back to JavaScript (src/csv/accumulator.ts):
@@ -28,8 +28,24 @@ export const K_TEXT: i32 = 5;
 const K_NULL: i32 = 6;
 /** Kind counts per column (f64 each). */
 export const KIND_COUNT: i32 = 6;
-/** Moments per column (f64 each): n, mean, m2, min, max. */
-export const MOMENT_COUNT: i32 = 5;
+/** Moments per column (f64 each): n, min, max, non-finite flags (NF_*). */
+export const MOMENT_COUNT: i32 = 4;
+/** Non-finite values seen in a column, as bits of its flags. */
+export const NF_POS_INF: i32 = 1;
+export const NF_NEG_INF: i32 = 2;
+export const NF_NAN: i32 = 4;
+/**
+ * Exact sums per column (i64 limbs, 32-bit digits, little-endian): Σx in SUM_LIMBS limbs in units of
+ * 2^-SUM_SCALE, then Σx² in SQUARES_LIMBS limbs in units of 2^-SQUARES_SCALE. After flush() every
+ * limb is in [0, 2^32) but the top one, which holds the sign and whatever is above.
+ */
+export const SUM_LIMBS: i32 = 68;
+export const SQUARES_LIMBS: i32 = 133;
+export const SUM_SCALE: i32 = 1074;
+export const SQUARES_SCALE: i32 = 2148;
+const SUMS_LIMBS: i32 = SUM_LIMBS + SQUARES_LIMBS;
+/** Numbers a column takes between two normalisations of its limbs (each adds < 2^32 to a limb). */
+const NORMALISE_EVERY: i32 = 1 << 24;
 
 // Byte classes of the lookup tables.
 const T_END: u8 = 1;
@@ -131,7 +147,9 @@ let headerPending = false;
 let ncols: i32 = -1;
 let colNulls: usize = 0; // f64[ncols]
 let colKinds: usize = 0; // f64[ncols * 6]
-let colMoments: usize = 0; // f64[ncols * 5]: n, mean, m2, min, max
+let colMoments: usize = 0; // f64[ncols * MOMENT_COUNT]: n, min, max, non-finite flags
+let colSums: usize = 0; // i64[ncols * SUMS_LIMBS]: Σx, then Σx² (see SUM_LIMBS)
+let colUnnormalised: usize = 0; // i32[ncols]: numbers added since the column's limbs were normalised
 let colBlock: usize = 0; // f64[ncols * BLOCK]
 let colBlockN: usize = 0; // i32[ncols]
 let colHist: usize = 0; // usize[ncols], 0 until the column has a number
@@ -230,6 +248,8 @@ export function reset(): void {
   colNulls = 0;
   colKinds = 0;
   colMoments = 0;
+  colSums = 0;
+  colUnnormalised = 0;
   colBlock = 0;
   colBlockN = 0;
   colHist = 0;
@@ -291,11 +311,13 @@ export function setColumns(n: i32): void {
   const m = <usize>max(n, 1);
   colNulls = alloc(m * 8);
   colKinds = alloc(m * <usize>KIND_COUNT * 8);
-  colMoments = alloc(m * 40);
+  colMoments = alloc(m * <usize>MOMENT_COUNT * 8);
   for (let i: usize = 0; i < <usize>n; i++) {
-    store<f64>(colMoments + i * 40 + 24, Infinity);
-    store<f64>(colMoments + i * 40 + 32, -Infinity);
+    store<f64>(colMoments + i * <usize>MOMENT_COUNT * 8 + 8, Infinity);
+    store<f64>(colMoments + i * <usize>MOMENT_COUNT * 8 + 16, -Infinity);
   }
+  colSums = alloc(m * <usize>SUMS_LIMBS * 8);
+  colUnnormalised = alloc(m * 4);
   colBlock = alloc(m * <usize>BLOCK * 8);
   colBlockN = alloc(m * 4);
   colHist = alloc(m * sizeof<usize>());
@@ -404,6 +426,10 @@ export function getColKinds(): usize {
 export function getColMoments(): usize {
   return colMoments;
 }
+/** The exact sums, SUM_LIMBS + SQUARES_LIMBS i64 per column; normalised by flush(). */
+export function getColSums(): usize {
+  return colSums;
+}
 export function getColHist(i: i32): usize {
   return load<usize>(colHist + <usize>i * sizeof<usize>());
 }
@@ -430,46 +456,102 @@ export function getColDates(): usize {
 // ---------------------------------------------------------------------------------------------------
 // Statistics
 
+// Exact sums. The mean and the variance are computed at the end from Σx and Σx² held exactly, in
+// fixed point over the whole range of doubles, so that they depend only on the multiset of values:
+// not on where a file was cut into pieces nor on the order the pieces merge in (which Welford's
+// moments merged with Chan's formula did, in the last bits), and they are more accurate too: one
+// rounding at the end instead of one per value. A double is M·2^(p−1074) with an integer M < 2^53
+// and p in [0, 2045], so Σx is an integer count of 2^-1074 and x² = M²·2^(2p−2148) one of 2^-2148.
+// M² (< 2^106) is computed exactly from 32-bit halves with 64-bit integer products: unlike Dekker's
+// TwoProduct (WebAssembly MVP has no fma) it cannot overflow or underflow, so every finite double's
+// square is exact, 1e300² and 1e-300² included. Only ±Infinity (a number like 1e400) and NaN stay
+// out of the sums; they set the column's non-finite flags instead.
+
+const DIGIT: u64 = 0xffffffff;
+
+/** Carries every limb of `count` at `p` into the next: all in [0, 2^32) but the top one (signed). */
+function normalise(p: usize, count: i32): void {
+  let carry: i64 = 0;
+  const last = p + (<usize>(count - 1) << 3);
+  for (let a = p; a < last; a += 8) {
+    const v = load<i64>(a) + carry;
+    store<i64>(a, v & <i64>DIGIT);
+    carry = v >> 32;
+  }
+  store<i64>(last, load<i64>(last) + carry);
+}
+
+function normaliseColumn(col: i32): void {
+  const s = colSums + <usize>col * <usize>SUMS_LIMBS * 8;
+  normalise(s, SUM_LIMBS);
+  normalise(s + <usize>SUM_LIMBS * 8, SQUARES_LIMBS);
+  store<i32>(colUnnormalised + ((<usize>col) << 2), 0);
+}
+
 function flushColumn(col: i32): void {
   const np = colBlockN + <usize>col * 4;
   const nb = load<i32>(np);
   if (nb === 0) return;
   store<i32>(np, 0);
   const v = colBlock + <usize>col * <usize>BLOCK * 8;
-  const mo = colMoments + <usize>col * 40;
-  let sum: f64 = 0;
-  let mn = load<f64>(mo + 24);
-  let mx = load<f64>(mo + 32);
+  const mo = colMoments + <usize>col * <usize>MOMENT_COUNT * 8;
+  const s1 = colSums + <usize>col * <usize>SUMS_LIMBS * 8;
+  const s2 = s1 + <usize>SUM_LIMBS * 8;
+  let mn = load<f64>(mo + 8);
+  let mx = load<f64>(mo + 16);
+  let flags = <i32>load<f64>(mo + 24);
   for (let j = 0; j < nb; j++) {
     const x = load<f64>(v + ((<usize>j) << 3));
-    sum += x;
     if (x < mn) mn = x;
     if (x > mx) mx = x;
+    const bits = reinterpret<u64>(x);
+    const be = <i32>(bits >>> 52) & 0x7ff;
+    if (be === 0x7ff) {
+      flags |= (bits & 0xfffffffffffff) !== 0 ? NF_NAN : bits >>> 63 !== 0 ? NF_NEG_INF : NF_POS_INF;
+      continue;
+    }
+    // x = ±m·2^(p−1074); a subnormal (or zero) has p = 0 and no implicit bit.
+    let m = bits & 0xfffffffffffff;
+    let p = 0;
+    if (be !== 0) {
+      m |= <u64>1 << 52;
+      p = be - 1;
+    }
+    // Σx: m shifted to bit p, as three digits (< 2^32 each), negated without a branch for x < 0.
+    const neg = <i64>bits >> 63;
+    const sh = <u64>(p & 31);
+    const rest = m >>> (32 - sh);
+    const a = s1 + ((<usize>(p >>> 5)) << 3);
+    store<i64>(a, load<i64>(a) + ((<i64>((m << sh) & DIGIT) ^ neg) - neg));
+    store<i64>(a + 8, load<i64>(a + 8) + ((<i64>(rest & DIGIT) ^ neg) - neg));
+    store<i64>(a + 16, load<i64>(a + 16) + ((<i64>(rest >>> 32) ^ neg) - neg));
+    // Σx²: m² from 32-bit halves (products < 2^64), as digits d0..d3, then shifted to bit 2p.
+    const ml = m & DIGIT;
+    const mh = m >>> 32;
+    const ll = ml * ml;
+    const t1 = (ll >>> 32) + ((mh * ml) << 1);
+    const t2 = mh * mh + (t1 >>> 32);
+    const q = p << 1;
+    const sq = <u64>(q & 31);
+    const w0 = (ll & DIGIT) << sq;
+    const w1 = ((t1 & DIGIT) << sq) + (w0 >>> 32);
+    const w2 = ((t2 & DIGIT) << sq) + (w1 >>> 32);
+    const w3 = ((t2 >>> 32) << sq) + (w2 >>> 32);
+    const b = s2 + ((<usize>(q >>> 5)) << 3);
+    store<i64>(b, load<i64>(b) + <i64>(w0 & DIGIT));
+    store<i64>(b + 8, load<i64>(b + 8) + <i64>(w1 & DIGIT));
+    store<i64>(b + 16, load<i64>(b + 16) + <i64>(w2 & DIGIT));
+    store<i64>(b + 24, load<i64>(b + 24) + <i64>(w3 & DIGIT));
+    store<i64>(b + 32, load<i64>(b + 32) + <i64>(w3 >>> 32));
   }
-  store<f64>(mo + 24, mn);
-  store<f64>(mo + 32, mx);
-  const fnb = <f64>nb;
-  const mb = sum / fnb;
-  let m2: f64 = 0;
-  let dsum: f64 = 0;
-  for (let j = 0; j < nb; j++) {
-    const d = load<f64>(v + ((<usize>j) << 3)) - mb;
-    m2 += d * d;
-    dsum += d;
-  }
-  m2 -= (dsum * dsum) / fnb;
-  const na = load<f64>(mo);
-  const n = na + fnb;
-  if (na === 0) {
-    store<f64>(mo + 8, mb);
-    store<f64>(mo + 16, m2);
-  } else {
-    const mean = load<f64>(mo + 8);
-    const delta = mb - mean;
-    store<f64>(mo + 8, mean + (delta * fnb) / n);
-    store<f64>(mo + 16, load<f64>(mo + 16) + m2 + (delta * delta * na * fnb) / n);
-  }
-  store<f64>(mo, n);
+  store<f64>(mo, load<f64>(mo) + <f64>nb);
+  store<f64>(mo + 8, mn);
+  store<f64>(mo + 16, mx);
+  store<f64>(mo + 24, <f64>flags);
+  const up = colUnnormalised + ((<usize>col) << 2);
+  const pending = load<i32>(up) + nb;
+  store<i32>(up, pending);
+  if (pending >= NORMALISE_EVERY) normaliseColumn(col);
   const hp = colHist + <usize>col * sizeof<usize>();
   let hist = load<usize>(hp);
   if (hist === 0) {
@@ -489,9 +571,12 @@ function flushColumn(col: i32): void {
   }
 }
 
-/** Folds every column's pending numbers into its moments and histogram. */
+/** Folds every column's pending numbers into its moments, sums and histogram; normalises the sums. */
 export function flush(): void {
-  for (let i = 0; i < ncols; i++) flushColumn(i);
+  for (let i = 0; i < ncols; i++) {
+    flushColumn(i);
+    normaliseColumn(i);
+  }
 }
 
 function fmix32(h: u32): u32 {
