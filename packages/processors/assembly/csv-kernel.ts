@@ -472,7 +472,7 @@ const DIGIT: u64 = 0xffffffff;
 /** Carries every limb of `count` at `p` into the next: all in [0, 2^32) but the top one (signed). */
 function normalise(p: usize, count: i32): void {
   let carry: i64 = 0;
-  const last = p + (<usize>(count - 1) << 3);
+  const last = p + ((<usize>(count - 1)) << 3);
   for (let a = p; a < last; a += 8) {
     const v = load<i64>(a) + carry;
     store<i64>(a, v & <i64>DIGIT);
@@ -488,6 +488,24 @@ function normaliseColumn(col: i32): void {
   store<i32>(colUnnormalised + ((<usize>col) << 2), 0);
 }
 
+/**
+ * Adds ±`mag` × 2^(pos − (limb 0's weight)) to the limbs at `p`: `mag` < 2^62 shifted to bit `pos`,
+ * as three digits (< 2^32 each), negated without a branch when `neg` is −1 (0 otherwise).
+ */
+// @ts-expect-error: decorator
+@inline
+function deposit3(p: usize, pos: i32, mag: u64, neg: i64): void {
+  const sh = <u64>(pos & 31);
+  const rest = mag >>> (32 - sh);
+  const a = p + ((<usize>(pos >>> 5)) << 3);
+  store<i64>(a, load<i64>(a) + ((<i64>((mag << sh) & DIGIT) ^ neg) - neg));
+  store<i64>(a + 8, load<i64>(a + 8) + ((<i64>(rest & DIGIT) ^ neg) - neg));
+  store<i64>(a + 16, load<i64>(a + 16) + ((<i64>(rest >>> 32) ^ neg) - neg));
+}
+
+/** Below this, an integer's square and 256 of them (a block) fit an i64: the fast path of flushColumn. */
+const SMALL_INT: f64 = 134217728; // 2^27
+
 function flushColumn(col: i32): void {
   const np = colBlockN + <usize>col * 4;
   const nb = load<i32>(np);
@@ -497,15 +515,41 @@ function flushColumn(col: i32): void {
   const mo = colMoments + <usize>col * <usize>MOMENT_COUNT * 8;
   const s1 = colSums + <usize>col * <usize>SUMS_LIMBS * 8;
   const s2 = s1 + <usize>SUM_LIMBS * 8;
+  const hp = colHist + <usize>col * sizeof<usize>();
+  let hist = load<usize>(hp);
+  if (hist === 0) {
+    hist = alloc(<usize>HIST_BUCKETS * 8);
+    store<usize>(hp, hist);
+  }
   let mn = load<f64>(mo + 8);
   let mx = load<f64>(mo + 16);
   let flags = <i32>load<f64>(mo + 24);
+  // Small integers (most numbers of most files) are summed in two i64 first: exact, and cheap.
+  let intSum: i64 = 0;
+  let intSquares: i64 = 0;
   for (let j = 0; j < nb; j++) {
     const x = load<f64>(v + ((<usize>j) << 3));
     if (x < mn) mn = x;
     if (x > mx) mx = x;
     const bits = reinterpret<u64>(x);
-    const be = <i32>(bits >>> 52) & 0x7ff;
+    const hi = <u32>(bits >>> 32);
+    const exp = <i32>((hi >>> 20) & 0x7ff) - 1023;
+    let idx = ZERO_BUCKET;
+    if (exp >= EXP_MIN) {
+      const offset = (min(exp, EXP_MAX) - EXP_MIN) * SUBS + <i32>((hi >>> 16) & 0xf);
+      idx = hi >>> 31 === 1 ? ZERO_BUCKET - 1 - offset : ZERO_BUCKET + 1 + offset;
+    }
+    const hb = hist + ((<usize>idx) << 3);
+    store<f64>(hb, load<f64>(hb) + 1);
+    if (abs(x) < SMALL_INT) {
+      const xi = <i64>x;
+      if (<f64>xi === x) {
+        intSum += xi;
+        intSquares += xi * xi;
+        continue;
+      }
+    }
+    const be = exp + 1023;
     if (be === 0x7ff) {
       flags |= (bits & 0xfffffffffffff) !== 0 ? NF_NAN : bits >>> 63 !== 0 ? NF_NEG_INF : NF_POS_INF;
       continue;
@@ -517,15 +561,8 @@ function flushColumn(col: i32): void {
       m |= <u64>1 << 52;
       p = be - 1;
     }
-    // Σx: m shifted to bit p, as three digits (< 2^32 each), negated without a branch for x < 0.
-    const neg = <i64>bits >> 63;
-    const sh = <u64>(p & 31);
-    const rest = m >>> (32 - sh);
-    const a = s1 + ((<usize>(p >>> 5)) << 3);
-    store<i64>(a, load<i64>(a) + ((<i64>((m << sh) & DIGIT) ^ neg) - neg));
-    store<i64>(a + 8, load<i64>(a + 8) + ((<i64>(rest & DIGIT) ^ neg) - neg));
-    store<i64>(a + 16, load<i64>(a + 16) + ((<i64>(rest >>> 32) ^ neg) - neg));
-    // Σx²: m² from 32-bit halves (products < 2^64), as digits d0..d3, then shifted to bit 2p.
+    deposit3(s1, p, m, <i64>bits >> 63);
+    // Σx²: m² from 32-bit halves (products < 2^64), as digits, then shifted to bit 2p.
     const ml = m & DIGIT;
     const mh = m >>> 32;
     const ll = ml * ml;
@@ -544,6 +581,11 @@ function flushColumn(col: i32): void {
     store<i64>(b + 24, load<i64>(b + 24) + <i64>(w3 & DIGIT));
     store<i64>(b + 32, load<i64>(b + 32) + <i64>(w3 >>> 32));
   }
+  // The small integers' sums (|Σ| < 2^35, Σx² < 2^62): the integer 1 is bit SUM_SCALE of Σx and
+  // bit SQUARES_SCALE of Σx².
+  const intNeg = intSum >> 63;
+  deposit3(s1, SUM_SCALE, <u64>((intSum ^ intNeg) - intNeg), intNeg);
+  deposit3(s2, SQUARES_SCALE, <u64>intSquares, 0);
   store<f64>(mo, load<f64>(mo) + <f64>nb);
   store<f64>(mo + 8, mn);
   store<f64>(mo + 16, mx);
@@ -552,23 +594,6 @@ function flushColumn(col: i32): void {
   const pending = load<i32>(up) + nb;
   store<i32>(up, pending);
   if (pending >= NORMALISE_EVERY) normaliseColumn(col);
-  const hp = colHist + <usize>col * sizeof<usize>();
-  let hist = load<usize>(hp);
-  if (hist === 0) {
-    hist = alloc(<usize>HIST_BUCKETS * 8);
-    store<usize>(hp, hist);
-  }
-  for (let j = 0; j < nb; j++) {
-    const hi = <u32>(reinterpret<u64>(load<f64>(v + ((<usize>j) << 3))) >>> 32);
-    const exp = <i32>((hi >>> 20) & 0x7ff) - 1023;
-    let idx = ZERO_BUCKET;
-    if (exp >= EXP_MIN) {
-      const offset = (min(exp, EXP_MAX) - EXP_MIN) * SUBS + <i32>((hi >>> 16) & 0xf);
-      idx = hi >>> 31 === 1 ? ZERO_BUCKET - 1 - offset : ZERO_BUCKET + 1 + offset;
-    }
-    const b = hist + ((<usize>idx) << 3);
-    store<f64>(b, load<f64>(b) + 1);
-  }
 }
 
 /** Folds every column's pending numbers into its moments, sums and histogram; normalises the sums. */

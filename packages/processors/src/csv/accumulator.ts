@@ -1,6 +1,7 @@
 import { type DateRangeData, readDateRange } from "./date-range.ts";
 import { detectCsvDialect } from "./dialect.ts";
 import { type ExactValuesData, readExactValues } from "./exact.ts";
+import { exactSumFromLimbs } from "./exact-sum.ts";
 import {
   type CsvKernel,
   createKernel,
@@ -16,7 +17,6 @@ import {
 } from "./kernel.ts";
 import type { CsvMalformedKind } from "./kinds.ts";
 import { MALFORMED } from "./kinds.ts";
-import { exactSumFromLimbs } from "./exact-sum.ts";
 import type { Moments } from "./moments.ts";
 import { FrequentItems, type FrequentItemsData, HIST_BUCKETS, HLL_P } from "./sketches.ts";
 

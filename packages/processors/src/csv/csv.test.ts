@@ -291,8 +291,8 @@ describe("merging", () => {
     const s = summarizeCsv(merged as CsvPartial);
     expect(s.rows).toBe(whole.rows);
     expect(s.columns[1]?.values).toEqual(whole.columns[1]?.values);
-    expect(s.columns[2]?.numeric?.mean).toBeCloseTo(whole.columns[2]?.numeric?.mean ?? 0, 9);
-    expect(s.columns[2]?.numeric?.stddev).toBeCloseTo(whole.columns[2]?.numeric?.stddev ?? 0, 9);
+    expect(s.columns[2]?.numeric?.mean).toBe(whole.columns[2]?.numeric?.mean);
+    expect(s.columns[2]?.numeric?.stddev).toBe(whole.columns[2]?.numeric?.stddev);
     expect(s.columns[2]?.numeric?.histogram).toEqual(whole.columns[2]?.numeric?.histogram);
   });
 

@@ -115,13 +115,53 @@ export function roundRatio(num: bigint, den: bigint, exp: number): number {
   if (num === 0n) return 0;
   const negative = num < 0n;
   let a = negative ? -num : num;
-  // At least 55 bits of quotient: 53 kept, a rounding bit, and more.
+  // At least 55 bits of quotient: 53 kept, a rounding bit, and one more for the rest.
   const shift = Math.max(0, 55 - (bitLength(a) - bitLength(den)));
   a <<= BigInt(shift);
-  const e = exp - shift;
-  const q = a / den;
-  const inexact = a % den !== 0n;
-  // The value is (q + a fraction) × 2^e; keep the bits from 2^lsb up: 53 of them, fewer when subnormal.
+  const value = roundBits(a / den, a % den !== 0n, exp - shift);
+  return negative ? -value : value;
+}
+
+/**
+ * The double nearest to √(num / den × 2^exp), correctly rounded like {@link roundRatio}: from the
+ * exact ratio, not from a rounded one, so a square root in range is found even when the ratio itself
+ * is past the range of doubles (a variance of 2e600 has the deviation 1.4e300). `num` ≥ 0, `den` > 0.
+ *
+ * @example sqrtRatio(2n, 1n, 0) // 1.4142135623730951
+ */
+export function sqrtRatio(num: bigint, den: bigint, exp: number): number {
+  if (den <= 0n || num < 0n) throw new RangeError("sqrtRatio: needs num ≥ 0 and den > 0");
+  if (num === 0n) return 0;
+  // √(a / den × 2^(2h)) with an even exponent 2h, a / den scaled to at least 2^110 so that its
+  // integer square root has 55 bits or more.
+  const odd = ((exp % 2) + 2) % 2;
+  let a = num << BigInt(odd);
+  let h = (exp - odd) / 2;
+  let shift = Math.max(0, 111 - (bitLength(a) - bitLength(den)));
+  shift += shift % 2;
+  a <<= BigInt(shift);
+  h -= shift / 2;
+  const n = a / den;
+  const r = isqrt(n);
+  return roundBits(r, r * r !== n || a % den !== 0n, h);
+}
+
+/** ⌊√n⌋ for n > 0 (Newton's iteration from above). */
+function isqrt(n: bigint): bigint {
+  let x = 1n << BigInt((bitLength(n) >> 1) + 1);
+  for (;;) {
+    const y = (x + n / x) >> 1n;
+    if (y >= x) return x;
+    x = y;
+  }
+}
+
+/**
+ * The double nearest to (q + f) × 2^e, where 0 ≤ f < 1 is nonzero exactly when `inexact`, and q has
+ * at least 55 bits (so the rounding bit is one of q's and f only breaks ties).
+ */
+function roundBits(q: bigint, inexact: boolean, e: number): number {
+  // Keep the bits from 2^lsb up: 53 of them, fewer when the result is subnormal.
   const top = bitLength(q) - 1 + e;
   const lsb = Math.max(top - 52, -1074);
   const drop = BigInt(lsb - e);
@@ -129,7 +169,6 @@ export function roundRatio(num: bigint, den: bigint, exp: number): number {
   const rest = q - (m << drop);
   const half = 1n << (drop - 1n);
   if (rest > half || (rest === half && (inexact || (m & 1n) === 1n))) m += 1n;
-  // m ≤ 2^53 and 2^lsb are exact doubles; their product is exact, or ±Infinity past the largest double.
-  const value = Number(m) * pow2(lsb);
-  return negative ? -value : value;
+  // m ≤ 2^53 and 2^lsb are exact doubles; their product is exact, or Infinity past the largest double.
+  return Number(m) * pow2(lsb);
 }

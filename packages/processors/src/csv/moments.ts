@@ -4,7 +4,7 @@
  * a file analysed in one pass, in pieces on worker threads, or in chunks by separate steps gives the
  * same bits.
  */
-import { addExactSums, type ExactSum, parseExactSum, roundRatio } from "./exact-sum.ts";
+import { addExactSums, type ExactSum, parseExactSum, roundRatio, sqrtRatio } from "./exact-sum.ts";
 
 /** Bits of {@link Moments.nonFinite}. */
 export const NON_FINITE = { positiveInfinity: 1, negativeInfinity: 2, nan: 4 } as const;
@@ -41,12 +41,12 @@ export function mergeMoments(a: Moments, b: Moments): Moments {
 
 /**
  * The mean and the sample standard deviation (n − 1) of the numbers. The mean is Σx / n rounded once
- * (correctly); the variance is (n·Σx² − (Σx)²) / (n(n − 1)) computed exactly with integers and
- * rounded once, and the standard deviation its square root (IEEE 754's is correctly rounded, so this
- * is within one unit in the last place of the exact one). That is more accurate than Welford's
- * algorithm, which rounds at every value and, merged with Chan's formula, gave results that depended
- * on where a file was cut. With an infinity among the numbers the mean is that infinity (NaN with
- * both signs) and the deviation NaN; a single number has deviation 0.
+ * (correctly); the variance (n·Σx² − (Σx)²) / (n(n − 1)) is computed exactly with integers and the
+ * deviation is its square root rounded once (correctly too: even where the variance itself would not
+ * fit a double, as for values near ±1e300). That is more accurate than Welford's algorithm, which
+ * rounds at every value and, merged with Chan's formula, gave results that depended on where a file
+ * was cut. With an infinity among the numbers the mean is that infinity (NaN with both signs) and the
+ * deviation NaN; a single number has deviation 0.
  *
  * @example momentStats({ n: 2, min: 1, max: 3, sum: "0x1p+2", sumSquares: "0x5p+1", nonFinite: 0 })
  * // { mean: 2, stddev: 1.4142135623730951 }
@@ -67,6 +67,5 @@ export function momentStats(m: Moments): { mean: number; stddev: number } {
   // n·Σx² − (Σx)², both as integers times 2^e: never negative (Cauchy–Schwarz), as nothing was rounded.
   const e = Math.min(s2.e, 2 * s1.e);
   const spread = ((n * s2.m) << BigInt(s2.e - e)) - ((s1.m * s1.m) << BigInt(2 * s1.e - e));
-  const variance = roundRatio(spread, n * (n - 1n), e);
-  return { mean, stddev: Math.sqrt(variance) };
+  return { mean, stddev: sqrtRatio(spread, n * (n - 1n), e) };
 }
