@@ -492,8 +492,6 @@ function normaliseColumn(col: i32): void {
  * Adds ±`mag` × 2^(pos − (limb 0's weight)) to the limbs at `p`: `mag` < 2^62 shifted to bit `pos`,
  * as three digits (< 2^32 each), negated without a branch when `neg` is −1 (0 otherwise).
  */
-// @ts-expect-error: decorator
-@inline
 function deposit3(p: usize, pos: i32, mag: u64, neg: i64): void {
   const sh = <u64>(pos & 31);
   const rest = mag >>> (32 - sh);
@@ -558,10 +556,17 @@ function flushColumn(col: i32): void {
     let m = bits & 0xfffffffffffff;
     let p = 0;
     if (be !== 0) {
-      m |= <u64>1 << 52;
+      m |= (<u64>1) << 52;
       p = be - 1;
     }
-    deposit3(s1, p, m, <i64>bits >> 63);
+    // Σx: m shifted to bit p (deposit3, written out: this loop is the hot one).
+    const neg = <i64>bits >> 63;
+    const sh = <u64>(p & 31);
+    const rest = m >>> (32 - sh);
+    const a = s1 + ((<usize>(p >>> 5)) << 3);
+    store<i64>(a, load<i64>(a) + ((<i64>((m << sh) & DIGIT) ^ neg) - neg));
+    store<i64>(a + 8, load<i64>(a + 8) + ((<i64>(rest & DIGIT) ^ neg) - neg));
+    store<i64>(a + 16, load<i64>(a + 16) + ((<i64>(rest >>> 32) ^ neg) - neg));
     // Σx²: m² from 32-bit halves (products < 2^64), as digits, then shifted to bit 2p.
     const ml = m & DIGIT;
     const mh = m >>> 32;
