@@ -258,6 +258,39 @@ describe("means and standard deviations from exact sums", () => {
     expect(merged?.stddev).toBeNaN();
   });
 
+  it("stay exact past the 2^24 numbers after which the kernel normalises a column's limbs", () => {
+    // One kernel block (256 numbers) of mixed signs and sizes, repeated: 17 million numbers.
+    const r = rng(17);
+    const block = Array.from({ length: 256 }, (_, i) =>
+      i % 4 === 0
+        ? `-${(r() * 1e6).toFixed(3)}`
+        : i % 4 === 1
+          ? String(Math.floor(r() * 1e8) - 5e7)
+          : i % 4 === 2
+            ? `${(r() * 9 + 1).toFixed(4)}e-${Math.floor(r() * 30)}`
+            : String(Math.floor(r() * 1e15)),
+    );
+    const piece = enc.encode(`${Array.from({ length: 256 }, () => block.join("\n")).join("\n")}\n`);
+    const times = 260; // × 256 × 256 = 17,039,360 > 2^24 = 16,777,216
+    const acc = createCsvAccumulator({ delimiter: ",", header: false });
+    for (let i = 0; i < times; i++) acc.push(piece);
+    const numeric = summarizeCsv(acc.finish()).columns[0]?.numeric;
+    // The reference: the block's exact sums, times its repetitions.
+    const reps = BigInt(256 * times);
+    const n = 256n * reps;
+    expect(numeric?.min).toBeLessThan(0);
+    let s1 = 0n; // in units of 2^-E
+    let s2 = 0n; // in units of 2^-2E
+    for (const x of block.map(Number)) {
+      s1 += scaled(x);
+      s2 += scaled(x) * scaled(x);
+    }
+    s1 *= reps;
+    s2 *= reps;
+    expect(numeric && within(numeric.mean, { num: s1, den: n }, 0.5)).toBe(true);
+    expect(numeric && sqrtWithinUlp(numeric.stddev, { num: n * s2 - s1 * s1, den: n * (n - 1n) })).toBe(true);
+  });
+
   it("keep partials small and plain: strings, JSON round-trips", () => {
     const values = Array.from({ length: 10_000 }, (_, i) => (i * 1.37).toFixed(2));
     const m = partialOf(csvOf(values)).columnStats[0]?.moments;
