@@ -10,7 +10,7 @@ import type { BlobResultAnswer } from "@repo/validation/api/blobs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { signUp } from "../support/accounts.js";
 import { REPO_ROOT } from "../support/paths.js";
-import { salesCsv } from "../support/sales-csv.js";
+import { salesCsv, salesCsvMeans } from "../support/sales-csv.js";
 
 // The "done means": kill the dev server while a file is being processed, start it again, and
 // the result still arrives, once. The server is a real process (the local runtime serving api/), so
@@ -203,6 +203,9 @@ describe("a crash in the middle of processing", () => {
     }
     expect(after).toMatchObject({ status: "done", attempt: 1, runId: before?.runId });
     expect(after?.csv?.rows).toBe(count);
+    // Means from exact sums: the chunked run gives the exact values, to the bit.
+    const means = salesCsvMeans(count);
+    expect(after?.csv?.columns.map((c) => c.numeric?.mean)).toEqual([means.id, means.amount, undefined]);
     expect(after?.chunks).toEqual({ count: chunkCount, done: chunkCount, bytes: after?.progress?.bytes });
 
     // The merge step wrote the result before its own record says "completed": wait for the record.

@@ -9,7 +9,7 @@ import { createTestDatabase, type TestDatabase } from "@repo/test-support/postgr
 import type { BlobResultAnswer } from "@repo/validation/api/blobs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { signUp } from "../support/accounts.js";
-import { salesCsv } from "../support/sales-csv.js";
+import { salesCsv, salesCsvMeans } from "../support/sales-csv.js";
 import { startWorker, startWorkers, type Worker } from "../support/workers.js";
 
 // The issue's "past one machine": two `pnpm start` processes on one PostgreSQL server (Debian's, a
@@ -145,6 +145,9 @@ describe("two workers on one Postgres world", () => {
     }
     expect(after).toMatchObject({ status: "done", attempt: 1, runId: before?.runId });
     expect(after?.csv?.rows).toBe(ROWS);
+    // Means from exact sums: the chunked run gives the exact values, to the bit.
+    const means = salesCsvMeans(ROWS);
+    expect(after?.csv?.columns.map((c) => c.numeric?.mean)).toEqual([means.id, means.amount, undefined]);
     expect(after?.chunks).toEqual({ count: chunkCount, done: chunkCount, bytes: after?.progress?.bytes });
 
     // Chunks done by both workers, and between them every chunk.

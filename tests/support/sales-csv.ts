@@ -15,3 +15,13 @@ export function* salesCsv(count: number): Generator<Uint8Array> {
   }
   yield enc.encode(chunk);
 }
+
+/**
+ * The means of salesCsv(count)'s numeric columns, id and amount: exact doubles when `count` is a
+ * multiple of 1000 (every amount residue then appears count / 1000 times), so a correct analysis,
+ * chunked or not, gives them to the bit.
+ */
+export function salesCsvMeans(count: number): { id: number; amount: number } {
+  if (count % 1000 !== 0) throw new Error("salesCsvMeans: count must be a multiple of 1000");
+  return { id: (count + 1) / 2, amount: 999 / 8 };
+}

@@ -29,10 +29,6 @@ afterAll(async () => {
 
 const settled = (path: string, etag: string) => settledIn(blob.store, path, etag);
 
-/** Means and standard deviations merge in another order of addition: compared to 12 digits. */
-const roundedNumbers = (_key: string, v: unknown) =>
-  typeof v === "number" && !Number.isInteger(v) ? Number(v.toPrecision(12)) : v;
-
 describe("the pipeline on Vercel Blob", () => {
   it("processes a CSV once however often its event arrives", async () => {
     const { store } = blob;
@@ -77,9 +73,7 @@ describe("the pipeline on Vercel Blob", () => {
     configurePipeline({ store });
     expect(chunked.chunks?.count).toBe(Math.ceil(Buffer.byteLength(text) / 700));
     expect(chunked.csv?.rows).toBe(300);
-    expect(JSON.parse(JSON.stringify(chunked.csv, roundedNumbers))).toEqual(
-      JSON.parse(JSON.stringify(single.csv, roundedNumbers)),
-    );
+    expect(chunked.csv).toEqual(single.csv);
     // No chunk sees the whole file: the hash is the etag's when the etag is a SHA-256 (this
     // protocol server's are), else unknown (Vercel Blob's own).
     const hashEtag = /sha256:/.test(many.etag);

@@ -1,9 +1,11 @@
 import { type DateRangeData, readDateRange } from "./date-range.ts";
 import { detectCsvDialect } from "./dialect.ts";
 import { type ExactValuesData, readExactValues } from "./exact.ts";
+import { exactSumFromLimbs } from "./exact-sum.ts";
 import {
   type CsvKernel,
   createKernel,
+  EXACT_SUMS,
   EXAMPLE_FIELDS,
   F_ESCAPED,
   KIND_COUNT,
@@ -15,7 +17,8 @@ import {
 } from "./kernel.ts";
 import type { CsvMalformedKind } from "./kinds.ts";
 import { MALFORMED } from "./kinds.ts";
-import { FrequentItems, type FrequentItemsData, HIST_BUCKETS, HLL_P, type Moments } from "./sketches.ts";
+import type { Moments } from "./moments.ts";
+import { FrequentItems, type FrequentItemsData, HIST_BUCKETS, HLL_P } from "./sketches.ts";
 
 export { type CsvKind, type CsvMalformedKind, KINDS } from "./kinds.ts";
 
@@ -60,7 +63,7 @@ export interface CsvColumnPartial {
   nulls: number;
   /** Count of values per kind, in the order of {@link KINDS}. */
   kinds: number[];
-  /** Count, mean, squared deviations, min and max of the integer and number values. */
+  /** Count, min, max and exact sums of the integer and number values. */
   moments: Moments;
   /** Log-linear bucket counts of the numeric values, or null when there were none. */
   histogram: Float64Array | null;
@@ -272,6 +275,9 @@ export class Accumulator implements CsvAccumulator {
     const nulls = k.getColNulls() >> 3;
     const kinds = k.getColKinds() >> 3;
     const moments = k.getColMoments() >> 3;
+    const limbs = new BigInt64Array(k.memory.buffer);
+    const sums = k.getColSums() >> 3;
+    const { sum: sumLimbs, squares: squareLimbs, sumScale, squaresScale } = EXACT_SUMS;
     const hll = k.getColHll();
     for (let i = 0; i < n; i++) {
       const mo = moments + i * MOMENT_COUNT;
@@ -282,10 +288,16 @@ export class Accumulator implements CsvAccumulator {
         kinds: kindCounts,
         moments: {
           n: f64[mo] as number,
-          mean: f64[mo + 1] as number,
-          m2: f64[mo + 2] as number,
-          min: f64[mo + 3] as number,
-          max: f64[mo + 4] as number,
+          min: f64[mo + 1] as number,
+          max: f64[mo + 2] as number,
+          sum: exactSumFromLimbs(limbs, sums + i * (sumLimbs + squareLimbs), sumLimbs, sumScale),
+          sumSquares: exactSumFromLimbs(
+            limbs,
+            sums + i * (sumLimbs + squareLimbs) + sumLimbs,
+            squareLimbs,
+            squaresScale,
+          ),
+          nonFinite: f64[mo + 3] as number,
         },
         histogram: hist === 0 ? null : f64.slice(hist >> 3, (hist >> 3) + HIST_BUCKETS),
         hll: new Uint8Array(k.memory.buffer).slice(hll + i * HLL_BYTES, hll + (i + 1) * HLL_BYTES),

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { type CsvKind, type CsvMalformedKind, KINDS, MALFORMED } from "./kinds.ts";
+import { NON_FINITE } from "./moments.ts";
 import { FREQ_CAPACITY, HIST_BUCKETS, HLL_P } from "./sketches.ts";
 
 /**
@@ -37,6 +38,7 @@ export interface CsvKernel {
   getColNulls(): number;
   getColKinds(): number;
   getColMoments(): number;
+  getColSums(): number;
   getColHist(i: number): number;
   getColHll(): number;
   getColExact(i: number): number;
@@ -68,9 +70,14 @@ export const DATE_RANGE = {
   maxText: 88,
   stride: 152,
 } as const;
-/** Kind counts and moments (n, mean, m2, min, max) per column; fields of a malformed-row example. */
+/** Kind counts and moments (n, min, max, non-finite flags) per column; fields of a malformed-row example. */
 export const KIND_COUNT = KINDS.length;
-export const MOMENT_COUNT = 5;
+export const MOMENT_COUNT = 4;
+/**
+ * The exact sums per column: Σx in `sum` i64 limbs of 32-bit digits in units of 2^-sumScale, then Σx²
+ * in `squares` limbs in units of 2^-squaresScale (see "Exact sums" in assembly/csv-kernel.ts).
+ */
+export const EXACT_SUMS = { sum: 68, squares: 133, sumScale: 1074, squaresScale: 2148 } as const;
 export const EXAMPLE_FIELDS = 4;
 
 /** The kernel's names of the kinds and malformed kinds. */
@@ -99,6 +106,13 @@ const EXPECTED: Record<string, number> = {
   ...Object.fromEntries(MALFORMED.map((kind, i) => [KERNEL_MALFORMED[kind], i])),
   KIND_COUNT,
   MOMENT_COUNT,
+  NF_POS_INF: NON_FINITE.positiveInfinity,
+  NF_NEG_INF: NON_FINITE.negativeInfinity,
+  NF_NAN: NON_FINITE.nan,
+  SUM_LIMBS: EXACT_SUMS.sum,
+  SQUARES_LIMBS: EXACT_SUMS.squares,
+  SUM_SCALE: EXACT_SUMS.sumScale,
+  SQUARES_SCALE: EXACT_SUMS.squaresScale,
   EXAMPLE_FIELDS,
   F_ESCAPED,
   HLL_P,

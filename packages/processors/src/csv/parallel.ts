@@ -140,10 +140,10 @@ function concat(chunks: Uint8Array[], limit: number): Uint8Array {
  * the workers, a bounded number at a time (when they all have `maxInFlight` pieces queued, this
  * thread parses the next piece itself, which saves a worker's memory and suits machines with few
  * cores); their partial results are merged in file order, so row
- * counts, malformed-row line numbers and examples are those of a single pass. Means and standard
- * deviations may differ in the last bits (Chan's merge instead of one Welford pass), and for columns
- * with more distinct values than the frequent-items table holds, the approximate top values and
- * their error bound may differ slightly, as between any two ways of splitting the file.
+ * counts, malformed-row line numbers and examples are those of a single pass, and so are means and
+ * standard deviations, to the bit (exact sums, see moments.ts). For columns with more distinct values
+ * than the frequent-items table holds, the approximate top values and their error bound may differ
+ * slightly, as between any two ways of splitting the file.
  *
  * Inputs under `minParallelBytes`, `workers: 1`, or a missing worker script parse in this thread.
  * The workers run `dist/csv/worker.js` of this package (built by `tsc -p tsconfig.build.json`),

@@ -1,10 +1,10 @@
 /**
  * Mergeable sketches behind the CSV statistics. Every one of them can be built from any piece of a file
  * and combined with the sketch of another piece, which is what lets byte ranges of one file be analysed
- * by different workers: moments (merged with Chan's formula), a fixed-boundary log-linear histogram,
- * HyperLogLog and a frequent-items (Misra-Gries with median purges) table. The parser's kernel
- * (assembly/csv-kernel.ts) fills the first three in its own memory with the same layouts and
- * hashes; this module merges and reads them, and holds the frequent-items table.
+ * by different workers: a fixed-boundary log-linear histogram, HyperLogLog and a frequent-items
+ * (Misra-Gries with median purges) table (the exact sums behind means and deviations are in
+ * moments.ts). The parser's kernel (assembly/csv-kernel.ts) fills them in its own memory with the
+ * same layouts and hashes; this module merges and reads them, and holds the frequent-items table.
  */
 
 // ---------------------------------------------------------------------------------------------------
@@ -70,39 +70,6 @@ export function hllEstimate(registers: Uint8Array): number {
   if (e <= 2.5 * HLL_M && zeros > 0) e = HLL_M * Math.log(HLL_M / zeros);
   else if (e > 2 ** 32 / 30) e = -(2 ** 32) * Math.log(1 - e / 2 ** 32);
   return Math.round(e);
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Moments
-
-/** Count, mean and sum of squared deviations: the state of Welford's algorithm. */
-export interface Moments {
-  n: number;
-  mean: number;
-  m2: number;
-  min: number;
-  max: number;
-}
-
-/**
- * Chan et al.'s parallel combination of two Welford states. Unlike sums of squares it does not lose
- * precision when values share a large offset (1e9 + small noise).
- *
- * @example mergeMoments({ n: 1, mean: 1, m2: 0, min: 1, max: 1 }, { n: 1, mean: 3, m2: 0, min: 3, max: 3 })
- * // { n: 2, mean: 2, m2: 2, min: 1, max: 3 }
- */
-export function mergeMoments(a: Moments, b: Moments): Moments {
-  if (a.n === 0) return { ...b };
-  if (b.n === 0) return { ...a };
-  const n = a.n + b.n;
-  const delta = b.mean - a.mean;
-  return {
-    n,
-    mean: a.mean + (delta * b.n) / n,
-    m2: a.m2 + b.m2 + (delta * delta * a.n * b.n) / n,
-    min: Math.min(a.min, b.min),
-    max: Math.max(a.max, b.max),
-  };
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import {
 } from "./accumulator.ts";
 import { mergeDateRanges } from "./date-range.ts";
 import { exactTop, mergeExactValues } from "./exact.ts";
+import { mergeMoments, momentStats } from "./moments.ts";
 import {
   HIST_BUCKETS,
   type HistogramBin,
@@ -20,7 +21,6 @@ import {
   hllMerge,
   hllMergeInto,
   mergeFrequentItems,
-  mergeMoments,
 } from "./sketches.ts";
 
 /** The inferred type of a column; `empty` when every value is null. */
@@ -36,7 +36,10 @@ export interface CsvColumnSummary {
   nulls: number;
   /** Values per kind; a column is `text` as soon as any value is text. */
   kinds: Record<CsvKind, number>;
-  /** For integer and number columns (over their numeric values). `stddev` is the sample one (n − 1). */
+  /**
+   * For integer and number columns (over their numeric values). `stddev` is the sample one (n − 1).
+   * `mean` and `stddev` are rounded once from exact sums: the same bits however the file was cut.
+   */
   numeric?: { min: number; max: number; mean: number; stddev: number; histogram: HistogramBin[] };
   /**
    * For the other columns, over their non-numeric values: the distinct count and the most frequent
@@ -108,7 +111,7 @@ function mergeColumn(
 
 /**
  * Combines the partial results of two adjacent pieces of a file, `a` before `b`, into the partial of
- * both: counts add, moments combine with Chan's formula, histograms and HyperLogLogs merge exactly,
+ * both: counts add, exact sums add (see moments.ts), histograms and HyperLogLogs merge exactly,
  * frequent-items tables add up, exact value counts add up while the union stays within the bound,
  * date ranges widen, and `b`'s line numbers are shifted by `a`'s line breaks.
  *
@@ -187,8 +190,7 @@ export function summarizeCsv(partial: CsvPartial, options: SummaryOptions = {}):
       summary.numeric = {
         min: m.min,
         max: m.max,
-        mean: m.mean,
-        stddev: m.n > 1 ? Math.sqrt(m.m2 / (m.n - 1)) : 0,
+        ...momentStats(m),
         histogram: c.histogram ? histogramBins(c.histogram, m.min, m.max, bins) : [],
       };
     } else if (type !== "empty") {

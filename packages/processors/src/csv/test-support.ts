@@ -8,12 +8,3 @@ export function single(bytes: Uint8Array): CsvSummary {
   acc.push(bytes);
   return summarizeCsv(acc.finish());
 }
-
-/** Means and standard deviations merge in another order of addition: compare them to 12 digits. */
-export function rounded(value: unknown): unknown {
-  return JSON.parse(
-    JSON.stringify(value, (_k, v) =>
-      typeof v === "number" && !Number.isInteger(v) ? Number(v.toPrecision(12)) : v,
-    ),
-  );
-}
