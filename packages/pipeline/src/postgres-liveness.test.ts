@@ -37,12 +37,19 @@ const lockedBy = async (id: string) =>
   (await admin.query("select locked_by from graphile_worker._private_jobs where id = $1", [id])).rows[0]
     ?.locked_by;
 
-/** Ends the session that holds a process's liveness lock: what the kernel does for a killed process. */
-const kill = (liveness: Liveness) =>
-  admin.query(
-    "select pg_terminate_backend(pid) from pg_locks where locktype = 'advisory' and classid = $1 and objid = $2",
-    [0x77_6b_6c_76, liveness.process],
-  );
+/**
+ * Ends the session that holds a process's liveness lock: what the kernel does for a killed process.
+ * pg_terminate_backend only signals the backend, so this waits until the lock is gone with it.
+ */
+const kill = async (liveness: Liveness) => {
+  const holder = "from pg_locks where locktype = 'advisory' and classid = $1 and objid = $2 and granted";
+  const args = [0x77_6b_6c_76, liveness.process];
+  await admin.query(`select pg_terminate_backend(pid) ${holder}`, args);
+  for (let i = 0; (await admin.query(`select 1 ${holder}`, args)).rowCount; i++) {
+    if (i > 100) throw new Error("the session did not end");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
 
 beforeAll(async () => {
   database = await createTestDatabase("liveness");
