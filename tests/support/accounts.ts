@@ -18,10 +18,11 @@ export async function signUp(origin: string, name = "Test User"): Promise<Accoun
   const client = cookieClient(origin);
   let email = `user-${process.pid}-${++counter}-${Date.now()}@example.com`;
   let res = await client.call("POST", "/api/auth/sign-up/email", { email, name, password: PASSWORD });
-  if (res.status === 504) {
-    // The first query of a fresh server opens its embedded database (WebAssembly compiled, migrations
-    // run), which on a loaded 2-core machine can outlast the function's 10 s; the opening goes on,
-    // so a second try (another address: the first may have been created) finds it open.
+  // The first query of a fresh server opens its embedded database (WebAssembly compiled, migrations
+  // run), which on a loaded 2-core machine can outlast the function's 10 s, more than once (seen in
+  // CI beside other work); the opening goes on, so a later try finds it open. Each try uses another
+  // address: the one before may have been created.
+  for (const deadline = Date.now() + 90_000; res.status === 504 && Date.now() < deadline; ) {
     email = `user-${process.pid}-${++counter}-${Date.now()}@example.com`;
     res = await client.call("POST", "/api/auth/sign-up/email", { email, name, password: PASSWORD });
   }
