@@ -1,6 +1,12 @@
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { filterConsoleErrors, workflowFatalErrors } from "../console-filter.ts";
-import { type ConsoleOwner, captureConsole, currentInvocation } from "./invocation-console.ts";
+import {
+  type ConsoleOwner,
+  captureConsole,
+  currentInvocation,
+  flushRuntimeLines,
+  printRuntimeLine,
+} from "./invocation-console.ts";
 
 const owner = (id: string): ConsoleOwner & { said: string[] } => ({
   id,
@@ -55,5 +61,40 @@ describe("captureConsole", () => {
     });
     expect(o.logs).toEqual(["[workflow] wrun_1 stopped in analyzeBlob, not retried: The file was deleted."]);
     expect(error).not.toHaveBeenCalled();
+  });
+});
+
+describe("printRuntimeLine", () => {
+  const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+  it("writes a turn's lines together at its end, in order, in one console.log", async () => {
+    log.mockClear();
+    printRuntimeLine("[runtime] one");
+    printRuntimeLine("[runtime] two");
+    expect(log).not.toHaveBeenCalled();
+    await turn();
+    expect(log.mock.calls).toEqual([["[runtime] one\n[runtime] two"]]);
+  });
+
+  it("writes its pending lines before any other console output, which stays in order after them", async () => {
+    log.mockClear();
+    printRuntimeLine("[runtime] first");
+    console.log("plain, outside any invocation");
+    printRuntimeLine("[runtime] after");
+    await turn();
+    expect(log.mock.calls).toEqual([
+      ["[runtime] first"],
+      ["plain, outside any invocation"],
+      ["[runtime] after"],
+    ]);
+  });
+
+  it("writes its pending lines when the process exits or crashes", () => {
+    printRuntimeLine("[runtime] due");
+    expect(process.listeners("exit")).toContain(flushRuntimeLines);
+    expect(process.listeners("uncaughtExceptionMonitor")).toContain(flushRuntimeLines);
+    log.mockClear();
+    flushRuntimeLines();
+    expect(log.mock.calls).toEqual([["[runtime] due"]]);
   });
 });
