@@ -40,10 +40,11 @@ const fn = async (name: string) =>
 
 // What reaches the console past the runtime's capture: a spy that calls through, installed before
 // the runtime (which then wraps it), so it sees what the runtime prints, not what functions pass in.
+// The runtime writes its lines a turn of the event loop at a time, several to one call: line by line here.
 const printed: string[] = [];
 beforeAll(async () => {
   vi.spyOn(console, "log").mockImplementation((...args) => {
-    printed.push(args.join(" "));
+    printed.push(...args.join(" ").split("\n"));
   });
   project = await writeVisibilityProject();
   runtime = await createRuntime({ root: project.root, mode: "dev", port: 0, crons: false, log: true });
@@ -157,6 +158,9 @@ describe("the console", () => {
   it("prints a long invocation's output as it comes once it has run a second, under a line saying so", async () => {
     printed.length = 0;
     await (await fetch(url("/api/slow-log"))).text();
+    // The runtime writes a turn of the event loop's lines at its end: the response came back in
+    // this turn (its last line was due in the timers phase), so the lines are written by the next.
+    await new Promise((resolve) => setImmediate(resolve));
     const at = (pattern: RegExp) => printed.findIndex((line) => pattern.test(line));
     const running = at(/^\[runtime\] api\/slow-log GET \/api\/slow-log running… dev1::/);
     const id = printed[running]?.split(" ").pop();

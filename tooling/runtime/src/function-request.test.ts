@@ -202,4 +202,36 @@ describe("the light function Request", () => {
     expect(light.signal.aborted).toBe(true);
     expect(light.clone().signal.aborted).toBe(true);
   });
+
+  it("makes its headers only when they are first read, and the real Request gets the same", async () => {
+    let made = 0;
+    const headers = () => {
+      made++;
+      return new Headers({ "content-type": "text/plain", "x-a": "1" });
+    };
+    const { request } = createFunctionRequest({
+      url: URL_,
+      method: "POST",
+      headers,
+      body: encoder.encode("hi"),
+    });
+    expect([request.url, request.method, await request.clone().text()]).toEqual([URL_, "POST", "hi"]);
+    expect(made).toBe(1); // clone() built the real Request, with the headers
+    expect(request.headers.get("x-a")).toBe("1");
+    request.headers.set("x-b", "2");
+    expect([made, request.headers.get("x-b")]).toEqual([1, "2"]);
+
+    let unread = 0;
+    const plain = createFunctionRequest({
+      url: URL_,
+      method: "POST",
+      headers: () => {
+        unread++;
+        return new Headers();
+      },
+      body: encoder.encode("{}"),
+    }).request;
+    expect([plain.url, plain.method, await plain.json(), plain.bodyUsed]).toEqual([URL_, "POST", {}, true]);
+    expect(unread).toBe(0);
+  });
 });

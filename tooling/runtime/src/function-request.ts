@@ -31,7 +31,11 @@ const abortKey = Symbol("abort");
 export interface FunctionRequestInit {
   url: string;
   method: string;
-  headers: Headers;
+  /**
+   * The request's headers, or what makes them when first read: most handlers never read a header,
+   * and building a Headers from node's raw headers cost a few µs a request (issue 15).
+   */
+  headers: Headers | (() => Headers);
   /** The whole body, or null for none (an empty body is none, as for a GET). */
   body: Uint8Array<ArrayBuffer> | null;
 }
@@ -39,7 +43,7 @@ export interface FunctionRequestInit {
 class FunctionRequest {
   readonly #url: string;
   readonly #method: string;
-  readonly #headers: Headers;
+  #headers: Headers | (() => Headers);
   readonly #body: Uint8Array<ArrayBuffer> | null;
   #used = false;
   #controller: AbortController | undefined;
@@ -62,7 +66,10 @@ class FunctionRequest {
   }
   /** Built after materialising, the real Request copies these; both views start equal. */
   get headers(): Headers {
-    return this.#headers;
+    const headers = this.#headers;
+    if (typeof headers !== "function") return headers;
+    this.#headers = headers();
+    return this.#headers as Headers;
   }
   /** Made on first use: most handlers never look at it, and an AbortController is not free. */
   get signal(): AbortSignal {
@@ -122,7 +129,7 @@ class FunctionRequest {
     if (this.#real) return this.#real;
     const real = new NativeRequest(this.#url, {
       method: this.#method,
-      headers: this.#headers,
+      headers: this.headers,
       body: this.#body,
       signal: this.signal,
     });

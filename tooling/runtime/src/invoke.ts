@@ -67,7 +67,7 @@ export interface InvokeOptions {
  * as the handler uses it), a throw becomes a 500 and a run past
  * `maxDuration` a 504, each in Vercel's form.
  */
-export async function invokeFunction(
+export function invokeFunction(
   mod: FunctionModule,
   request: Request,
   { url = request.url, maxDuration, bodyLimit = BODY_LIMIT_BYTES, name, incoming }: InvokeOptions,
@@ -78,27 +78,41 @@ export async function invokeFunction(
     const allow = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"].filter((m) =>
       pickHandler(mod, m),
     );
-    return new Response("Method Not Allowed", { status: 405, headers: { allow: allow.join(", ") } });
+    return Promise.resolve(
+      new Response("Method Not Allowed", { status: 405, headers: { allow: allow.join(", ") } }),
+    );
   }
 
-  const declared = Number(request.headers.get("content-length") ?? 0);
-  if (declared > bodyLimit) return platformError("FUNCTION_PAYLOAD_TOO_LARGE");
-  let body: Uint8Array<ArrayBuffer> | null = null;
-  if (!NO_BODY.has(method)) {
-    try {
-      body = incoming
-        ? await readIncomingBody(incoming, bodyLimit)
-        : await readBodyLimited(request.body, bodyLimit);
-    } catch (error) {
+  // From node's parsed headers when there are some: `request.headers` would build a Headers.
+  const declared = Number(
+    (incoming ? incoming.headers["content-length"] : request.headers.get("content-length")) ?? 0,
+  );
+  if (declared > bodyLimit) return Promise.resolve(platformError("FUNCTION_PAYLOAD_TOO_LARGE"));
+  const call = { url, method, maxDuration, name };
+  // Not an async function: a GET's invocation (most of them) then costs no promise beyond its own.
+  if (NO_BODY.has(method)) return run(handler, request, call, null);
+  const reading = incoming ? readIncomingBody(incoming, bodyLimit) : readBodyLimited(request.body, bodyLimit);
+  return reading.then(
+    (body) => run(handler, request, call, body),
+    (error: unknown) => {
       if (error instanceof BodyTooLargeError) return platformError("FUNCTION_PAYLOAD_TOO_LARGE");
       throw error;
-    }
-  }
+    },
+  );
+}
 
+/** The handler's run, once the body is whole: its answer, or the platform's 500 or 504. */
+function run(
+  handler: FetchHandler,
+  request: Request,
+  { url, method, maxDuration, name }: { url: string; method: string; maxDuration: number; name: string },
+  body: Uint8Array<ArrayBuffer> | null,
+): Promise<Response> {
   const fn = createFunctionRequest({
     url,
     method,
-    headers: request.headers,
+    // Read only if the handler reads them (a lightweight request builds them from node's on demand).
+    headers: () => request.headers,
     body: body && body.byteLength > 0 ? body : null,
   });
 

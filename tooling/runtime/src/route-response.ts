@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { invokeFunction } from "./invoke.ts";
+import { type FunctionModule, invokeFunction } from "./invoke.ts";
 import type { ModuleLoader } from "./loader.ts";
 import { platformError } from "./platform-errors.ts";
 import type { Hit, Project } from "./project.ts";
@@ -18,7 +18,7 @@ const FUNCTION_CACHE_CONTROL = "public, max-age=0, must-revalidate";
  * itself wins). What goes to the web app's dev server or an external rewrite is proxied instead
  * (request-handler.ts) and never comes here.
  */
-export async function routeResponse(
+export function routeResponse(
   request: Request,
   resolution: Resolution<Hit>,
   project: Project,
@@ -31,25 +31,30 @@ export async function routeResponse(
 ): Promise<Response> {
   switch (resolution.kind) {
     case "external":
-      return platformError("NOT_FOUND");
+      return Promise.resolve(platformError("NOT_FOUND"));
     case "redirect":
-      return new Response(null, {
-        status: resolution.status,
-        headers: { ...resolution.headers, location: resolution.location },
-      });
+      return Promise.resolve(
+        new Response(null, {
+          status: resolution.status,
+          headers: { ...resolution.headers, location: resolution.location },
+        }),
+      );
     case "not-found": {
       if (isApiPath(resolution.url.pathname))
-        return withHeaders(platformError("NOT_FOUND"), resolution.headers);
+        return Promise.resolve(withHeaders(platformError("NOT_FOUND"), resolution.headers));
       const page = findStaticFile(project.outputDir, "/404", true);
-      return withHeaders(
-        page ? staticResponse(page, request.method, 404) : platformError("NOT_FOUND"),
-        resolution.headers,
+      return Promise.resolve(
+        withHeaders(
+          page ? staticResponse(page, request.method, 404) : platformError("NOT_FOUND"),
+          resolution.headers,
+        ),
       );
     }
   }
   const { hit, url } = resolution;
-  if (hit.type === "static") return withHeaders(staticResponse(hit.file, request.method), resolution.headers);
-  if (hit.type !== "function") return platformError("NOT_FOUND");
+  if (hit.type === "static")
+    return Promise.resolve(withHeaders(staticResponse(hit.file, request.method), resolution.headers));
+  if (hit.type !== "function") return Promise.resolve(platformError("NOT_FOUND"));
 
   // A function sees the URL the client asked for, as on Vercel: a rewrite changes which function
   // runs, not its request's path. The rewrite's own query parameters and the dynamic segments are
@@ -57,30 +62,62 @@ export async function routeResponse(
   // (checked by the conformance test).
   const fnUrl = functionUrl(request.url, url, hit.match.params);
   const { file } = hit.match.route;
-  let mod: Awaited<ReturnType<ModuleLoader["load"]>>;
-  try {
-    mod = await loader.load(file);
-  } catch (error) {
-    console.error(`[runtime] ${file} failed to load:`, error);
-    return platformError(
-      "FUNCTION_INVOCATION_FAILED",
-      project.dev ? String((error as Error).message) : undefined,
-    );
+  const invoke = (mod: FunctionModule): Promise<Response> => {
+    const invoked = invokeFunction(mod, request, {
+      url: fnUrl,
+      maxDuration: project.config.functionSettings(file).maxDuration,
+      name: file,
+      incoming: node?.incoming,
+    });
+    if (!node) {
+      const headers = { ...resolution.headers, "cache-control": FUNCTION_CACHE_CONTROL };
+      return invoked.then((response) => withHeaders(response, headers));
+    }
+    const { outgoing } = node;
+    const headers = functionHeaders(resolution);
+    // On the node:http response instead of the Response: the headers the function's Response
+    // names replace these when it is written (writeHead merges over setHeader, ignoring case),
+    // which is "a header the answer sets itself wins" without copying the function's Headers.
+    return invoked.then((response) => {
+      for (const name in headers) outgoing.setHeader(name, headers[name] as string);
+      return response;
+    });
+  };
+  // A warm module is the one its load already gave: no await (and no promise) in between.
+  const loading = loader.load(file);
+  const loaded = loadedModules.get(loading);
+  if (loaded) return invoke(loaded);
+  return loading.then(
+    (mod) => {
+      loadedModules.set(loading, mod);
+      return invoke(mod);
+    },
+    (error: unknown) => {
+      console.error(`[runtime] ${file} failed to load:`, error);
+      return platformError(
+        "FUNCTION_INVOCATION_FAILED",
+        project.dev ? String((error as Error).message) : undefined,
+      );
+    },
+  );
+}
+
+/**
+ * Modules by the load promise that gave them. The loader answers a warm load with the promise it
+ * kept for that module, so the same promise again is the same module; a reload makes a new one.
+ */
+const loadedModules = new WeakMap<Promise<FunctionModule>, FunctionModule>();
+
+/** The route's headers and the default cache-control, made once per route the router keeps. */
+const routeHeaders = new WeakMap<Resolution<Hit>, Record<string, string>>();
+function functionHeaders(resolution: Resolution<Hit>): Record<string, string> {
+  let headers = routeHeaders.get(resolution);
+  if (!headers) {
+    // Last, so that it stands in for a function's missing cache-control before a route's would.
+    headers = { ...resolution.headers, "cache-control": FUNCTION_CACHE_CONTROL };
+    routeHeaders.set(resolution, headers);
   }
-  const response = await invokeFunction(mod, request, {
-    url: fnUrl,
-    maxDuration: project.config.functionSettings(file).maxDuration,
-    name: file,
-    incoming: node?.incoming,
-  });
-  if (!node) return withHeaders(response, { ...resolution.headers, "cache-control": FUNCTION_CACHE_CONTROL });
-  // On the node:http response instead of the Response: the headers the function's Response names
-  // replace these when it is written (writeHead merges over setHeader, ignoring case), which is
-  // "a header the answer sets itself wins" without copying the function's Headers. Last, so that
-  // it stands in for a function's missing cache-control before a route's would.
-  for (const name in resolution.headers) node.outgoing.setHeader(name, resolution.headers[name] ?? "");
-  node.outgoing.setHeader("cache-control", FUNCTION_CACHE_CONTROL);
-  return response;
+  return headers;
 }
 
 /**

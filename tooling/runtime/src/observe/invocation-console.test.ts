@@ -1,6 +1,14 @@
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { filterConsoleErrors, workflowFatalErrors } from "../console-filter.ts";
-import { type ConsoleOwner, captureConsole, currentInvocation } from "./invocation-console.ts";
+import {
+  type ConsoleOwner,
+  captureConsole,
+  currentInvocation,
+  flushRuntimeLines,
+  invocationEnded,
+  printRuntimeLine,
+  runInvocation,
+} from "./invocation-console.ts";
 
 const owner = (id: string): ConsoleOwner & { said: string[] } => ({
   id,
@@ -55,5 +63,82 @@ describe("captureConsole", () => {
     });
     expect(o.logs).toEqual(["[workflow] wrun_1 stopped in analyzeBlob, not retried: The file was deleted."]);
     expect(error).not.toHaveBeenCalled();
+  });
+});
+
+describe("printRuntimeLine", () => {
+  const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+  it("writes a turn's lines together at its end, in order, in one console.log", async () => {
+    log.mockClear();
+    printRuntimeLine("[runtime] one");
+    printRuntimeLine("[runtime] two");
+    expect(log).not.toHaveBeenCalled();
+    await turn();
+    expect(log.mock.calls).toEqual([["[runtime] one\n[runtime] two"]]);
+  });
+
+  it("writes its pending lines before any other console output, which stays in order after them", async () => {
+    log.mockClear();
+    printRuntimeLine("[runtime] first");
+    console.log("plain, outside any invocation");
+    printRuntimeLine("[runtime] after");
+    await turn();
+    expect(log.mock.calls).toEqual([
+      ["[runtime] first"],
+      ["plain, outside any invocation"],
+      ["[runtime] after"],
+    ]);
+  });
+
+  it("writes its pending lines when the process exits or crashes", () => {
+    printRuntimeLine("[runtime] due");
+    expect(process.listeners("exit")).toContain(flushRuntimeLines);
+    expect(process.listeners("uncaughtExceptionMonitor")).toContain(flushRuntimeLines);
+    log.mockClear();
+    flushRuntimeLines();
+    expect(log.mock.calls).toEqual([["[runtime] due"]]);
+  });
+});
+
+describe("runInvocation", () => {
+  const tick = () => new Promise((resolve) => setTimeout(resolve, 2));
+
+  it("attributes output to its invocation, across awaits, with invocations started before and after the first output", async () => {
+    // Started before any output (bare, where a context is not cheap: Node 20 and 22), alone.
+    const a = owner("dev1::first");
+    const first = runInvocation(a, async () => {
+      console.log("a starts");
+      await tick();
+      console.log("a goes on");
+    });
+    // Started after the first output: in its own context, concurrent with a.
+    const b = owner("dev1::second");
+    const c = owner("dev1::third");
+    const second = runInvocation(b, async () => {
+      await tick();
+      console.log("b after an await");
+    });
+    const third = runInvocation(c, async () => {
+      console.log("c starts");
+      await tick();
+      console.warn("c later");
+    });
+    await Promise.all([first, second, third]);
+    for (const o of [a, b, c]) invocationEnded(o);
+    expect(a.logs).toEqual(["a starts", "a goes on"]);
+    expect(b.logs).toEqual(["b after an await"]);
+    expect(c.logs).toEqual(["c starts", "warn: c later"]);
+  });
+
+  it("leaves output after an invocation ended, outside any other, untouched", async () => {
+    const d = owner("dev1::ended");
+    await runInvocation(d, () => tick());
+    invocationEnded(d);
+    log.mockClear();
+    await tick();
+    console.log("afterwards");
+    expect(log).toHaveBeenLastCalledWith("afterwards");
+    expect(d.logs).toBeNull();
   });
 });

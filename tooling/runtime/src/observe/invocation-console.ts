@@ -23,22 +23,128 @@ export const MAX_LINE_CHARS = 2000;
  */
 export const currentInvocation = new AsyncLocalStorage<ConsoleOwner>();
 
+/**
+ * Whether an AsyncLocalStorage costs next to nothing here: from Node 24 it is an AsyncContextFrame
+ * carried by V8. Before, the first `run` switches on async_hooks' promise hooks for the whole
+ * process, and from then on every promise anyone makes calls back into JavaScript (issue 15: under
+ * load, a fifth of the runtime's own CPU on a promise-heavy function such as the cached weather).
+ */
+const CHEAP_CONTEXT =
+  Number(process.versions.node.split(".")[0]) >= 24 &&
+  !`${process.execArgv.join(" ")} ${process.env.NODE_OPTIONS ?? ""}`.includes("--no-async-context-frame");
+
+/**
+ * Whether invocations run inside `currentInvocation`: always where that is cheap and in `pnpm dev`
+ * (bindInvocations); elsewhere from the first console output while an invocation is under way. Until then (a process whose functions
+ * have not logged, as under a load test), invocations run bare, and output is still told apart:
+ * the invocation whose synchronous part is running owns what it prints, and what comes later
+ * (after an await) belongs to the one bare invocation under way, when there is only one. The first
+ * output that can be told apart no other way (two bare invocations under way) goes out plain, as
+ * output outside any invocation does; and anything printed from outside every invocation while one
+ * bare invocation runs is taken for its own. Both only for invocations started before the first
+ * output; those started after it run in their own context.
+ */
+let bound = CHEAP_CONTEXT;
+/**
+ * Every invocation from now on runs in its own context, whatever it costs: `pnpm dev`, where a
+ * person reads the output and throughput matters less, so that no output is ever told apart late.
+ */
+export function bindInvocations(): void {
+  bound = true;
+}
+
+/** Invocations started bare and not yet ended. */
+const bare = new Set<ConsoleOwner>();
+/** The invocation whose synchronous part is running (bare ones only). */
+let running: ConsoleOwner | undefined;
+
+/**
+ * Runs `fn`, the start of an invocation, with its console output attributed to `owner` (see
+ * `bound`); `invocationEnded` when its response is done.
+ */
+export function runInvocation<T>(owner: ConsoleOwner, fn: () => T): T {
+  if (bound) return currentInvocation.run(owner, fn);
+  bare.add(owner);
+  const outer = running;
+  running = owner;
+  try {
+    return fn();
+  } finally {
+    running = outer;
+  }
+}
+
+/** The invocation's response is done: a bare invocation no longer owns output it cannot be told from. */
+export function invocationEnded(owner: ConsoleOwner): void {
+  bare.delete(owner);
+}
+
+/** The invocation the code running now belongs to, as far as it can be told (see `bound`). */
+export function currentOwner(): ConsoleOwner | undefined {
+  const store = currentInvocation.getStore();
+  if (store) return store;
+  // Bare invocations (those started before any output) keep their output after binding too.
+  if (running) return running;
+  if (bare.size === 1) for (const owner of bare) return owner;
+  return undefined;
+}
+
 const METHODS = ["log", "info", "warn", "error", "debug"] as const;
 let installed = false;
 /** Set while the runtime prints a line of its own, so that the capture passes it through. */
 let own = false;
 
 /**
+ * The runtime's lines not yet written: they go out together, once per turn of the event loop
+ * (issue 15: a console.log per invocation was a tenth of a light request's CPU under load, its
+ * formatting and its write; one write per batch costs the same as one per line).
+ */
+let pending: string[] = [];
+let flushing: NodeJS.Immediate | undefined;
+/** Past this many lines a batch goes out at once: memory stays bounded whatever the load. */
+const PENDING_MAX = 256;
+
+/**
  * Prints a line of the runtime's own through console.log, never attributed to an invocation (a
- * response's `close` event may fire inside the invocation's async context).
+ * response's `close` event may fire inside the invocation's async context). The line is written
+ * at the end of this turn of the event loop with the others of the turn, in the order they came;
+ * any other console output (outside an invocation) and the process's exit, a crash included,
+ * write the pending lines first, so nothing is reordered or lost.
  */
 export function printRuntimeLine(line: string): void {
+  pending.push(line);
+  if (pending.length >= PENDING_MAX) flushRuntimeLines();
+  else if (!flushing) {
+    watchExit();
+    flushing = setImmediate(flushRuntimeLines);
+  }
+}
+
+/** Writes the pending runtime lines now, as one console.log of their lines. */
+export function flushRuntimeLines(): void {
+  if (flushing) {
+    clearImmediate(flushing);
+    flushing = undefined;
+  }
+  if (pending.length === 0) return;
+  const text = pending.length === 1 ? (pending[0] as string) : pending.join("\n");
+  pending = [];
   own = true;
   try {
-    console.log(line);
+    console.log(text);
   } finally {
     own = false;
   }
+}
+
+let exitWatched = false;
+function watchExit(): void {
+  if (exitWatched) return;
+  exitWatched = true;
+  // Before a crash's own report (the monitor runs first), and at any exit: lines already due are
+  // written, and in the order they would have been.
+  process.on("uncaughtExceptionMonitor", flushRuntimeLines);
+  process.on("exit", flushRuntimeLines);
 }
 
 /**
@@ -54,8 +160,12 @@ export function captureConsole(): void {
   for (const method of METHODS) {
     const original = console[method];
     console[method] = (...args: unknown[]) => {
-      const owner = own ? undefined : currentInvocation.getStore();
+      const owner = own ? undefined : currentOwner();
+      // Output while invocations are under way: from now on each runs in its own context.
+      if (!own && !bound && bare.size > 0) bound = true;
       if (!owner) {
+        // The runtime's pending lines came first (a flush in progress is `own` and passes).
+        if (!own) flushRuntimeLines();
         original.apply(console, args);
         return;
       }
@@ -65,7 +175,10 @@ export function captureConsole(): void {
       keep(owner, tagged);
       // Without the runtime's log lines to group under, the line goes out alone (masked all the same).
       if (owner.print) owner.say(tagged);
-      else original.call(console, line);
+      else {
+        flushRuntimeLines();
+        original.call(console, line);
+      }
     };
   }
 }

@@ -1,11 +1,14 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ModuleLoader } from "../loader.ts";
 import {
+  bindInvocations,
   type ConsoleOwner,
   captureConsole,
-  currentInvocation,
+  currentOwner,
+  invocationEnded,
   prefixLines,
   printRuntimeLine,
+  runInvocation,
 } from "./invocation-console.ts";
 import type { Recorder } from "./recorder.ts";
 import { redactTarget } from "./redact.ts";
@@ -86,6 +89,11 @@ export interface ObserverOptions {
   recorder: Recorder;
   /** One line per request on stdout, and the functions' output with their request ids. */
   log: boolean;
+  /**
+   * Run every invocation in its own async context from the start (`pnpm dev`), rather than from
+   * the first output on where that costs CPU on every promise (invocation-console.ts).
+   */
+  bindAlways?: boolean;
 }
 
 /**
@@ -115,6 +123,7 @@ export class Observer {
     this.recorder = options.recorder;
     this.log = options.log;
     captureConsole();
+    if (options.bindAlways) bindInvocations();
   }
 
   /** At the start of every request. */
@@ -148,7 +157,7 @@ export class Observer {
     observed.startsBefore = ++this.starts;
     setRequestId(req, observed.id);
     res.setHeader(REQUEST_ID_HEADER, observed.id);
-    return currentInvocation.run(observed, serve);
+    return runInvocation(observed, serve);
   }
 
   /**
@@ -156,8 +165,7 @@ export class Observer {
    * (first load, or a reload after its code changed) is a cold start, counted once.
    */
   watchLoads(loader: ModuleLoader): ModuleLoader {
-    const markCold = (mod: object) => {
-      const observed = currentInvocation.getStore();
+    const markCold = (mod: object, observed: unknown) => {
       if (observed instanceof Observed && !this.#started.has(mod)) {
         this.#started.add(mod);
         observed.cold = true;
@@ -168,10 +176,12 @@ export class Observer {
       load: (file) => {
         const loading = loader.load(file);
         // The loader keeps one promise per loaded module; a warm call costs no extra promise.
-        if (this.#warmLoads.get(file) === loading || !currentInvocation.getStore()) return loading;
+        // Called in the invocation's synchronous part, where its owner is known without a context.
+        const observed = currentOwner();
+        if (this.#warmLoads.get(file) === loading || !observed) return loading;
         return loading.then((mod) => {
           this.#warmLoads.set(file, loading);
-          return markCold(mod);
+          return markCold(mod, observed);
         });
       },
       onChange: (listener) => loader.onChange(listener),
@@ -196,8 +206,12 @@ function setRequestId(req: IncomingMessage, id: string): void {
   req.headers[REQUEST_ID_HEADER] = id;
 }
 
-/** The least time between two invocations whose CPU time is measured. */
-const CPU_EVERY_MS = 2;
+/**
+ * The least time between two invocations whose CPU time is measured: a person's clicks are further
+ * apart, so each of theirs is measured; under load it is a sample of 20 a second, where every 2 ms
+ * made the getrusage calls a few percent of the process's CPU (issue 15's second profile).
+ */
+const CPU_EVERY_MS = 50;
 
 /** How often the process's RSS is read: each read is a file read of /proc (Linux), ~10 µs. */
 const RSS_EVERY_MS = 200;
@@ -241,6 +255,7 @@ function onEnd(this: ObservedResponse): void {
   }
   const { observer } = observed;
   observer.inflight--;
+  invocationEnded(observed);
   // Alone from start to end: no other invocation started meanwhile (none was running at its start).
   const alone = observed.cpuStart !== null && observer.starts === observed.startsBefore;
   const cpu = alone && observed.cpuStart ? process.cpuUsage(observed.cpuStart) : null;

@@ -27,6 +27,17 @@ describe("redactTarget", () => {
     expect(redactTarget("/api/weather?q=4242%204242%204242%204242")).toBe(`/api/weather?q=${CARD_MASK}`);
     expect(redactTarget("/api/weather?q=4242+4242+4242+4242")).toBe(`/api/weather?q=${CARD_MASK}`);
   });
+
+  it("answers the same every time it is asked again (a clean target is remembered, others redone)", () => {
+    for (let i = 0; i < 3; i++) {
+      expect(redactTarget("/api/weather?zipcode=48824")).toBe("/api/weather?zipcode=48824");
+      expect(redactTarget("/api/validate/card?number=4111")).toBe("/api/validate/card?number=…");
+      expect(redactTarget("/api/card-brands/4242424242424242")).toBe(`/api/card-brands/${CARD_MASK}`);
+    }
+    // More clean targets than are remembered: each still answered as itself.
+    for (let i = 0; i < 1200; i++)
+      expect(redactTarget(`/api/weather?zipcode=${i}`)).toBe(`/api/weather?zipcode=${i}`);
+  });
 });
 
 describe("maskCardNumbers", () => {

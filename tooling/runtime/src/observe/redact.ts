@@ -52,6 +52,24 @@ const isSensitivePath = (pathname: string) =>
  * redactTarget("/api/auth/callback?code=abc&state=x"); // "/api/auth/callback?code=…&state=…"
  */
 export function redactTarget(target: string): string {
+  if (cleanTargets.has(target)) return target;
+  const redacted = redact(target);
+  if (redacted === target) {
+    if (cleanTargets.size >= CLEAN_MAX) cleanTargets.clear();
+    cleanTargets.add(target);
+  }
+  return redacted;
+}
+
+/**
+ * Targets that redacting left as they were, answered again without the work (issue 15: a query's
+ * names and digits checked on every request of a busy endpoint). Only those: a target with
+ * anything to hide is never kept.
+ */
+const cleanTargets = new Set<string>();
+const CLEAN_MAX = 512;
+
+function redact(target: string): string {
   const q = target.indexOf("?");
   const pathname = q === -1 ? target : target.slice(0, q);
   const safePath = maskCardNumbers(pathname);
