@@ -85,9 +85,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { root } = project;
   const baseLoader = await createModuleLoader({ root, mode: dev ? "development" : "production", watch: dev });
   const recorder = options.record === false ? null : new Recorder();
-  const observer = recorder
-    ? new Observer({ recorder, log: options.log ?? false, bindAlways: dev })
-    : undefined;
+  const observer = recorder ? new Observer({ recorder, log: options.log ?? false }) : undefined;
   // Through the observer, which notes each function module's first run (a cold start).
   const loader = observer ? observer.watchLoads(baseLoader) : baseLoader;
   let devCommand: DevCommand | undefined;

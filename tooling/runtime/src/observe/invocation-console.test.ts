@@ -5,9 +5,7 @@ import {
   captureConsole,
   currentInvocation,
   flushRuntimeLines,
-  invocationEnded,
   printRuntimeLine,
-  runInvocation,
 } from "./invocation-console.ts";
 
 const owner = (id: string): ConsoleOwner & { said: string[] } => ({
@@ -98,47 +96,5 @@ describe("printRuntimeLine", () => {
     log.mockClear();
     flushRuntimeLines();
     expect(log.mock.calls).toEqual([["[runtime] due"]]);
-  });
-});
-
-describe("runInvocation", () => {
-  const tick = () => new Promise((resolve) => setTimeout(resolve, 2));
-
-  it("attributes output to its invocation, across awaits, with invocations started before and after the first output", async () => {
-    // Started before any output (bare, where a context is not cheap: Node 20 and 22), alone.
-    const a = owner("dev1::first");
-    const first = runInvocation(a, async () => {
-      console.log("a starts");
-      await tick();
-      console.log("a goes on");
-    });
-    // Started after the first output: in its own context, concurrent with a.
-    const b = owner("dev1::second");
-    const c = owner("dev1::third");
-    const second = runInvocation(b, async () => {
-      await tick();
-      console.log("b after an await");
-    });
-    const third = runInvocation(c, async () => {
-      console.log("c starts");
-      await tick();
-      console.warn("c later");
-    });
-    await Promise.all([first, second, third]);
-    for (const o of [a, b, c]) invocationEnded(o);
-    expect(a.logs).toEqual(["a starts", "a goes on"]);
-    expect(b.logs).toEqual(["b after an await"]);
-    expect(c.logs).toEqual(["c starts", "warn: c later"]);
-  });
-
-  it("leaves output after an invocation ended, outside any other, untouched", async () => {
-    const d = owner("dev1::ended");
-    await runInvocation(d, () => tick());
-    invocationEnded(d);
-    log.mockClear();
-    await tick();
-    console.log("afterwards");
-    expect(log).toHaveBeenLastCalledWith("afterwards");
-    expect(d.logs).toBeNull();
   });
 });

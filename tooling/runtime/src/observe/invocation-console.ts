@@ -23,72 +23,6 @@ export const MAX_LINE_CHARS = 2000;
  */
 export const currentInvocation = new AsyncLocalStorage<ConsoleOwner>();
 
-/**
- * Whether an AsyncLocalStorage costs next to nothing here: from Node 24 it is an AsyncContextFrame
- * carried by V8. Before, the first `run` switches on async_hooks' promise hooks for the whole
- * process, and from then on every promise anyone makes calls back into JavaScript (issue 15: under
- * load, a fifth of the runtime's own CPU on a promise-heavy function such as the cached weather).
- */
-const CHEAP_CONTEXT =
-  Number(process.versions.node.split(".")[0]) >= 24 &&
-  !`${process.execArgv.join(" ")} ${process.env.NODE_OPTIONS ?? ""}`.includes("--no-async-context-frame");
-
-/**
- * Whether invocations run inside `currentInvocation`: always where that is cheap and in `pnpm dev`
- * (bindInvocations); elsewhere from the first console output while an invocation is under way. Until then (a process whose functions
- * have not logged, as under a load test), invocations run bare, and output is still told apart:
- * the invocation whose synchronous part is running owns what it prints, and what comes later
- * (after an await) belongs to the one bare invocation under way, when there is only one. The first
- * output that can be told apart no other way (two bare invocations under way) goes out plain, as
- * output outside any invocation does; and anything printed from outside every invocation while one
- * bare invocation runs is taken for its own. Both only for invocations started before the first
- * output; those started after it run in their own context.
- */
-let bound = CHEAP_CONTEXT;
-/**
- * Every invocation from now on runs in its own context, whatever it costs: `pnpm dev`, where a
- * person reads the output and throughput matters less, so that no output is ever told apart late.
- */
-export function bindInvocations(): void {
-  bound = true;
-}
-
-/** Invocations started bare and not yet ended. */
-const bare = new Set<ConsoleOwner>();
-/** The invocation whose synchronous part is running (bare ones only). */
-let running: ConsoleOwner | undefined;
-
-/**
- * Runs `fn`, the start of an invocation, with its console output attributed to `owner` (see
- * `bound`); `invocationEnded` when its response is done.
- */
-export function runInvocation<T>(owner: ConsoleOwner, fn: () => T): T {
-  if (bound) return currentInvocation.run(owner, fn);
-  bare.add(owner);
-  const outer = running;
-  running = owner;
-  try {
-    return fn();
-  } finally {
-    running = outer;
-  }
-}
-
-/** The invocation's response is done: a bare invocation no longer owns output it cannot be told from. */
-export function invocationEnded(owner: ConsoleOwner): void {
-  bare.delete(owner);
-}
-
-/** The invocation the code running now belongs to, as far as it can be told (see `bound`). */
-export function currentOwner(): ConsoleOwner | undefined {
-  const store = currentInvocation.getStore();
-  if (store) return store;
-  // Bare invocations (those started before any output) keep their output after binding too.
-  if (running) return running;
-  if (bare.size === 1) for (const owner of bare) return owner;
-  return undefined;
-}
-
 const METHODS = ["log", "info", "warn", "error", "debug"] as const;
 let installed = false;
 /** Set while the runtime prints a line of its own, so that the capture passes it through. */
@@ -160,9 +94,7 @@ export function captureConsole(): void {
   for (const method of METHODS) {
     const original = console[method];
     console[method] = (...args: unknown[]) => {
-      const owner = own ? undefined : currentOwner();
-      // Output while invocations are under way: from now on each runs in its own context.
-      if (!own && !bound && bare.size > 0) bound = true;
+      const owner = own ? undefined : currentInvocation.getStore();
       if (!owner) {
         // The runtime's pending lines came first (a flush in progress is `own` and passes).
         if (!own) flushRuntimeLines();

@@ -1,14 +1,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ModuleLoader } from "../loader.ts";
 import {
-  bindInvocations,
   type ConsoleOwner,
   captureConsole,
-  currentOwner,
-  invocationEnded,
+  currentInvocation,
   prefixLines,
   printRuntimeLine,
-  runInvocation,
 } from "./invocation-console.ts";
 import type { Recorder } from "./recorder.ts";
 import { redactTarget } from "./redact.ts";
@@ -89,11 +86,6 @@ export interface ObserverOptions {
   recorder: Recorder;
   /** One line per request on stdout, and the functions' output with their request ids. */
   log: boolean;
-  /**
-   * Run every invocation in its own async context from the start (`pnpm dev`), rather than from
-   * the first output on where that costs CPU on every promise (invocation-console.ts).
-   */
-  bindAlways?: boolean;
 }
 
 /**
@@ -123,7 +115,6 @@ export class Observer {
     this.recorder = options.recorder;
     this.log = options.log;
     captureConsole();
-    if (options.bindAlways) bindInvocations();
   }
 
   /** At the start of every request. */
@@ -157,7 +148,7 @@ export class Observer {
     observed.startsBefore = ++this.starts;
     setRequestId(req, observed.id);
     res.setHeader(REQUEST_ID_HEADER, observed.id);
-    return runInvocation(observed, serve);
+    return currentInvocation.run(observed, serve);
   }
 
   /**
@@ -165,7 +156,8 @@ export class Observer {
    * (first load, or a reload after its code changed) is a cold start, counted once.
    */
   watchLoads(loader: ModuleLoader): ModuleLoader {
-    const markCold = (mod: object, observed: unknown) => {
+    const markCold = (mod: object) => {
+      const observed = currentInvocation.getStore();
       if (observed instanceof Observed && !this.#started.has(mod)) {
         this.#started.add(mod);
         observed.cold = true;
@@ -176,12 +168,10 @@ export class Observer {
       load: (file) => {
         const loading = loader.load(file);
         // The loader keeps one promise per loaded module; a warm call costs no extra promise.
-        // Called in the invocation's synchronous part, where its owner is known without a context.
-        const observed = currentOwner();
-        if (this.#warmLoads.get(file) === loading || !observed) return loading;
+        if (this.#warmLoads.get(file) === loading || !currentInvocation.getStore()) return loading;
         return loading.then((mod) => {
           this.#warmLoads.set(file, loading);
-          return markCold(mod, observed);
+          return markCold(mod);
         });
       },
       onChange: (listener) => loader.onChange(listener),
@@ -255,7 +245,6 @@ function onEnd(this: ObservedResponse): void {
   }
   const { observer } = observed;
   observer.inflight--;
-  invocationEnded(observed);
   // Alone from start to end: no other invocation started meanwhile (none was running at its start).
   const alone = observed.cpuStart !== null && observer.starts === observed.startsBefore;
   const cpu = alone && observed.cpuStart ? process.cpuUsage(observed.cpuStart) : null;
