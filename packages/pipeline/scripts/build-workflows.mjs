@@ -61,6 +61,6 @@ async function slimBundle(file) {
     await writeFile(`${file}.map`, map);
     code = `${code.slice(0, at)}\n//# sourceMappingURL=${file.split(sep).pop()}.map\n`;
   }
-  code = code.replace(/[^\u0000-\u00ff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  code = code.replace(/[\u0100-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
   await writeFile(file, code);
 }
