@@ -15,8 +15,14 @@ import {
   planCsvChunks,
   summarizeCsv,
 } from "@repo/processors/csv";
-import { chunksOf, isTypeMismatch, SNIFF_HEAD_BYTES, sniffType } from "@repo/processors/sniff";
-import { type AnalysisOutput, type BlobVersion, type Inspection, openVersion } from "./analyze.ts";
+import { isTypeMismatch, reusedChunksOf, SNIFF_HEAD_BYTES, sniffType } from "@repo/processors/sniff";
+import {
+  type AnalysisOutput,
+  type BlobVersion,
+  type Inspection,
+  openVersion,
+  READ_BUFFER_BYTES,
+} from "./analyze.ts";
 import { chunkPartialPath, type FileFacts } from "./result.ts";
 
 /** What every chunk step of a run gets: the cut, and the facts the head already gave. */
@@ -83,6 +89,7 @@ export async function planChunkedRun(
 /**
  * The version's bytes from `from` on, in ranged reads: the first asks for `firstBytes`, the next
  * ones (only if the reader wants more) for a few MiB each. Stopping early cancels the open read.
+ * Each piece is valid until the next is asked for (one reused buffer): the accumulator copies it.
  */
 async function* readFrom(
   store: BlobStore,
@@ -96,7 +103,7 @@ async function* readFrom(
   while (at < size) {
     const end = Math.min(size, at + want) - 1;
     const got = await openVersion(store, version, { start: at, end });
-    for await (const bytes of chunksOf(got.body)) {
+    for await (const bytes of reusedChunksOf(got.body, READ_BUFFER_BYTES)) {
       at += bytes.length;
       yield bytes;
     }

@@ -35,6 +35,48 @@ export async function* chunksOf(source: ByteSource): AsyncGenerator<Uint8Array> 
   }
 }
 
+/**
+ * Like {@link chunksOf}, but a byte stream (one that takes a "byob" reader, as the filesystem
+ * store's bodies do) is read into one buffer of `bufferBytes`, reused for every chunk: a long read
+ * leaves no garbage buffer per chunk waiting for the collector (on a 1 GB CSV, up to 64 MB of them
+ * at once, the external memory V8 lets pile up before it collects). So each chunk is valid only
+ * until the next one is asked for: for consumers that copy what they keep (a CSV accumulator, a
+ * hash). Any other source is read as by `chunksOf`.
+ *
+ * @example for await (const bytes of reusedChunksOf(body, 256 * 1024)) accumulator.push(bytes);
+ */
+export async function* reusedChunksOf(source: ByteSource, bufferBytes: number): AsyncGenerator<Uint8Array> {
+  let reader: ReadableStreamBYOBReader | null = null;
+  if ("getReader" in source) {
+    try {
+      reader = source.getReader({ mode: "byob" });
+    } catch {
+      // Not a byte stream.
+    }
+  }
+  if (!reader) {
+    yield* chunksOf(source);
+    return;
+  }
+  let buffer = new ArrayBuffer(bufferBytes);
+  let finished = false;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read(new Uint8Array(buffer, 0, bufferBytes));
+      if (done) {
+        finished = true;
+        return;
+      }
+      // The read hands the buffer back (transferred): the next read fills it again.
+      buffer = value.buffer as ArrayBuffer;
+      yield value;
+    }
+  } finally {
+    if (!finished) await reader.cancel().catch(() => undefined);
+    reader.releaseLock();
+  }
+}
+
 export interface StreamAnalysis {
   /** Total bytes read. */
   size: number;

@@ -9,6 +9,7 @@ export {
   type ByteSource,
   chunksOf,
   isTypeMismatch,
+  reusedChunksOf,
   type StreamAnalysis,
 } from "./sniff-stream.ts";
 export { SNIFF_HEAD_BYTES, type SniffOptions, type SniffResult, sniffType } from "./sniff-type.ts";
