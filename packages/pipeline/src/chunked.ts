@@ -11,11 +11,17 @@ import {
   type CsvChunkPlan,
   type CsvChunkResult,
   type CsvPartial,
-  mergeCsvPartials,
+  mergeCsvPartialsInto,
   planCsvChunks,
   summarizeCsv,
 } from "@repo/processors/csv";
-import { isTypeMismatch, reusedChunksOf, SNIFF_HEAD_BYTES, sniffType } from "@repo/processors/sniff";
+import {
+  isTypeMismatch,
+  readWhole,
+  reusedChunksOf,
+  SNIFF_HEAD_BYTES,
+  sniffType,
+} from "@repo/processors/sniff";
 import {
   type AnalysisOutput,
   type BlobVersion,
@@ -138,9 +144,13 @@ export async function analyzeChunkRange(
   return { ...result, partial: { path: at, size: bytes.length }, ms: performance.now() - started };
 }
 
+/**
+ * A stored partial, read into one buffer of its size (its typed arrays are views of that buffer
+ * after deserializing): no chunks to concatenate, for a merge that reads hundreds of them.
+ */
 async function readPartial(store: BlobStore, at: string): Promise<CsvPartial> {
   const got = await store.get(at);
-  return deserialize(new Uint8Array(await new Response(got.body).arrayBuffer())) as CsvPartial;
+  return deserialize(await readWhole(got.body, got.metadata.size)) as CsvPartial;
 }
 
 /**
@@ -177,11 +187,12 @@ export async function mergeChunkOutcomes(
   run: ChunkedRun,
   outcomes: readonly ChunkOutcome[],
 ): Promise<AnalysisOutput> {
-  // One stored partial at a time, in file order: memory holds two, whatever the chunk count.
+  // One stored partial at a time, in file order: memory holds two, whatever the chunk count. The
+  // first one read is this merge's own, so the others merge into its arrays instead of new ones.
   let merged: CsvPartial | null = null;
   for (const o of outcomes) {
     const partial = await readPartial(store, o.partial.path);
-    merged = merged ? mergeCsvPartials(merged, partial) : partial;
+    merged = merged ? mergeCsvPartialsInto(merged, partial) : partial;
   }
   if (!merged) throw new Error("no chunks to merge");
   const hash = /^"?sha256:([0-9a-f]{64})"?$/.exec(version.etag)?.[1] ?? null;

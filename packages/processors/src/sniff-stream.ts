@@ -77,6 +77,64 @@ export async function* reusedChunksOf(source: ByteSource, bufferBytes: number): 
   }
 }
 
+/**
+ * All of a stream's bytes in one Uint8Array, `size` long when the size is known beforehand (a
+ * stored blob's): a byte stream is read straight into it, any other source copied in chunk by chunk.
+ * Grows if the stream turns out longer; the result is exactly as long as the stream.
+ *
+ * @example const bytes = await readWhole(got.body, got.metadata.size);
+ */
+export async function readWhole(source: ByteSource, size: number): Promise<Uint8Array> {
+  let buffer = new ArrayBuffer(Math.max(1, size));
+  let length = 0;
+  let reader: ReadableStreamBYOBReader | null = null;
+  if ("getReader" in source) {
+    try {
+      reader = source.getReader({ mode: "byob" });
+    } catch {
+      // Not a byte stream.
+    }
+  }
+  if (reader) {
+    try {
+      for (;;) {
+        if (length === buffer.byteLength) {
+          // Full: one byte more tells the end (the usual case) from a longer stream.
+          const { done, value } = await reader.read(new Uint8Array(1));
+          if (done) break;
+          const grown = new Uint8Array(buffer.byteLength * 2);
+          grown.set(new Uint8Array(buffer));
+          grown.set(value, length);
+          buffer = grown.buffer;
+          length += value.byteLength;
+          continue;
+        }
+        const { done, value } = await reader.read(new Uint8Array(buffer, length));
+        if (done) {
+          if (value) buffer = value.buffer as ArrayBuffer;
+          break;
+        }
+        buffer = value.buffer as ArrayBuffer;
+        length += value.byteLength;
+      }
+    } finally {
+      reader.releaseLock();
+    }
+    return new Uint8Array(buffer, 0, length);
+  }
+  let bytes = new Uint8Array(buffer);
+  for await (const chunk of chunksOf(source)) {
+    if (length + chunk.length > bytes.length) {
+      const grown = new Uint8Array(Math.max(bytes.length * 2, length + chunk.length));
+      grown.set(bytes.subarray(0, length));
+      bytes = grown;
+    }
+    bytes.set(chunk, length);
+    length += chunk.length;
+  }
+  return bytes.subarray(0, length);
+}
+
 export interface StreamAnalysis {
   /** Total bytes read. */
   size: number;

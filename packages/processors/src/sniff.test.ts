@@ -1,7 +1,14 @@
 import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { analyzeAnyStream, isTypeMismatch, ProcessorError, reusedChunksOf, sniffType } from "./sniff.ts";
+import {
+  analyzeAnyStream,
+  isTypeMismatch,
+  ProcessorError,
+  readWhole,
+  reusedChunksOf,
+  sniffType,
+} from "./sniff.ts";
 
 /** Bytes from a mix of numbers and latin1 strings, padded with zeros to `length`. */
 function bytes(parts: (number[] | string)[], length = 0): Uint8Array {
@@ -319,15 +326,16 @@ function byteStream(total: number, onCancel?: () => void): ReadableStream<Uint8A
     autoAllocateChunkSize: 1000,
     pull(controller) {
       const request = controller.byobRequest as ReadableStreamBYOBRequest;
+      if (at >= total) {
+        controller.close();
+        request.respond(0);
+        return;
+      }
       const view = request.view as Uint8Array;
       const n = Math.min(view.byteLength, total - at, 700);
       for (let i = 0; i < n; i++) view[i] = (at + i) % 253;
       at += n;
       request.respond(n);
-      if (at >= total) {
-        controller.close();
-        controller.byobRequest?.respond(0);
-      }
     },
     cancel: onCancel,
   }) as ReadableStream<Uint8Array>;
@@ -373,6 +381,27 @@ describe("reusedChunksOf", () => {
     for await (const chunk of reusedChunksOf(Readable.from([Buffer.from([4, 5])]), 4096))
       seen.push([...chunk]);
     expect(seen).toEqual([[1, 2], [3], [4, 5]]);
+  });
+});
+
+describe("readWhole", () => {
+  const expected = (n: number) => Uint8Array.from({ length: n }, (_, i) => i % 253);
+
+  it("reads a byte stream of the size given into one buffer of that size", async () => {
+    const bytes = await readWhole(byteStream(5000), 5000);
+    expect(bytes.buffer.byteLength).toBe(5000);
+    expect(bytes).toEqual(expected(5000));
+  });
+
+  it("grows when the stream is longer than said, and is exactly as long as the stream", async () => {
+    expect(await readWhole(byteStream(5000), 1000)).toEqual(expected(5000));
+    expect(await readWhole(byteStream(300), 1000)).toEqual(expected(300));
+    expect(await readWhole(byteStream(0), 0)).toEqual(new Uint8Array(0));
+  });
+
+  it("copies any other source together", async () => {
+    const plain = Readable.from([Buffer.from([1, 2]), Buffer.from([3])]);
+    expect(await readWhole(plain, 2)).toEqual(new Uint8Array([1, 2, 3]));
   });
 });
 

@@ -9,6 +9,7 @@ export {
   type ByteSource,
   chunksOf,
   isTypeMismatch,
+  readWhole,
   reusedChunksOf,
   type StreamAnalysis,
 } from "./sniff-stream.ts";
