@@ -6,11 +6,23 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { REPO_ROOT } from "./paths.js";
 
 const SCRIPT = join(REPO_ROOT, "tests/support/serve-worker.mjs");
+
+/**
+ * The V8 flags `pnpm start` gives the runtime (api/package.json's start script: its heap caps), read
+ * from the script itself so that a start-mode worker's memory is the one `pnpm start` would have.
+ */
+export function startNodeFlags(): string[] {
+  const { scripts } = JSON.parse(readFileSync(join(REPO_ROOT, "api/package.json"), "utf8")) as {
+    scripts: { start: string };
+  };
+  return scripts.start.split(/\s+/).filter((word) => /^--max-(old|semi)-space-size=\d+$/.test(word));
+}
 
 export interface Worker {
   name: string;
@@ -45,7 +57,8 @@ export async function startWorker(
   mode: "start" | "dev" = "start",
 ): Promise<Worker> {
   const port = await freePort();
-  const child = spawn(process.execPath, [SCRIPT, REPO_ROOT, String(port), mode], {
+  const flags = mode === "start" ? startNodeFlags() : [];
+  const child = spawn(process.execPath, [...flags, SCRIPT, REPO_ROOT, String(port), mode], {
     env: { ...process.env, WORKFLOW_TARGET_WORLD: "postgres", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -487,6 +487,46 @@ describe("FilesystemBlobStore", () => {
         expect(targets.filter((target) => target.startsWith(root))).toEqual([]);
       }
     });
+
+    it("reads into the buffer a byob reader hands in, range by range, and ends an empty range", async () => {
+      const bytes = new Uint8Array(300_000).map((_, i) => (i * 7) % 251);
+      await store.put("r/byob", bytes);
+      const got = await store.get("r/byob", { range: { start: 1000, end: 250_999 } });
+      const reader = got.body.getReader({ mode: "byob" });
+      let buffer = new ArrayBuffer(100_000);
+      const seen: number[] = [];
+      let total = 0;
+      for (;;) {
+        const { done, value } = await reader.read(new Uint8Array(buffer));
+        if (done) break;
+        // The same memory comes back (transferred), filled from the file.
+        expect(value.buffer.byteLength).toBe(100_000);
+        expect(value.byteOffset).toBe(0);
+        expect(value).toEqual(bytes.subarray(1000 + total, 1000 + total + value.byteLength));
+        seen.push(value.byteLength);
+        total += value.byteLength;
+        buffer = value.buffer as ArrayBuffer;
+      }
+      expect(total).toBe(250_000);
+      expect(seen).toEqual([100_000, 100_000, 50_000]);
+
+      await store.put("r/empty", new Uint8Array(0));
+      const empty = (await store.get("r/empty")).body.getReader({ mode: "byob" });
+      expect((await empty.read(new Uint8Array(16))).done).toBe(true);
+    });
+
+    it("gives a default reader fresh 64 KiB chunks it may keep", async () => {
+      await store.put("r/keep", generatedStream(200_000, 50_000, 7));
+      const reader = (await store.get("r/keep")).body.getReader();
+      const chunks: Uint8Array[] = [];
+      for (let r = await reader.read(); !r.done; r = await reader.read()) chunks.push(r.value);
+      expect(chunks.map((c) => c.byteLength)).toEqual([65_536, 65_536, 65_536, 3_392]);
+      expect(new Set(chunks.map((c) => c.buffer)).size).toBe(4);
+      const { sha256: expected } = await digestStream(generatedStream(200_000, 50_000, 7));
+      const hash = createHash("sha256");
+      for (const c of chunks) hash.update(c);
+      expect(hash.digest("hex")).toBe(expected);
+    });
   });
 
   describe("memory", () => {

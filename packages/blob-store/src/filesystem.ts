@@ -208,8 +208,10 @@ async function writeFully(fh: FileHandle, chunk: Uint8Array): Promise<void> {
 }
 
 /**
- * A web stream over [start, endExclusive) of an open file, read in 64 KiB chunks as the consumer
- * pulls: at most one chunk is read ahead. Closes the handle when done, cancelled, aborted or failed.
+ * A web stream over [start, endExclusive) of an open file, read as the consumer pulls: at most one
+ * read ahead. A byte stream: a reader in "byob" mode hands in its own buffer and the file is read
+ * straight into it, so a long read (a CSV analysis) allocates nothing per chunk; a default reader
+ * gets a fresh 64 KiB chunk each time. Closes the handle when done, cancelled, aborted or failed.
  */
 function fileStream(
   fh: FileHandle,
@@ -226,7 +228,9 @@ function fileStream(
     if (onAbort) signal?.removeEventListener("abort", onAbort);
     await fh.close().catch(() => {});
   };
-  return new ReadableStream<Uint8Array>({
+  return new ReadableStream({
+    type: "bytes",
+    autoAllocateChunkSize: READ_CHUNK,
     start(controller) {
       if (!signal) return;
       onAbort = () => {
@@ -237,19 +241,23 @@ function fileStream(
     },
     async pull(controller) {
       try {
-        const want = Math.min(READ_CHUNK, endExclusive - position);
+        // Always there: autoAllocateChunkSize makes one for a default reader too.
+        const request = controller.byobRequest as ReadableStreamBYOBRequest;
+        const view = request.view as Uint8Array;
+        const want = Math.min(view.byteLength, endExclusive - position);
         if (want > 0) {
-          const buffer = new Uint8Array(want);
-          const { bytesRead } = await fh.read(buffer, 0, want, position);
+          const { bytesRead } = await fh.read(view, 0, want, position);
           if (closed) return;
           if (bytesRead === 0)
             throw new BlobError("store_error", "A blob's file is shorter than its record says.");
           position += bytesRead;
-          controller.enqueue(bytesRead === want ? buffer : buffer.subarray(0, bytesRead));
+          request.respond(bytesRead);
         }
         if (position >= endExclusive) {
           await close();
           controller.close();
+          // A reader's buffer still waiting (an empty range) goes back to it with the end.
+          controller.byobRequest?.respond(0);
         }
       } catch (err) {
         if (closed) return;
@@ -260,7 +268,7 @@ function fileStream(
     async cancel() {
       await close();
     },
-  });
+  }) as ReadableStream<Uint8Array>;
 }
 
 /** Serializes async work per key (per blob path) within this store instance. */

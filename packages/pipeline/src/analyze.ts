@@ -8,7 +8,13 @@ import { createHash } from "node:crypto";
 import type { BlobStore, ByteRange } from "@repo/blob-store/types";
 import { analyzeCsvParallel, analyzeCsvStream } from "@repo/processors/csv";
 import { analyzeImage, type ProcessorError } from "@repo/processors/image";
-import { chunksOf, isTypeMismatch, SNIFF_HEAD_BYTES, sniffType } from "@repo/processors/sniff";
+import {
+  chunksOf,
+  isTypeMismatch,
+  reusedChunksOf,
+  SNIFF_HEAD_BYTES,
+  sniffType,
+} from "@repo/processors/sniff";
 import { blobErrorCode } from "./documents.ts";
 import { type FileFacts, type ImageResult, type ResultKind, thumbnailPath } from "./result.ts";
 
@@ -27,6 +33,9 @@ export class UnprocessableError extends Error {
     super(message);
   }
 }
+
+/** The one buffer a CSV's bytes are read into, when the store can read into it (see reusedChunksOf). */
+export const READ_BUFFER_BYTES = 256 * 1024;
 
 const IMAGE_TYPES = new Set(["image/jpeg", "image/png", "image/webp", "image/gif", "image/avif"]);
 const CSV_TYPES = new Set(["text/csv", "text/tab-separated-values"]);
@@ -97,8 +106,12 @@ class Tap {
 
   constructor(private readonly onBytes?: (bytes: number) => void) {}
 
-  async *through(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
-    for await (const value of chunksOf(body)) {
+  /**
+   * The body's chunks, counted, hashed and their head kept. With `reuseBytes`, read into one buffer
+   * of that size (see reusedChunksOf): each chunk is then valid only until the next is asked for.
+   */
+  async *through(body: ReadableStream<Uint8Array>, reuseBytes?: number): AsyncGenerator<Uint8Array> {
+    for await (const value of reuseBytes ? reusedChunksOf(body, reuseBytes) : chunksOf(body)) {
       this.size += value.length;
       this.hash.update(value);
       if (this.headLength < this.head.length) {
@@ -150,12 +163,15 @@ export async function analyzeVersion(
   const started = performance.now();
   const got = await openVersion(store, version);
   const tap = new Tap(options.onProgress);
-  const chunks = tap.through(got.body);
+  // One thread by default: it keeps a 1 GB file under 128 MB, and a function's CPU share is small.
+  const workers = options.csvWorkers ?? 1;
+  // Only the one-thread CSV accumulator copies every chunk before it asks for the next: the others
+  // (the parallel reader's head, an image decoder) may keep them.
+  const reuse = kind === "csv" && workers <= 1 ? READ_BUFFER_BYTES : undefined;
+  const chunks = tap.through(got.body, reuse);
   const claimed = got.metadata.contentType;
   try {
     if (kind === "csv") {
-      // One thread by default: it keeps a 1 GB file under 128 MB, and a function's CPU share is small.
-      const workers = options.csvWorkers ?? 1;
       const csv =
         workers > 1 ? await analyzeCsvParallel(chunks, { workers }) : await analyzeCsvStream(chunks);
       return { file: tap.facts(claimed), csv, image: null, analysisMs: performance.now() - started };

@@ -11,12 +11,24 @@ import {
   type CsvChunkPlan,
   type CsvChunkResult,
   type CsvPartial,
-  mergeCsvPartials,
+  mergeCsvPartialsInto,
   planCsvChunks,
   summarizeCsv,
 } from "@repo/processors/csv";
-import { chunksOf, isTypeMismatch, SNIFF_HEAD_BYTES, sniffType } from "@repo/processors/sniff";
-import { type AnalysisOutput, type BlobVersion, type Inspection, openVersion } from "./analyze.ts";
+import {
+  isTypeMismatch,
+  readWhole,
+  reusedChunksOf,
+  SNIFF_HEAD_BYTES,
+  sniffType,
+} from "@repo/processors/sniff";
+import {
+  type AnalysisOutput,
+  type BlobVersion,
+  type Inspection,
+  openVersion,
+  READ_BUFFER_BYTES,
+} from "./analyze.ts";
 import { chunkPartialPath, type FileFacts } from "./result.ts";
 
 /** What every chunk step of a run gets: the cut, and the facts the head already gave. */
@@ -83,6 +95,7 @@ export async function planChunkedRun(
 /**
  * The version's bytes from `from` on, in ranged reads: the first asks for `firstBytes`, the next
  * ones (only if the reader wants more) for a few MiB each. Stopping early cancels the open read.
+ * Each piece is valid until the next is asked for (one reused buffer): the accumulator copies it.
  */
 async function* readFrom(
   store: BlobStore,
@@ -96,7 +109,7 @@ async function* readFrom(
   while (at < size) {
     const end = Math.min(size, at + want) - 1;
     const got = await openVersion(store, version, { start: at, end });
-    for await (const bytes of chunksOf(got.body)) {
+    for await (const bytes of reusedChunksOf(got.body, READ_BUFFER_BYTES)) {
       at += bytes.length;
       yield bytes;
     }
@@ -131,9 +144,13 @@ export async function analyzeChunkRange(
   return { ...result, partial: { path: at, size: bytes.length }, ms: performance.now() - started };
 }
 
+/**
+ * A stored partial, read into one buffer of its size (its typed arrays are views of that buffer
+ * after deserializing): no chunks to concatenate, for a merge that reads hundreds of them.
+ */
 async function readPartial(store: BlobStore, at: string): Promise<CsvPartial> {
   const got = await store.get(at);
-  return deserialize(new Uint8Array(await new Response(got.body).arrayBuffer())) as CsvPartial;
+  return deserialize(await readWhole(got.body, got.metadata.size)) as CsvPartial;
 }
 
 /**
@@ -170,11 +187,12 @@ export async function mergeChunkOutcomes(
   run: ChunkedRun,
   outcomes: readonly ChunkOutcome[],
 ): Promise<AnalysisOutput> {
-  // One stored partial at a time, in file order: memory holds two, whatever the chunk count.
+  // One stored partial at a time, in file order: memory holds two, whatever the chunk count. The
+  // first one read is this merge's own, so the others merge into its arrays instead of new ones.
   let merged: CsvPartial | null = null;
   for (const o of outcomes) {
     const partial = await readPartial(store, o.partial.path);
-    merged = merged ? mergeCsvPartials(merged, partial) : partial;
+    merged = merged ? mergeCsvPartialsInto(merged, partial) : partial;
   }
   if (!merged) throw new Error("no chunks to merge");
   const hash = /^"?sha256:([0-9a-f]{64})"?$/.exec(version.etag)?.[1] ?? null;

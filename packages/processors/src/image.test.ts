@@ -1,4 +1,7 @@
+import { execFile } from "node:child_process";
 import { Readable } from "node:stream";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { analyzeImage, ProcessorError } from "./image.ts";
@@ -213,5 +216,30 @@ describe("analyzeImage", () => {
     expect(result.sniffed.mime).toBe("image/png");
     expect(result.mismatch).toBe(true);
     expect((await analyzeImage(png)).format).toBe("png");
+  });
+});
+
+describe("loading sharp", () => {
+  it("waits for the first image: a process that imports the module and analyses no image never loads it", async () => {
+    const png = await solid(8, 8, "#ff0000").png().toBuffer();
+    // The compiled module (pnpm test builds it first), in a fresh process that has loaded nothing yet.
+    const image = fileURLToPath(new URL("../dist/image.js", import.meta.url));
+    const script = `
+      import { createRequire } from "node:module";
+      const cache = createRequire(import.meta.url).cache;
+      const loaded = () => Object.keys(cache).some((path) => /[\\\\/]sharp[\\\\/]/.test(path));
+      const { analyzeImage } = await import(process.argv[1]);
+      const before = loaded();
+      const { width } = await analyzeImage(Buffer.from(process.argv[2], "base64"));
+      console.log(JSON.stringify({ before, after: loaded(), width }));
+    `;
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      "--input-type=module",
+      "-e",
+      script,
+      image,
+      png.toString("base64"),
+    ]);
+    expect(JSON.parse(stdout)).toEqual({ before: false, after: true, width: 8 });
   });
 });

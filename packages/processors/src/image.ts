@@ -2,7 +2,7 @@
  * `@repo/processors/image`: what the blob trigger learns from an uploaded picture (format, size,
  * orientation, camera EXIF, main colours) plus a small WebP thumbnail, all through sharp/libvips.
  */
-import sharp from "sharp";
+import type { SharpOptions } from "sharp";
 import { type DominantColor, dominantColors } from "./image-colors.ts";
 import { ProcessorError } from "./image-error.ts";
 import { type ExifSummary, parseExif } from "./image-exif.ts";
@@ -73,6 +73,21 @@ export interface ImageAnalysis {
 const DEFAULT_MAX_PIXELS = 100_000_000;
 const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 
+type Sharp = typeof import("sharp");
+let sharpModule: Promise<Sharp> | null = null;
+
+/**
+ * sharp, loaded on the first image: libvips and its bindings take ~19 MB of a process's memory, and
+ * a worker that only analyses CSVs (a chunk step) never needs them (issue 13's memory breakdown).
+ */
+function loadSharp(): Promise<Sharp> {
+  sharpModule ??= import("sharp").then((m) => m.default);
+  return sharpModule.catch((error: unknown) => {
+    sharpModule = null;
+    throw error;
+  });
+}
+
 /** Reads a buffer or a stream into one Buffer, refusing to grow past `maxBytes`. */
 async function readInput(input: Uint8Array | ByteSource, maxBytes: number): Promise<Buffer> {
   if (input instanceof Uint8Array) {
@@ -131,7 +146,8 @@ export async function analyzeImage(
 
   // failOn "truncated": a cut-off upload must fail rather than decode as a grey-bottomed image, while the
   // harmless warnings many camera JPEGs carry (extraneous bytes, odd markers) do not reject the photo.
-  const load: sharp.SharpOptions = { limitInputPixels: maxPixels, failOn: "truncated", sequentialRead: true };
+  const load: SharpOptions = { limitInputPixels: maxPixels, failOn: "truncated", sequentialRead: true };
+  const sharp = await loadSharp();
   try {
     const meta = await sharp(buffer, load).metadata();
     const width = meta.width;

@@ -35,6 +35,106 @@ export async function* chunksOf(source: ByteSource): AsyncGenerator<Uint8Array> 
   }
 }
 
+/**
+ * Like {@link chunksOf}, but a byte stream (one that takes a "byob" reader, as the filesystem
+ * store's bodies do) is read into one buffer of `bufferBytes`, reused for every chunk: a long read
+ * leaves no garbage buffer per chunk waiting for the collector (on a 1 GB CSV, up to 64 MB of them
+ * at once, the external memory V8 lets pile up before it collects). So each chunk is valid only
+ * until the next one is asked for: for consumers that copy what they keep (a CSV accumulator, a
+ * hash). Any other source is read as by `chunksOf`.
+ *
+ * @example for await (const bytes of reusedChunksOf(body, 256 * 1024)) accumulator.push(bytes);
+ */
+export async function* reusedChunksOf(source: ByteSource, bufferBytes: number): AsyncGenerator<Uint8Array> {
+  let reader: ReadableStreamBYOBReader | null = null;
+  if ("getReader" in source) {
+    try {
+      reader = source.getReader({ mode: "byob" });
+    } catch {
+      // Not a byte stream.
+    }
+  }
+  if (!reader) {
+    yield* chunksOf(source);
+    return;
+  }
+  let buffer = new ArrayBuffer(bufferBytes);
+  let finished = false;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read(new Uint8Array(buffer, 0, bufferBytes));
+      if (done) {
+        finished = true;
+        return;
+      }
+      // The read hands the buffer back (transferred): the next read fills it again.
+      buffer = value.buffer as ArrayBuffer;
+      yield value;
+    }
+  } finally {
+    if (!finished) await reader.cancel().catch(() => undefined);
+    reader.releaseLock();
+  }
+}
+
+/**
+ * All of a stream's bytes in one Uint8Array, `size` long when the size is known beforehand (a
+ * stored blob's): a byte stream is read straight into it, any other source copied in chunk by chunk.
+ * Grows if the stream turns out longer; the result is exactly as long as the stream.
+ *
+ * @example const bytes = await readWhole(got.body, got.metadata.size);
+ */
+export async function readWhole(source: ByteSource, size: number): Promise<Uint8Array> {
+  let buffer = new ArrayBuffer(Math.max(1, size));
+  let length = 0;
+  let reader: ReadableStreamBYOBReader | null = null;
+  if ("getReader" in source) {
+    try {
+      reader = source.getReader({ mode: "byob" });
+    } catch {
+      // Not a byte stream.
+    }
+  }
+  if (reader) {
+    try {
+      for (;;) {
+        if (length === buffer.byteLength) {
+          // Full: one byte more tells the end (the usual case) from a longer stream.
+          const { done, value } = await reader.read(new Uint8Array(1));
+          if (done) break;
+          const grown = new Uint8Array(buffer.byteLength * 2);
+          grown.set(new Uint8Array(buffer));
+          grown.set(value, length);
+          buffer = grown.buffer;
+          length += value.byteLength;
+          continue;
+        }
+        const { done, value } = await reader.read(new Uint8Array(buffer, length));
+        if (done) {
+          if (value) buffer = value.buffer as ArrayBuffer;
+          break;
+        }
+        buffer = value.buffer as ArrayBuffer;
+        length += value.byteLength;
+      }
+    } finally {
+      reader.releaseLock();
+    }
+    return new Uint8Array(buffer, 0, length);
+  }
+  let bytes = new Uint8Array(buffer);
+  for await (const chunk of chunksOf(source)) {
+    if (length + chunk.length > bytes.length) {
+      const grown = new Uint8Array(Math.max(bytes.length * 2, length + chunk.length));
+      grown.set(bytes.subarray(0, length));
+      bytes = grown;
+    }
+    bytes.set(chunk, length);
+    length += chunk.length;
+  }
+  return bytes.subarray(0, length);
+}
+
 export interface StreamAnalysis {
   /** Total bytes read. */
   size: number;

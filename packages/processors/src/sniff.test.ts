@@ -1,7 +1,14 @@
 import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { analyzeAnyStream, isTypeMismatch, ProcessorError, sniffType } from "./sniff.ts";
+import {
+  analyzeAnyStream,
+  isTypeMismatch,
+  ProcessorError,
+  readWhole,
+  reusedChunksOf,
+  sniffType,
+} from "./sniff.ts";
 
 /** Bytes from a mix of numbers and latin1 strings, padded with zeros to `length`. */
 function bytes(parts: (number[] | string)[], length = 0): Uint8Array {
@@ -308,6 +315,93 @@ describe("analyzeAnyStream", () => {
       claimedType: "image/png",
     });
     expect(result).toMatchObject({ sniffed: { mime: "text/html" }, mismatch: true });
+  });
+});
+
+/** A byte stream of `total` bytes (byte i is i % 253), filling whatever buffer the reader hands in. */
+function byteStream(total: number, onCancel?: () => void): ReadableStream<Uint8Array> {
+  let at = 0;
+  return new ReadableStream({
+    type: "bytes",
+    autoAllocateChunkSize: 1000,
+    pull(controller) {
+      const request = controller.byobRequest as ReadableStreamBYOBRequest;
+      if (at >= total) {
+        controller.close();
+        request.respond(0);
+        return;
+      }
+      const view = request.view as Uint8Array;
+      const n = Math.min(view.byteLength, total - at, 700);
+      for (let i = 0; i < n; i++) view[i] = (at + i) % 253;
+      at += n;
+      request.respond(n);
+    },
+    cancel: onCancel,
+  }) as ReadableStream<Uint8Array>;
+}
+
+describe("reusedChunksOf", () => {
+  it("reads a byte stream into one buffer, every chunk a view of it", async () => {
+    const sizes: number[] = [];
+    let total = 0;
+    for await (const chunk of reusedChunksOf(byteStream(5000), 4096)) {
+      sizes.push(chunk.buffer.byteLength);
+      expect(chunk.byteOffset).toBe(0);
+      for (let i = 0; i < chunk.length; i++) expect(chunk[i]).toBe((total + i) % 253);
+      total += chunk.length;
+    }
+    expect(total).toBe(5000);
+    // Transferred at each read (a new ArrayBuffer object, the old one detached), the same memory.
+    expect(sizes).toEqual([4096, 4096, 4096, 4096, 4096, 4096, 4096, 4096]);
+  });
+
+  it("cancels the stream when the consumer stops early", async () => {
+    let cancelled = false;
+    for await (const _ of reusedChunksOf(
+      byteStream(100_000, () => {
+        cancelled = true;
+      }),
+      4096,
+    ))
+      break;
+    expect(cancelled).toBe(true);
+  });
+
+  it("reads other sources as chunksOf does: a plain web stream and a Node stream", async () => {
+    const plain = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new Uint8Array([1, 2]));
+        controller.enqueue(new Uint8Array([3]));
+        controller.close();
+      },
+    });
+    const seen: number[][] = [];
+    for await (const chunk of reusedChunksOf(plain, 4096)) seen.push([...chunk]);
+    for await (const chunk of reusedChunksOf(Readable.from([Buffer.from([4, 5])]), 4096))
+      seen.push([...chunk]);
+    expect(seen).toEqual([[1, 2], [3], [4, 5]]);
+  });
+});
+
+describe("readWhole", () => {
+  const expected = (n: number) => Uint8Array.from({ length: n }, (_, i) => i % 253);
+
+  it("reads a byte stream of the size given into one buffer of that size", async () => {
+    const bytes = await readWhole(byteStream(5000), 5000);
+    expect(bytes.buffer.byteLength).toBe(5000);
+    expect(bytes).toEqual(expected(5000));
+  });
+
+  it("grows when the stream is longer than said, and is exactly as long as the stream", async () => {
+    expect(await readWhole(byteStream(5000), 1000)).toEqual(expected(5000));
+    expect(await readWhole(byteStream(300), 1000)).toEqual(expected(300));
+    expect(await readWhole(byteStream(0), 0)).toEqual(new Uint8Array(0));
+  });
+
+  it("copies any other source together", async () => {
+    const plain = Readable.from([Buffer.from([1, 2]), Buffer.from([3])]);
+    expect(await readWhole(plain, 2)).toEqual(new Uint8Array([1, 2, 3]));
   });
 });
 

@@ -9,6 +9,8 @@ export {
   type ByteSource,
   chunksOf,
   isTypeMismatch,
+  readWhole,
+  reusedChunksOf,
   type StreamAnalysis,
 } from "./sniff-stream.ts";
 export { SNIFF_HEAD_BYTES, type SniffOptions, type SniffResult, sniffType } from "./sniff-type.ts";

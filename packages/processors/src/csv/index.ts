@@ -42,6 +42,7 @@ export {
   type CsvColumnType,
   type CsvSummary,
   mergeCsvPartials,
+  mergeCsvPartialsInto,
   type SummaryOptions,
   summarizeCsv,
 } from "./summary.ts";
