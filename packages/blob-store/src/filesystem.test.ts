@@ -570,7 +570,10 @@ describe("FilesystemBlobStore", () => {
         clearInterval(sampler);
       }
       peak = Math.max(peak, process.memoryUsage().rss);
-      expect(peak - baseline).toBeLessThan(64 * 1024 * 1024);
+      // Half the data: a store that held the stream (or the file) would pass it. Not tighter: what
+      // the garbage collector lets pile up first is the engine's choice (Node 20 grew 17–30 MB
+      // here, Node 24 55–66 MB, with the same code, and more on a busy machine).
+      expect(peak - baseline).toBeLessThan(total / 2);
     });
   });
 });
