@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { createLocalWorld } from "@workflow/world-local";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { repairInterruptedSteps } from "./local-world-repair.ts";
+import { runWithStartedStep as startedRun, startStep } from "./test-support/world-events.ts";
 
 // The local world itself (not a copy of its file layout): a run with one started step, then the
 // state a SIGKILL leaves between the step's terminal claim and its event.
@@ -19,30 +20,8 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-type Created = { run?: { runId: string } };
-
-async function runWithStartedStep(): Promise<{ runId: string; stepId: string }> {
-  const created = (await world.events.create(null, {
-    eventType: "run_created",
-    specVersion: 3,
-    eventData: { deploymentId: "dpl_test", workflowName: "workflow//flow", input: new Uint8Array() },
-  } as never)) as Created;
-  const runId = created.run?.runId as string;
-  await world.events.create(runId, { eventType: "run_started", specVersion: 3 } as never);
-  const stepId = "step_01M96J076HPEQ6RPC9S2SFYY8C";
-  await world.events.create(runId, {
-    eventType: "step_created",
-    specVersion: 3,
-    correlationId: stepId,
-    eventData: { stepName: "step//chunk", workflowName: "workflow//flow", input: new Uint8Array() },
-  } as never);
-  await world.events.create(runId, {
-    eventType: "step_started",
-    specVersion: 3,
-    correlationId: stepId,
-  } as never);
-  return { runId, stepId };
-}
+const STEP = "step_01M96J076HPEQ6RPC9S2SFYY8C";
+const runWithStartedStep = () => startedRun(world, STEP);
 
 const complete = (runId: string, stepId: string) =>
   world.events.create(runId, {
@@ -62,17 +41,7 @@ describe("repairInterruptedSteps", () => {
   it("releases a finish claimed but never logged, so the step can finish when it runs again", async () => {
     const { runId, stepId } = await runWithStartedStep();
     // Another step of the run finished properly.
-    await world.events.create(runId, {
-      eventType: "step_created",
-      specVersion: 3,
-      correlationId: "step_01M96J076HPEQ6RPC9S2SFYY8D",
-      eventData: { stepName: "step//chunk", workflowName: "workflow//flow", input: new Uint8Array() },
-    } as never);
-    await world.events.create(runId, {
-      eventType: "step_started",
-      specVersion: 3,
-      correlationId: "step_01M96J076HPEQ6RPC9S2SFYY8D",
-    } as never);
+    await startStep(world, runId, "step_01M96J076HPEQ6RPC9S2SFYY8D");
     await complete(runId, "step_01M96J076HPEQ6RPC9S2SFYY8D");
     await claim(runId, stepId);
 

@@ -3,6 +3,7 @@ import { createWorld } from "@workflow/world-postgres";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyWorldSchema } from "./postgres-world.ts";
+import { runWithStartedStep } from "./test-support/world-events.ts";
 
 // Our patch to @workflow/world-postgres writes a step's row and the event that changes it in one
 // transaction. Shown on the real package and a real PostgreSQL server by making the event's insert
@@ -30,28 +31,8 @@ afterAll(async () => {
 });
 
 let n = 0;
-async function startedStep(): Promise<{ runId: string; stepId: string }> {
-  const created = (await world.events.create(null, {
-    eventType: "run_created",
-    specVersion: 3,
-    eventData: { deploymentId: "dpl_test", workflowName: "workflow//flow", input: new Uint8Array() },
-  } as never)) as { run?: { runId: string } };
-  const runId = created.run?.runId as string;
-  await world.events.create(runId, { eventType: "run_started", specVersion: 3 } as never);
-  const stepId = `step_01M96J076HPEQ6RPC9S2SFYY${(10 + n++).toString(36).toUpperCase()}`;
-  await world.events.create(runId, {
-    eventType: "step_created",
-    specVersion: 3,
-    correlationId: stepId,
-    eventData: { stepName: "step//chunk", workflowName: "workflow//flow", input: new Uint8Array() },
-  } as never);
-  await world.events.create(runId, {
-    eventType: "step_started",
-    specVersion: 3,
-    correlationId: stepId,
-  } as never);
-  return { runId, stepId };
-}
+const startedStep = () =>
+  runWithStartedStep(world, `step_01M96J076HPEQ6RPC9S2SFYY${(10 + n++).toString(36).toUpperCase()}`);
 const stepRow = async (stepId: string) =>
   (await admin.query("select status, error from workflow.workflow_steps where step_id = $1", [stepId]))
     .rows[0];
