@@ -35,6 +35,17 @@ interface InvocationRow {
   at: string;
   logs: string[];
 }
+/** A GET whose request target goes out as written (fetch would resolve its dot segments first). */
+const rawGet = (path: string, headers: Record<string, string> = {}) =>
+  new Promise<number>((resolve, reject) => {
+    const { port } = new URL(runtime.url);
+    request({ host: "127.0.0.1", port, path, headers }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    })
+      .on("error", reject)
+      .end();
+  });
 const fn = async (name: string) =>
   (await getJson<FunctionRow[]>("/__runtime/functions")).find((row) => row.name === name);
 
@@ -139,8 +150,8 @@ describe("GET /__runtime/invocations", () => {
 
   it("never keeps or prints a card number a function logs, nor the query of a sensitive endpoint", async () => {
     printed.length = 0;
-    await fetch(url("/api/leaky"), { method: "POST" });
     await fetch(url("/api/validate/card?number=4242424242424242"));
+    await fetch(url("/api/leaky"), { method: "POST" });
     const [leaky] = await getJson<InvocationRow[]>("/__runtime/invocations?limit=1");
     expect(leaky?.logs).toEqual(["charging card [card number] for order 17"]);
     const all = printed.join("\n");
@@ -150,7 +161,20 @@ describe("GET /__runtime/invocations", () => {
       /\[runtime\] api\/leaky POST \/api\/leaky 204 [\d.]+ms (?:cold|warm) (dev1::\S+)\n/.exec(all) ?? [];
     expect(id).toBeDefined();
     expect(all).toContain(`${id}\n  ${id} │ charging card [card number] for order 17`);
-    expect(all).toMatch(/\[runtime\] GET \/api\/validate\/card\?number=… 404/);
+    expect(all).toMatch(/\[runtime\] api\/validate\/card GET \/api\/validate\/card\?number=… 204/);
+  });
+
+  it("hides a sensitive function's query values whatever path reached it", async () => {
+    printed.length = 0;
+    // A "./" segment the router resolves, and a rewrite (vercel.json: /checkout → the card check).
+    for (const target of ["/api/validate/./card?pin=9999", "/checkout?pin=9999"]) {
+      expect(await rawGet(target), target).toBe(204);
+    }
+    const paths = (await getJson<InvocationRow[]>("/__runtime/invocations?limit=2")).map((i) => i.path);
+    expect(paths).toEqual(["/checkout?pin=…", "/api/validate/./card?pin=…"]);
+    const all = printed.join("\n");
+    expect(all).toContain("[runtime] api/validate/card GET /checkout?pin=… 204");
+    expect(all).not.toContain("9999");
   });
 });
 
@@ -224,19 +248,8 @@ describe("the other runtime pages", () => {
     });
     expect(otherOrigin.status).toBe(403);
     // DNS rebinding: another name resolving to this machine is refused by its Host header.
-    const rebound = await new Promise<number>((resolve, reject) => {
-      const { port } = new URL(runtime.url);
-      request(
-        { host: "127.0.0.1", port, path: "/__runtime/functions", headers: { host: `evil.example:${port}` } },
-        (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        },
-      )
-        .on("error", reject)
-        .end();
-    });
-    expect(rebound).toBe(403);
+    const { port } = new URL(runtime.url);
+    expect(await rawGet("/__runtime/functions", { host: `evil.example:${port}` })).toBe(403);
     expect((await fetch(url("/__runtime/functions").replace("localhost", "127.0.0.1"))).status).toBe(200);
     const post = await fetch(url("/__runtime/functions"), { method: "POST" });
     expect(post.status).toBe(405);

@@ -10,7 +10,14 @@ const FILES: Record<string, string> = {
   "vercel.json": JSON.stringify({
     functions: { "api/sleep.ts": { memory: 512, maxDuration: 10 } },
     crons: [{ path: "/api/sleep?ms=1", schedule: "0 0 1 1 *" }],
+    // A sensitive function reached under a path that does not say so.
+    rewrites: [{ source: "/checkout", destination: "/api/validate/card" }],
   }),
+  // Stands for the app's card check: an endpoint whose query values are never shown.
+  "api/validate/card.ts": `export function GET() {
+  return new Response(null, { status: 204 });
+}
+`,
   // Waits `ms`, then answers the request id it was given.
   "api/sleep.ts": `export async function GET(request: Request) {
   const ms = Number(new URL(request.url).searchParams.get("ms") ?? 0);

@@ -65,7 +65,7 @@ class Observed implements ConsoleOwner {
     if (this.streaming) return;
     this.streaming = true;
     printRuntimeLine(
-      `[runtime] ${this.fn} ${this.req.method} ${redactTarget(this.req.url ?? "/")} running… ${this.id}`,
+      `[runtime] ${this.fn} ${this.req.method} ${redactTarget(this.req.url ?? "/", this.fn)} running… ${this.id}`,
     );
     this.printHeld();
   }
@@ -234,7 +234,7 @@ function onEnd(this: ObservedResponse): void {
   this[STATE] = undefined;
   const durationMs = performance.now() - observed.started;
   const { req } = observed;
-  const target = redactTarget(req.url ?? "/");
+  const target = redactTarget(req.url ?? "/", observed.fn);
   const status = this.statusCode;
   const aborted = !this.writableFinished;
   observed.ended = true;

@@ -15,6 +15,22 @@ describe("redactTarget", () => {
     expect(redactTarget("/api/blobs/client-upload?token=t")).toBe("/api/blobs/client-upload?token=…");
   });
 
+  it("hides them by the function that answered, and by the path with its dot segments resolved", () => {
+    // The router resolves "./" and "../" (and their %2e forms): the card function answered these.
+    expect(redactTarget("/api/validate/./card?pin=9999", "api/validate/card")).toBe(
+      "/api/validate/./card?pin=…",
+    );
+    expect(redactTarget("/api/x/../validate/card?pin=9999")).toBe("/api/x/../validate/card?pin=…");
+    expect(redactTarget("/api/validate/%2e/card?pin=9999")).toBe("/api/validate/%2e/card?pin=…");
+    // A rewrite to a sensitive function, under a path that says nothing.
+    expect(redactTarget("/pay?pin=9999", "api/validate/card")).toBe("/pay?pin=…");
+    expect(redactTarget("/signin?state=s", "api/auth")).toBe("/signin?state=…");
+    // Remembered as clean for an ordinary function, still hidden for a sensitive one.
+    expect(redactTarget("/same?pin=1", "api/weather")).toBe("/same?pin=1");
+    expect(redactTarget("/same?pin=1", "api/validate/card")).toBe("/same?pin=…");
+    expect(redactTarget("/api/validated?pin=1", "api/validated")).toBe("/api/validated?pin=1");
+  });
+
   it("hides secret-named parameters on any endpoint", () => {
     expect(redactTarget("/api/blobs/content?path=a.txt&Token=s3cret")).toBe(
       "/api/blobs/content?path=a.txt&Token=…",

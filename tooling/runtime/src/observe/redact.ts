@@ -2,6 +2,8 @@
  * What the runtime's console and dashboard may show of a request. Two rules:
  * - on endpoints that take secrets or card data in their query (or might: sign-in callbacks carry
  *   codes and tokens; upload callbacks carry signed tokens), no query value is shown, only names;
+ *   an endpoint is one by the function that answered it (whatever path reached it: a rewrite, a
+ *   `./` segment) or by its path with dot segments resolved;
  * - a query parameter whose name says it holds a secret is hidden on every endpoint;
  * and, everywhere, anything that looks like a card number (13 to 19 digits, spaces or dashes
  * between, passing the Luhn check) is replaced, in paths and in the functions' own output alike.
@@ -45,15 +47,35 @@ const isSensitivePath = (pathname: string) =>
   SENSITIVE_PATHS.some((prefix) => pathname === prefix || pathname.startsWith(`${prefix}/`));
 
 /**
+ * Whether the function that answered (`api/validate/card`, as the observer names it) is one of the
+ * sensitive endpoints: `/api/validate/./card` or a rewrite reach it under another path.
+ */
+const isSensitiveFunction = (fn: string) => fn !== "" && isSensitivePath(`/${fn}`);
+
+/** The path as the router sees it: `.` and `..` segments (also written `%2e`) resolved. */
+function resolveDots(pathname: string): string {
+  if (!pathname.includes(".") && !pathname.includes("%")) return pathname;
+  try {
+    return new URL(pathname, "http://x").pathname;
+  } catch {
+    return pathname;
+  }
+}
+
+/**
  * A request target (`/path?query`) fit to print: sensitive query values hidden, card numbers masked.
+ * `fn` is the function that answered it, if one did.
  *
  * @example
  * redactTarget("/api/weather?zipcode=48824"); // "/api/weather?zipcode=48824"
  * redactTarget("/api/auth/callback?code=abc&state=x"); // "/api/auth/callback?code=…&state=…"
+ * redactTarget("/api/validate/./card?pin=1", "api/validate/card"); // "/api/validate/./card?pin=…"
  */
-export function redactTarget(target: string): string {
-  if (cleanTargets.has(target)) return target;
-  const redacted = redact(target);
+export function redactTarget(target: string, fn = ""): string {
+  const sensitiveFn = isSensitiveFunction(fn);
+  // What is remembered was clean for a function that is not sensitive: never an answer for one that is.
+  if (!sensitiveFn && cleanTargets.has(target)) return target;
+  const redacted = redact(target, sensitiveFn);
   if (redacted === target) {
     if (cleanTargets.size >= CLEAN_MAX) cleanTargets.clear();
     cleanTargets.add(target);
@@ -69,14 +91,14 @@ export function redactTarget(target: string): string {
 const cleanTargets = new Set<string>();
 const CLEAN_MAX = 512;
 
-function redact(target: string): string {
+function redact(target: string, sensitiveFn: boolean): string {
   const q = target.indexOf("?");
   const pathname = q === -1 ? target : target.slice(0, q);
   const safePath = maskCardNumbers(pathname);
   if (q === -1) return safePath;
   const query = target.slice(q + 1);
   if (query === "") return safePath;
-  const hideAll = isSensitivePath(pathname);
+  const hideAll = sensitiveFn || isSensitivePath(resolveDots(pathname));
   const parts = query.split("&").map((pair) => {
     const eq = pair.indexOf("=");
     const name = eq === -1 ? pair : pair.slice(0, eq);
