@@ -250,6 +250,9 @@ describe("the other runtime pages", () => {
     // DNS rebinding: another name resolving to this machine is refused by its Host header.
     const { port } = new URL(runtime.url);
     expect(await rawGet("/__runtime/functions", { host: `evil.example:${port}` })).toBe(403);
+    // From this machine only, by the socket's address: a claimed one is replaced (a peer elsewhere
+    // claiming 127.0.0.1 gets nowhere; routes.test.ts refuses other peers).
+    expect(await rawGet("/__runtime/functions", { "x-forwarded-for": "192.0.2.7" })).toBe(200);
     expect((await fetch(url("/__runtime/functions").replace("localhost", "127.0.0.1"))).status).toBe(200);
     const post = await fetch(url("/__runtime/functions"), { method: "POST" });
     expect(post.status).toBe(405);

@@ -1,3 +1,5 @@
+import { isIP } from "node:net";
+import { networkInterfaces } from "node:os";
 import type { CronRunner } from "../cron-jobs.ts";
 import type { WorkflowRunView } from "../local-config.ts";
 import type { Project } from "../project.ts";
@@ -47,6 +49,22 @@ function sameOrigin(request: Request, hosts: Set<string>): boolean {
   return true;
 }
 
+/**
+ * Whether the request came from this machine: a loopback address, or one of its own interfaces'
+ * (a page opened at the LAN address `--host` names). The runtime puts the socket's peer address in
+ * `x-forwarded-for`, replacing any the client sent (client-address.ts), so it cannot be claimed.
+ * With `--host 0.0.0.0` the functions are on the network, as asked; what they logged is not.
+ */
+function fromThisMachine(request: Request): boolean {
+  const peer = request.headers.get("x-forwarded-for") ?? "";
+  if (isIP(peer) === 0) return false;
+  if (peer === "::1" || peer.startsWith("127.")) return true;
+  // Read when asked (rare: a non-loopback peer), as interfaces come and go.
+  return Object.values(networkInterfaces()).some((addresses) =>
+    addresses?.some((address) => address.address === peer),
+  );
+}
+
 /** The JSON form of an invocation, as /__runtime/invocations answers it. */
 function invocationJson(item: Invocation) {
   return {
@@ -76,7 +94,8 @@ function parseLimit(raw: string | null, max: number): number {
 /**
  * The runtime's own pages under /__runtime (served only by the local runtime, never deployed):
  * the dashboard, and its data as JSON: `functions`, `invocations?limit=`, `cost`, `crons`,
- * `workflows`. GET only, same origin only; errors as `{ error: { code, message } }`.
+ * `workflows`. GET only, from this machine only, same origin only; errors as
+ * `{ error: { code, message } }`.
  *
  * @example
  * handler.setMounts([["/__runtime", createDashboardRoutes({ recorder, project, crons })]]);
@@ -122,6 +141,13 @@ export function createDashboardRoutes(sources: DashboardSources): (request: Requ
   };
   return async (request) => {
     try {
+      if (!fromThisMachine(request)) {
+        throw new RouteError(
+          403,
+          "local_only",
+          "The runtime's pages answer only this machine: they show what every invocation logged. From another device, forward a port to it (ssh -L).",
+        );
+      }
       if (!sameOrigin(request, hosts)) {
         throw new RouteError(403, "cross_origin", "The runtime's pages answer only their own origin.");
       }
