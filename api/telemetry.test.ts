@@ -245,6 +245,28 @@ describe("spans", () => {
     expect(underSteps).toEqual(expect.arrayContaining(["blob.get", "blob.put"]));
   });
 
+  it("put each workflow step in the trace of the upload that started its run, linked to its invocation", () => {
+    // The SDK carries the trace context through its queue: the run's steps (openRun, analyzeBlob,
+    // finishProcessing) are under the upload's span, each linked to the step function's invocation
+    // that ran it (its own SERVER span, as on Vercel where every step is an invocation).
+    const underUpload = descendants(serverSpan(ids.upload));
+    const steps = underUpload.filter((s) => s.name.startsWith("STEP "));
+    expect(steps.map((s) => s.name.split("//").pop())).toEqual(
+      expect.arrayContaining(["openRun", "analyzeBlob", "finishProcessing"]),
+    );
+    const invocations = new Map(
+      spans()
+        .filter((s) => s.kind === SpanKind.SERVER && s.name === "POST /.well-known/workflow/v1/step")
+        .map((s) => [s.spanContext().spanId, s]),
+    );
+    for (const step of steps) {
+      expect(step.attributes["step.name"], step.name).toBeTruthy();
+      expect(step.attributes["workflow.run.id"], step.name).toMatch(/^wrun_/);
+      const linked = step.links.map((link) => invocations.get(link.context.spanId)).filter(Boolean);
+      expect(linked, step.name).toHaveLength(1);
+    }
+  });
+
   it("mark our failed spans by error type, not by what the error said", () => {
     const failed = spans().filter(
       (s) => s.status.code === SpanStatusCode.ERROR && s.instrumentationScope.name.startsWith("@repo/"),
