@@ -88,6 +88,21 @@ describe("the runtime dashboard", () => {
   it("fits a 390 px wide screen without scrolling sideways, and logs no errors", async () => {
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(width).toBeLessThanOrEqual(390);
+    // A wide table scrolls inside its box; scrolled to its last column, its rows' names stay in view.
+    const region = page.getByRole("region", { name: "Functions table" });
+    await region.evaluate((box) => {
+      box.scrollLeft = box.scrollWidth;
+    });
+    const row = region.getByRole("row", { name: /api\/sleep/ });
+    const name = await row.getByRole("rowheader").boundingBox();
+    const peak = await row.getByRole("cell").last().boundingBox();
+    expect(name && peak).toBeTruthy();
+    expect(name?.x).toBeGreaterThanOrEqual(0);
+    expect((name?.x ?? 0) + (name?.width ?? 0)).toBeLessThanOrEqual(peak?.x ?? 0);
+    expect((peak?.x ?? 0) + (peak?.width ?? 0)).toBeLessThanOrEqual(390);
+    await region.evaluate((box) => {
+      box.scrollLeft = 0;
+    });
     await mkdir("test-results", { recursive: true });
     await page.screenshot({ path: "test-results/runtime-dashboard.png", fullPage: true });
     expect(pageErrors).toEqual([]);

@@ -25,6 +25,8 @@ export function dashboardPage(): string {
   @media (max-width: 40rem) { caption { max-width: calc(100vw - 2rem); position: sticky; left: 0; } th, td { padding: .25rem .35rem; } }
   th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid #8884; vertical-align: top; }
   td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+  /* A table scrolled sideways on a phone keeps its rows' names in view (whose p99 is this?). */
+  table.named tbody th:first-child, table.named thead th:first-child { position: sticky; left: 0; background: Canvas; box-shadow: 1px 0 0 #8884; }
   .bad { color: #b00020; font-weight: 600; }
   @media (prefers-color-scheme: dark) { .bad { color: #ff6b6b; } }
   pre { margin: .25rem 0 0; white-space: pre-wrap; word-break: break-word; font-size: .8rem; }
@@ -42,7 +44,7 @@ export function dashboardPage(): string {
 <main>
   <section aria-labelledby="h-functions">
     <h2 id="h-functions">Functions</h2>
-    <div class="scroll" tabindex="0" role="region" aria-label="Functions table"><table id="functions">
+    <div class="scroll" tabindex="0" role="region" aria-label="Functions table"><table id="functions" class="named">
       <caption>Per function, since the runtime started (percentiles over its latest 1,024 invocations)</caption>
       <thead><tr><th scope="col">Function</th><th scope="col" class="num">Invocations</th><th scope="col" class="num">Errors</th><th scope="col" class="num">Error rate</th><th scope="col" class="num">p50 ms</th><th scope="col" class="num">p95 ms</th><th scope="col" class="num">p99 ms</th><th scope="col" class="num">Cold starts</th><th scope="col" class="num">Peak RSS MB</th></tr></thead>
       <tbody></tbody>
@@ -60,7 +62,7 @@ export function dashboardPage(): string {
   <section aria-labelledby="h-cost">
     <h2 id="h-cost">Cost estimate</h2>
     <p class="note" id="cost-note"></p>
-    <div class="scroll" tabindex="0" role="region" aria-label="Cost table"><table id="cost">
+    <div class="scroll" tabindex="0" role="region" aria-label="Cost table"><table id="cost" class="named">
       <caption>Estimated USD on Vercel fluid compute, per function</caption>
       <thead><tr><th scope="col">Function</th><th scope="col" class="num">Memory MB</th><th scope="col" class="num">Mean CPU ms</th><th scope="col" class="num">Mean wall ms</th><th scope="col" class="num">Per million</th><th scope="col" class="num">Per month at observed rate</th></tr></thead>
       <tbody></tbody>
@@ -70,7 +72,7 @@ export function dashboardPage(): string {
   </section>
   <section aria-labelledby="h-crons">
     <h2 id="h-crons">Cron jobs</h2>
-    <div class="scroll" tabindex="0" role="region" aria-label="Cron jobs table"><table id="crons">
+    <div class="scroll" tabindex="0" role="region" aria-label="Cron jobs table"><table id="crons" class="named">
       <caption>vercel.json's crons (UTC)</caption>
       <thead><tr><th scope="col">Path</th><th scope="col">Schedule</th><th scope="col">Last run</th><th scope="col">Outcome</th><th scope="col">Next run</th></tr></thead>
       <tbody></tbody>
@@ -94,7 +96,8 @@ export function dashboardPage(): string {
     const body = document.querySelector("#" + id + " tbody");
     body.replaceChildren(...(rows.length ? rows : [row([Object.assign(el("td", empty), { colSpan: span })])]));
   };
-  const time = (iso) => iso ? new Date(iso).toLocaleString() : "–";
+  // Today's times without the date, which took a phone's first column.
+  const time = (iso) => { if (!iso) return "–"; const d = new Date(iso); return d.toDateString() === new Date().toDateString() ? d.toLocaleTimeString() : d.toLocaleString(); };
   const ms = (a, b) => a && b ? Math.round(new Date(b) - new Date(a)) : null;
   const usd = (v) => v == null ? "–" : "$" + (v < 0.01 && v > 0 ? v.toPrecision(2) : v.toFixed(2));
   const get = async (path) => { const r = await fetch("/__runtime/" + path, { cache: "no-store" }); if (!r.ok) throw new Error(path + ": " + r.status); return r.json(); };
