@@ -151,6 +151,8 @@ describe("GET /__runtime/invocations", () => {
   it("never keeps or prints a card number a function logs, nor the query of a sensitive endpoint", async () => {
     printed.length = 0;
     await fetch(url("/api/validate/card?number=4242424242424242"));
+    // A function that throws an error quoting a card number: the runtime's report of it is masked.
+    expect((await fetch(url("/api/fail?card=1"))).status).toBe(500);
     await fetch(url("/api/leaky"), { method: "POST" });
     const [leaky] = await getJson<InvocationRow[]>("/__runtime/invocations?limit=1");
     expect(leaky?.logs).toEqual(["charging card [card number] for order 17"]);
@@ -162,6 +164,7 @@ describe("GET /__runtime/invocations", () => {
     expect(id).toBeDefined();
     expect(all).toContain(`${id}\n  ${id} │ charging card [card number] for order 17`);
     expect(all).toMatch(/\[runtime\] api\/validate\/card GET \/api\/validate\/card\?number=… 204/);
+    expect(all).toMatch(/│ error: \[runtime\] api\/fail\.ts threw: Error: declined \[card number\]/);
   });
 
   it("hides a sensitive function's query values whatever path reached it", async () => {

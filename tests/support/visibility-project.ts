@@ -25,7 +25,8 @@ const FILES: Record<string, string> = {
   return Response.json({ slept: ms, requestId: request.headers.get("x-vercel-id") });
 }
 `,
-  "api/fail.ts": `export function GET() {
+  "api/fail.ts": `export function GET(request: Request) {
+  if (new URL(request.url).searchParams.has("card")) throw new Error("declined 4242 4242 4242 4242");
   throw new Error("fails on purpose");
 }
 `,
