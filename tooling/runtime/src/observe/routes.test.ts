@@ -28,7 +28,7 @@ describe("the runtime's pages", () => {
     for (const peer of ["192.0.2.7", "2001:db8::7", "", "localhost", null]) {
       const res = await ask(peer);
       expect(res.status, String(peer)).toBe(403);
-      expect((await res.json()).error).toMatchObject({
+      expect(((await res.json()) as { error: unknown }).error).toMatchObject({
         code: "local_only",
         message: expect.stringMatching(/only this machine/),
       });
