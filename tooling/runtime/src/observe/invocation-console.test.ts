@@ -1,3 +1,5 @@
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { filterConsoleErrors, workflowFatalErrors } from "../console-filter.ts";
 import {
@@ -18,6 +20,18 @@ const owner = (id: string): ConsoleOwner & { said: string[] } => ({
     this.said.push(line);
   },
 });
+
+/**
+ * A function that logs a preview of a 1 MB body and the whole of it (cut to MAX_LINE_CHARS): kept as
+ * slices, each line would hold its megabyte for as long as the ring keeps the invocation.
+ */
+function logLargeBody(i: number): void {
+  const bytes = Buffer.alloc(1_000_000, "y");
+  bytes.write(`${i} `);
+  const body = bytes.toString("latin1");
+  console.log(body.slice(0, 100));
+  console.warn(body);
+}
 
 // As the CLI installs them: the capture first, the Workflow SDK filter over it.
 const log = vi.spyOn(console, "log").mockImplementation(() => {});
@@ -43,6 +57,26 @@ describe("captureConsole", () => {
     expect(a.logs).toEqual(["from a 1", "warn: from a later"]);
     expect(b.logs).toEqual(["from b [card number] 1", "warn: from b [card number] later"]);
     expect(a.said).toEqual(a.logs);
+  });
+
+  it("keeps no more of a logged string than the line it kept, whose parent may be megabytes", () => {
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    const owners: ConsoleOwner[] = [];
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 40; i++) {
+      const o: ConsoleOwner = { ...owner(`dev1::m${i}`), say() {} };
+      owners.push(o);
+      // The body is made inside the invocation: a closure over it here would keep it alive itself.
+      currentInvocation.run(o, logLargeBody, i);
+    }
+    gc();
+    const grown = process.memoryUsage().heapUsed - before;
+    expect(owners.map((o) => o.logs?.length)).toEqual(owners.map(() => 2));
+    expect(owners[0]?.logs?.[1]).toMatch(/^warn: 0 y+… \(1000000 chars\)$/);
+    // 40 MB if each kept line held its body; measured ~0.2 MB.
+    expect(grown).toBeLessThan(8 * 1024 * 1024);
   });
 
   it("leaves output outside any invocation untouched", () => {
