@@ -7,6 +7,8 @@ import {
   captureConsole,
   currentInvocation,
   flushRuntimeLines,
+  MAX_KEPT_CHARS,
+  MAX_LINES,
   printRuntimeLine,
 } from "./invocation-console.ts";
 
@@ -57,6 +59,23 @@ describe("captureConsole", () => {
     expect(a.logs).toEqual(["from a 1", "warn: from a later"]);
     expect(b.logs).toEqual(["from b [card number] 1", "warn: from b [card number] later"]);
     expect(a.said).toEqual(a.logs);
+  });
+
+  it("keeps at most MAX_LINES lines and MAX_KEPT_CHARS characters of an invocation, and counts the rest", () => {
+    const many = { ...owner("dev1::many"), say() {} };
+    currentInvocation.run(many, () => {
+      for (let i = 0; i < 60; i++) console.log(`line ${i}`);
+    });
+    expect(many.logs).toHaveLength(MAX_LINES);
+    expect(many.droppedLogs).toBe(60 - MAX_LINES);
+    const long = { ...owner("dev1::long"), say() {} };
+    currentInvocation.run(long, () => {
+      for (let i = 0; i < 30; i++) console.log("x".repeat(5000));
+    });
+    const kept = (long.logs ?? []).reduce((n, line) => n + line.length, 0);
+    expect(kept).toBeLessThanOrEqual(MAX_KEPT_CHARS);
+    expect(long.logs?.length).toBeGreaterThan(5);
+    expect((long.logs?.length ?? 0) + long.droppedLogs).toBe(30);
   });
 
   it("keeps no more of a logged string than the line it kept, whose parent may be megabytes", () => {

@@ -13,9 +13,14 @@ export interface ConsoleOwner {
   say(line: string): void;
 }
 
-/** Lines kept per invocation, and characters per line: a chatty function cannot grow the runtime. */
+/**
+ * Lines kept per invocation, characters per line, and characters in all: a chatty function cannot
+ * grow the runtime. The last bounds the ring (500 invocations) at ~10 M characters of logs, where
+ * 50 full lines each would be 50 M, a fifth of pnpm start's 256 MB heap. What is printed is not cut.
+ */
 export const MAX_LINES = 50;
 export const MAX_LINE_CHARS = 2000;
+export const MAX_KEPT_CHARS = 20_000;
 
 /**
  * The invocation the current async context belongs to. One per process, as the console is: every
@@ -117,8 +122,15 @@ export function captureConsole(): void {
 
 function keep(owner: ConsoleOwner, line: string): void {
   if (!owner.logs) owner.logs = [];
-  if (owner.logs.length < MAX_LINES) owner.logs.push(ownCopy(line));
-  else owner.droppedLogs++;
+  if (owner.logs.length < MAX_LINES && keptChars(owner.logs) + line.length <= MAX_KEPT_CHARS) {
+    owner.logs.push(ownCopy(line));
+  } else owner.droppedLogs++;
+}
+
+function keptChars(logs: string[]): number {
+  let chars = 0;
+  for (const line of logs) chars += line.length;
+  return chars;
 }
 
 /**
