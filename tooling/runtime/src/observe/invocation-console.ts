@@ -16,7 +16,8 @@ export interface ConsoleOwner {
 /**
  * Lines kept per invocation, characters per line, and characters in all: a chatty function cannot
  * grow the runtime. The last bounds the ring (500 invocations) at ~10 M characters of logs, where
- * 50 full lines each would be 50 M, a fifth of pnpm start's 256 MB heap. What is printed is not cut.
+ * 50 full lines each would be 50 M, a fifth of pnpm start's 256 MB heap. The console still prints
+ * every line (each cut at MAX_LINE_CHARS).
  */
 export const MAX_LINES = 50;
 export const MAX_LINE_CHARS = 2000;
