@@ -28,6 +28,16 @@ const FILES: Record<string, string> = {
     '  return Response.json({ text: greet("start"), count: next() });',
     "}",
   ].join("\n"),
+  // Types above the throw, so that the compiled file's lines are not the source's.
+  "api/stack.ts": [
+    "interface Shape {",
+    "  depth: number;",
+    "}",
+    "const shape: Shape = { depth: 1 };",
+    "export function GET(): Response {",
+    '  return new Response(new Error(`depth ${shape.depth}`).stack);',
+    "}",
+  ].join("\n"),
   "api/other.ts":
     'import { next } from "./_lib/count.js";\nexport const GET = (): Response => Response.json({ count: next() });\n',
 };
@@ -111,6 +121,16 @@ describe.runIf(process.platform === "linux")("vercel-local start", () => {
       expect(rolldownMapped(dev.child)).toBe(true);
     } finally {
       await dev.stop();
+    }
+  });
+
+  it("gives stack traces that name the TypeScript source, line and column", async () => {
+    const server = await serve();
+    try {
+      const stack = await (await fetch(`${server.url}/api/stack`)).text();
+      expect(stack.split("\n").slice(0, 2)).toEqual(["Error: depth 1", `    at GET (${join(root, "api/stack.ts")}:6:23)`]);
+    } finally {
+      await server.stop();
     }
   });
 

@@ -3,6 +3,7 @@ import { existsSync, readFileSync, utimesSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { mapCompiledFrames } from "./compiled-stack-traces.ts";
 import { collectSources, compiledName, sourcesKey } from "./function-sources.ts";
 import type { FunctionModule } from "./invoke.ts";
 import type { ModuleLoader } from "./loader.ts";
@@ -36,6 +37,7 @@ export async function createCompiledLoader(opts: { root: string; entries: string
   } else {
     await compileInChild({ root, files: [...files], outDir });
   }
+  mapCompiledFrames(outDir);
   const loaded = new Map<string, Promise<FunctionModule>>();
   return {
     load(file) {

@@ -32,7 +32,7 @@ beforeEach(async () => {
   );
   await write(
     "api/node_modules/greeting/index.js",
-    "export const greet = (name) => \"hello \" + name;\nglobalThis.greetings = (globalThis.greetings ?? 0) + 1;\n",
+    'export const greet = (name) => "hello " + name;\nglobalThis.greetings = (globalThis.greetings ?? 0) + 1;\n',
   );
   await write(
     "api/_lib/count.ts",
@@ -50,7 +50,7 @@ beforeEach(async () => {
       'import type { Unused } from "./_lib/side.js";',
       'import { type Unused as Also } from "./_lib/side.js";',
       "const label: Unused | Also = greet('a');",
-      "export const a = (): string => label + \" \" + next();",
+      'export const a = (): string => label + " " + next();',
     ].join("\n"),
   );
   await write(
