@@ -1,8 +1,9 @@
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync, utimesSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { utimes } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { mapCompiledFrames } from "./compiled-stack-traces.ts";
 import { collectSources, compiledName, sourcesKey } from "./function-sources.ts";
 import type { FunctionModule } from "./invoke.ts";
@@ -31,12 +32,11 @@ export async function createCompiledLoader(opts: { root: string; entries: string
   const sources = collectSources(root, opts.entries);
   const files = new Set(sources.map((source) => source.file));
   const outDir = join(root, COMPILED_DIR, sourcesKey(sources, `${FORMAT} rolldown ${rolldownVersion()}`));
-  if (existsSync(outDir)) {
-    const now = new Date();
-    utimesSync(outDir, now, now);
-  } else {
-    await compileInChild({ root, files: [...files], outDir });
-  }
+  // A set's time says when a process last used it: sets unused for a week are removed
+  // (function-compiler.ts), and a running worker imports each function on its first request.
+  const touch = () => utimes(outDir, new Date(), new Date()).catch(() => {});
+  if (existsSync(outDir)) await touch();
+  else await compileInChild({ root, files: [...files], outDir });
   mapCompiledFrames(outDir);
   const loaded = new Map<string, Promise<FunctionModule>>();
   return {
@@ -52,6 +52,7 @@ export async function createCompiledLoader(opts: { root: string; entries: string
         }
         mod = import(pathToFileURL(join(outDir, compiledName(file))).href) as Promise<FunctionModule>;
         loaded.set(file, mod);
+        void touch();
       }
       return mod;
     },
@@ -66,7 +67,7 @@ function compileInChild(job: { root: string; files: string[]; outDir: string }):
     import.meta.url,
   );
   // Node's default heap, not the server's caps; none of the server's NODE_OPTIONS.
-  const child = spawn(process.execPath, [script.pathname], {
+  const child = spawn(process.execPath, [fileURLToPath(script)], {
     env: { ...process.env, NODE_OPTIONS: "", MIMALLOC_ARENA_EAGER_COMMIT: "0", MIMALLOC_ALLOW_THP: "0" },
     stdio: ["pipe", "inherit", "pipe"],
   });
