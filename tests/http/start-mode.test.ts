@@ -35,7 +35,7 @@ const FILES: Record<string, string> = {
     "}",
     "const shape: Shape = { depth: 1 };",
     "export function GET(): Response {",
-    '  return new Response(new Error(`depth ${shape.depth}`).stack);',
+    '  return new Response(new Error("depth " + shape.depth).stack);',
     "}",
   ].join("\n"),
   "api/other.ts":
@@ -128,7 +128,10 @@ describe.runIf(process.platform === "linux")("vercel-local start", () => {
     const server = await serve();
     try {
       const stack = await (await fetch(`${server.url}/api/stack`)).text();
-      expect(stack.split("\n").slice(0, 2)).toEqual(["Error: depth 1", `    at GET (${join(root, "api/stack.ts")}:6:23)`]);
+      expect(stack.split("\n").slice(0, 2)).toEqual([
+        "Error: depth 1",
+        `    at GET (${join(root, "api/stack.ts")}:6:23)`,
+      ]);
     } finally {
       await server.stop();
     }
