@@ -14,7 +14,8 @@ export interface ModuleLoader {
 /**
  * Settings of mimalloc, the allocator inside Vite's rolldown binding, read once when the binding
  * loads. By default it commits its 1 GiB arena at once and lets Linux back it with 2 MiB huge pages,
- * so the few KiB rolldown allocates per transform held 30–36 MB resident in every `pnpm start`
+ * so the few KiB rolldown allocates per transform held 30–36 MB resident in every process that
+ * loaded Vite (`pnpm start` did then; `pnpm dev` does)
  * (issue 13's memory breakdown: the arena's Rss, AnonHugePages in smaps); committing on demand
  * in ordinary pages keeps it under 1 MB, at no measurable cost to a transform.
  */
