@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import type { ViteDevServer } from "vite";
+import { createCompiledLoader } from "./compiled-loader.ts";
 import type { FunctionModule } from "./invoke.ts";
 import { setProcessEnv } from "./process-env.ts";
 
@@ -13,7 +14,8 @@ export interface ModuleLoader {
 /**
  * Settings of mimalloc, the allocator inside Vite's rolldown binding, read once when the binding
  * loads. By default it commits its 1 GiB arena at once and lets Linux back it with 2 MiB huge pages,
- * so the few KiB rolldown allocates per transform held 30–36 MB resident in every `pnpm start`
+ * so the few KiB rolldown allocates per transform held 30–36 MB resident in every process that
+ * loaded Vite (`pnpm start` did then; `pnpm dev` does)
  * (issue 13's memory breakdown: the arena's Rss, AnonHugePages in smaps); committing on demand
  * in ordinary pages keeps it under 1 MB, at no measurable cost to a transform.
  */
@@ -32,19 +34,30 @@ const IGNORED = [
 ];
 
 /**
- * Loads function modules through Vite's module runner: TypeScript without a build step, and a
- * module graph, so a change to a file re-runs only the modules that import it on the next request.
- * In `production` mode workspace packages resolve to their compiled `dist`, as they do on Vercel,
- * and Node imports them itself (`ssr.external`; see packagesResolveToDist for when): run through Vite's module runner instead, the
- * same handler code took nearly twice the CPU it takes under Node (issue 15's profile). Only the function files, TypeScript, go through Vite. In
- * `development` mode packages resolve to their sources (the `development` export condition) and
- * stay in the module graph, so an edit to one re-runs what imports it.
+ * Loads function modules.
+ *
+ * In `production` mode where packages resolve to their compiled `dist` (see packagesResolveToDist:
+ * `vercel-local start`), without Vite: the project's TypeScript is compiled ahead of the first
+ * import and Node imports it and the packages itself (compiled-loader.ts). Vite, rolldown and
+ * their module graph took ~45 MB of every `pnpm start` worker (issue 13's breakdown), and the
+ * handler code ran under Node in that mode already (issue 15: through Vite's module runner it took
+ * nearly twice the CPU). `entries` are the files that will be loaded (functions, local config).
+ *
+ * Otherwise through Vite's module runner: TypeScript without a build step, and a module graph, so a
+ * change to a file re-runs only the modules that import it on the next request. In `development`
+ * mode packages resolve to their sources (the `development` export condition) and stay in the
+ * module graph, so an edit to one re-runs what imports it. `production` mode with packages from
+ * their sources (a test runner's `--conditions development`, which Node cannot follow to
+ * TypeScript) keeps Vite, with its module graph, and serves what it loaded until a change.
  */
 export async function createModuleLoader(opts: {
   root: string;
   mode: "development" | "production";
   watch: boolean;
+  entries?: string[];
 }): Promise<ModuleLoader> {
+  if (opts.mode === "production" && packagesResolveToDist())
+    return createCompiledLoader({ root: opts.root, entries: opts.entries ?? [] });
   // Before Vite (and so rolldown) is imported: this module imports it lazily for that reason.
   setProcessEnv(ROLLDOWN_ALLOCATOR_ENV, { keep: true });
   const { createServer } = await import("vite");
@@ -63,7 +76,6 @@ export async function createModuleLoader(opts: {
       watch: opts.watch ? { ignored: IGNORED } : null,
     },
     optimizeDeps: { noDiscovery: true, include: [] },
-    ...(opts.mode === "production" && packagesResolveToDist() ? { ssr: { external: true } } : {}),
   });
   // Vite checks its module graph on every ssrLoadModule call; a warm function should not pay for
   // that. Loaded modules are kept until the watcher reports any change, after which Vite re-runs

@@ -83,7 +83,12 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const dev = options.mode === "dev";
   const project = await loadProject(options.root, dev);
   const { root } = project;
-  const baseLoader = await createModuleLoader({ root, mode: dev ? "development" : "production", watch: dev });
+  const baseLoader = await createModuleLoader({
+    root,
+    mode: dev ? "development" : "production",
+    watch: dev,
+    entries: [...project.functions.map((fn) => fn.file), LOCAL_CONFIG_FILE],
+  });
   const recorder = options.record === false ? null : new Recorder();
   const observer = recorder ? new Observer({ recorder, log: options.log ?? false }) : undefined;
   // Through the observer, which notes each function module's first run (a cold start).
