@@ -135,7 +135,7 @@ export class Observer {
       (res as ObservedResponse)[STATE] = observed;
       watchEnd(res);
     }
-    observed.fn = file.replace(/\.[cm]?[jt]sx?$/, "");
+    observed.fn = functionName(file);
     observed.id = newRequestId();
     // The process's CPU time is one invocation's only while no other runs, so it is measured only
     // then; and at most every CPU_EVERY_MS (two getrusage calls, ~5 µs, are a fifth of a warm
@@ -178,6 +178,19 @@ export class Observer {
       close: () => loader.close(),
     };
   }
+}
+
+/** Function files by name without extension, made once per file rather than once per request. */
+const functionNames = new Map<string, string>();
+function functionName(file: string): string {
+  let name = functionNames.get(file);
+  if (name === undefined) {
+    name = file.replace(/\.[cm]?[jt]sx?$/, "");
+    // Bounded all the same: files come from the api/ scan, which a reload can change.
+    if (functionNames.size >= 1000) functionNames.clear();
+    functionNames.set(file, name);
+  }
+  return name;
 }
 
 /**
