@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import { requestHeaders } from "./request-headers.ts";
 
 /**
  * What the runtime needs of a request to route it and invoke a function: a `Request` has it, and
@@ -37,8 +38,8 @@ export function plainRequestUrl(req: IncomingMessage): string | undefined {
 }
 
 /**
- * The head of a node:http request: its headers become a `Headers` (as `new Request` would fill
- * them from node's raw headers) only when something reads them; most functions never do.
+ * The head of a node:http request: its headers are made only when something reads them (most
+ * functions never do), and then answer from node's raw headers (request-headers.ts).
  */
 export class IncomingHead implements RequestHead {
   readonly method: string;
@@ -50,12 +51,7 @@ export class IncomingHead implements RequestHead {
     this.method = incoming.method ?? "GET";
   }
   get headers(): Headers {
-    if (!this.#headers) {
-      const headers = new Headers();
-      const raw = this.incoming.rawHeaders;
-      for (let i = 0; i < raw.length; i += 2) headers.append(raw[i] as string, raw[i + 1] as string);
-      this.#headers = headers;
-    }
+    this.#headers ??= requestHeaders(this.incoming.rawHeaders);
     return this.#headers;
   }
 }
