@@ -4,6 +4,8 @@ import { readJson } from "../_lib/body.js";
 import { json } from "../_lib/respond.js";
 import { route } from "../_lib/route.js";
 
+const NO_STORE = { headers: { "cache-control": "no-store" } };
+
 /**
  * POST /api/validate/card {"number": "4242 4242 4242 4242"} → brand, Luhn, length and a masked
  * number. A short function run by an external event (a form submit); it keeps nothing and logs
@@ -11,10 +13,10 @@ import { route } from "../_lib/route.js";
  */
 export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route(
   {
-    POST: async (request) => {
-      const { number } = await readJson(request, cardCheckRequestSchema, { maxBytes: 4096 });
-      return json(analyzeCard(number), { headers: { "cache-control": "no-store" } });
-    },
+    POST: (request) =>
+      readJson(request, cardCheckRequestSchema, { maxBytes: 4096 }).then(({ number }) =>
+        json(analyzeCard(number), NO_STORE),
+      ),
   },
   {
     methodNotAllowed: (method) =>

@@ -3,6 +3,7 @@ import { readBytes } from "@repo/blob-store/bytes";
 import { watchDeadline } from "./deadlines.ts";
 import { createFunctionRequest } from "./function-request.ts";
 import { BodyTooLargeError, readIncomingBody } from "./incoming-body.ts";
+import type { RequestHead } from "./incoming-head.ts";
 import { BODY_LIMIT_BYTES, platformError } from "./platform-errors.ts";
 
 export { BodyTooLargeError };
@@ -69,7 +70,8 @@ export interface InvokeOptions {
  */
 export function invokeFunction(
   mod: FunctionModule,
-  request: Request,
+  /** A `Request`, or the runtime's lighter head of a node:http request (incoming-head.ts). */
+  request: RequestHead,
   { url = request.url, maxDuration, bodyLimit = BODY_LIMIT_BYTES, name, incoming }: InvokeOptions,
 ): Promise<Response> {
   const method = request.method.toUpperCase();
@@ -91,7 +93,9 @@ export function invokeFunction(
   const call = { url, method, maxDuration, name };
   // Not an async function: a GET's invocation (most of them) then costs no promise beyond its own.
   if (NO_BODY.has(method)) return run(handler, request, call, null);
-  const reading = incoming ? readIncomingBody(incoming, bodyLimit) : readBodyLimited(request.body, bodyLimit);
+  const reading = incoming
+    ? readIncomingBody(incoming, bodyLimit)
+    : readBodyLimited(request.body ?? null, bodyLimit);
   return reading.then(
     (body) => run(handler, request, call, body),
     (error: unknown) => {
@@ -104,7 +108,7 @@ export function invokeFunction(
 /** The handler's run, once the body is whole: its answer, or the platform's 500 or 504. */
 function run(
   handler: FetchHandler,
-  request: Request,
+  request: RequestHead,
   { url, method, maxDuration, name }: { url: string; method: string; maxDuration: number; name: string },
   body: Uint8Array<ArrayBuffer> | null,
 ): Promise<Response> {

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { RequestHead } from "./incoming-head.ts";
 import { type FunctionModule, invokeFunction } from "./invoke.ts";
 import type { ModuleLoader } from "./loader.ts";
 import { platformError } from "./platform-errors.ts";
@@ -19,7 +20,7 @@ const FUNCTION_CACHE_CONTROL = "public, max-age=0, must-revalidate";
  * (request-handler.ts) and never comes here.
  */
 export function routeResponse(
-  request: Request,
+  request: RequestHead,
   resolution: Resolution<Hit>,
   project: Project,
   loader: ModuleLoader,

@@ -35,7 +35,13 @@ class Observed implements ConsoleOwner {
   timer: NodeJS.Timeout | undefined;
   constructor(
     readonly observer: Observer,
-    readonly req: IncomingMessage,
+    /**
+     * Let go when the response ends (onEnd): the invocation's async context outlives it in
+     * resources made during the request (a keep-alive socket's timer), and through them this
+     * object, and it would keep the whole request and response alive with it (issue 15: a third
+     * of what survived each scavenge under load).
+     */
+    public req: IncomingMessage | null,
     readonly started: number,
     readonly startedAt: number,
     readonly print: boolean,
@@ -65,7 +71,7 @@ class Observed implements ConsoleOwner {
     if (this.streaming) return;
     this.streaming = true;
     printRuntimeLine(
-      `[runtime] ${this.fn} ${this.req.method} ${redactTarget(this.req.url ?? "/", this.fn)} running… ${this.id}`,
+      `[runtime] ${this.fn} ${this.req?.method} ${redactTarget(this.req?.url ?? "/", this.fn)} running… ${this.id}`,
     );
     this.printHeld();
   }
@@ -135,7 +141,7 @@ export class Observer {
       (res as ObservedResponse)[STATE] = observed;
       watchEnd(res);
     }
-    observed.fn = file.replace(/\.[cm]?[jt]sx?$/, "");
+    observed.fn = functionName(file);
     observed.id = newRequestId();
     // The process's CPU time is one invocation's only while no other runs, so it is measured only
     // then; and at most every CPU_EVERY_MS (two getrusage calls, ~5 µs, are a fifth of a warm
@@ -178,6 +184,19 @@ export class Observer {
       close: () => loader.close(),
     };
   }
+}
+
+/** Function files by name without extension, made once per file rather than once per request. */
+const functionNames = new Map<string, string>();
+function functionName(file: string): string {
+  let name = functionNames.get(file);
+  if (name === undefined) {
+    name = file.replace(/\.[cm]?[jt]sx?$/, "");
+    // Bounded all the same: files come from the api/ scan, which a reload can change.
+    if (functionNames.size >= 1000) functionNames.clear();
+    functionNames.set(file, name);
+  }
+  return name;
 }
 
 /**
@@ -234,6 +253,8 @@ function onEnd(this: ObservedResponse): void {
   this[STATE] = undefined;
   const durationMs = performance.now() - observed.started;
   const { req } = observed;
+  if (!req) return;
+  observed.req = null;
   const target = redactTarget(req.url ?? "/", observed.fn);
   const status = this.statusCode;
   const aborted = !this.writableFinished;

@@ -82,10 +82,80 @@ function percentile(sorted: Float64Array, p: number): number | null {
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
 /**
+ * The latest invocations, kept column by column: numbers in typed arrays, strings and logs in plain
+ * arrays (the strings are mostly shared: function names, methods and clean paths are made once).
+ * Keeping each Invocation object instead kept it, its boxed numbers and its strings for
+ * `capacity` invocations, long enough under load to be copied at a scavenge and then promoted to
+ * the old space (issue 15). Objects are made again only when someone asks (/__runtime).
+ */
+class InvocationRing {
+  readonly ids: string[];
+  readonly functions: string[];
+  readonly methods: string[];
+  readonly paths: string[];
+  readonly logs: (string[] | null)[];
+  /** status, durationMs, cpuMs, startedAt, rssBytes: five numbers per slot. */
+  readonly numbers: Float64Array;
+  /** cold (1) and aborted (2). */
+  readonly flags: Uint8Array;
+  constructor(readonly capacity: number) {
+    this.ids = new Array<string>(capacity).fill("");
+    this.functions = new Array<string>(capacity).fill("");
+    this.methods = new Array<string>(capacity).fill("");
+    this.paths = new Array<string>(capacity).fill("");
+    this.logs = new Array<string[] | null>(capacity).fill(null);
+    this.numbers = new Float64Array(capacity * 5);
+    this.flags = new Uint8Array(capacity);
+  }
+
+  set(slot: number, invocation: Invocation): void {
+    this.ids[slot] = invocation.id;
+    this.functions[slot] = invocation.function;
+    this.methods[slot] = invocation.method;
+    this.paths[slot] = invocation.path;
+    this.logs[slot] = invocation.logs;
+    const at = slot * 5;
+    this.numbers[at] = invocation.status;
+    this.numbers[at + 1] = invocation.durationMs;
+    this.numbers[at + 2] = invocation.cpuMs;
+    this.numbers[at + 3] = invocation.startedAt;
+    this.numbers[at + 4] = invocation.rssBytes;
+    this.flags[slot] = (invocation.cold ? 1 : 0) | (invocation.aborted ? 2 : 0);
+  }
+
+  get(slot: number): Invocation {
+    const at = slot * 5;
+    const flags = this.flags[slot] ?? 0;
+    return {
+      id: this.ids[slot] ?? "",
+      function: this.functions[slot] ?? "",
+      method: this.methods[slot] ?? "",
+      path: this.paths[slot] ?? "",
+      status: this.numbers[at] ?? 0,
+      durationMs: this.numbers[at + 1] ?? 0,
+      cpuMs: this.numbers[at + 2] ?? Number.NaN,
+      cold: (flags & 1) !== 0,
+      startedAt: this.numbers[at + 3] ?? 0,
+      rssBytes: this.numbers[at + 4] ?? 0,
+      logs: this.logs[slot] ?? null,
+      aborted: (flags & 2) !== 0,
+    };
+  }
+
+  clear(): void {
+    this.ids.fill("");
+    this.functions.fill("");
+    this.methods.fill("");
+    this.paths.fill("");
+    this.logs.fill(null);
+  }
+}
+
+/**
  * Keeps what the runtime observed of its function invocations in bounded memory: the latest
- * invocations in a ring buffer, and per function its counts and a ring of its latest durations
- * (percentiles are over that window). Recording is O(1) and allocates nothing beyond the
- * invocation object itself; percentiles are computed when asked.
+ * invocations in a ring (column by column, see InvocationRing), and per function its counts and a
+ * ring of its latest durations (percentiles are over that window). Recording is O(1) and keeps no
+ * object per invocation; percentiles are computed when asked.
  *
  * @example
  * const recorder = new Recorder({ capacity: 100 });
@@ -95,7 +165,7 @@ const round = (ms: number) => Math.round(ms * 100) / 100;
 export class Recorder {
   readonly capacity: number;
   readonly sample: number;
-  readonly #ring: (Invocation | undefined)[];
+  readonly #ring: InvocationRing;
   #next = 0;
   #total = 0;
   readonly #stats = new Map<string, FunctionStats>();
@@ -103,12 +173,12 @@ export class Recorder {
   constructor(options: RecorderOptions = {}) {
     this.capacity = options.capacity ?? 500;
     this.sample = options.sample ?? 1024;
-    this.#ring = new Array(this.capacity);
+    this.#ring = new InvocationRing(this.capacity);
   }
 
   /** An error is a 5xx (a thrown function becomes a 500, a timeout a 504). */
   record(invocation: Invocation): void {
-    this.#ring[this.#next] = invocation;
+    this.#ring.set(this.#next, invocation);
     this.#next = (this.#next + 1) % this.capacity;
     this.#total++;
     let stats = this.#stats.get(invocation.function);
@@ -136,10 +206,8 @@ export class Recorder {
   invocations(limit = this.capacity): Invocation[] {
     const out: Invocation[] = [];
     const count = Math.min(limit, this.capacity, this.#total);
-    for (let i = 1; i <= count; i++) {
-      const item = this.#ring[(this.#next - i + this.capacity) % this.capacity];
-      if (item) out.push(item);
-    }
+    for (let i = 1; i <= count; i++)
+      out.push(this.#ring.get((this.#next - i + this.capacity) % this.capacity));
     return out;
   }
 
@@ -182,7 +250,7 @@ export class Recorder {
   }
 
   clear(): void {
-    this.#ring.fill(undefined);
+    this.#ring.clear();
     this.#next = 0;
     this.#total = 0;
     this.#stats.clear();

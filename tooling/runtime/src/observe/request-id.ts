@@ -8,6 +8,7 @@ const REGION = "dev1";
 
 /** Random once per process: the counter after it keeps ids unique without asking for entropy per request. */
 const PROCESS_PART = randomBytes(4).toString("hex");
+const PREFIX = `${REGION}::${PROCESS_PART}-`;
 let sequence = 0;
 
 /**
@@ -19,7 +20,7 @@ let sequence = 0;
  */
 export function newRequestId(): string {
   sequence = (sequence + 1) % Number.MAX_SAFE_INTEGER;
-  return `${REGION}::${PROCESS_PART}-${Date.now().toString(36)}-${sequence.toString(36)}`;
+  return `${PREFIX}${Date.now().toString(36)}-${sequence.toString(36)}`;
 }
 
 /** The header the id travels in, both ways. */

@@ -1,0 +1,92 @@
+import type { ServerResponse } from "node:http";
+
+/**
+ * @hono/node-server's global `Response` (installed by request-handler.ts) keeps what it was made
+ * with under a symbol of its own, `[status, body, headers]`, until something reads it as a real
+ * Response. Found once, by its description, on a Response made after the globals changed; a
+ * Response without it (undici's, or a light one that became real) is written by
+ * @hono/node-server's listener instead.
+ */
+let cacheKey: symbol | null | undefined;
+
+function findCacheKey(): symbol | null {
+  const probe = new Response("");
+  return Object.getOwnPropertySymbols(probe).find((key) => key.description === "cache") ?? null;
+}
+
+type Cached = [number, unknown, unknown];
+
+/**
+ * Writes a light Response whose body is a string, bytes or nothing and whose headers are a plain
+ * object, with one `writeHead` and one `end`, exactly as @hono/node-server's `responseViaCache`
+ * writes it (the same headers, the same Content-Length rule), without its listener around it.
+ * Returns false, having written nothing, for any other Response.
+ *
+ * @example if (!writeLightResponse(response, res)) fallback(response);
+ */
+export function writeLightResponse(response: Response, outgoing: ServerResponse): boolean {
+  if (cacheKey === undefined) cacheKey = findCacheKey();
+  if (cacheKey === null) return false;
+  const cached = (response as unknown as Record<symbol, Cached | undefined>)[cacheKey];
+  if (!cached) return false;
+  const [status, body, header] = cached;
+  if (!(body === null || typeof body === "string" || body instanceof Uint8Array)) return false;
+  if (header === undefined || header === null || typeof header !== "object") return false;
+  if (Object.getPrototypeOf(header) !== Object.prototype) return false;
+  let headers = header as Record<string, string | number>;
+  let hasContentLength = false;
+  let canAutoLength = true;
+  for (const key in headers) {
+    if (key.length === 14 && key.toLowerCase() === "content-length") {
+      hasContentLength = true;
+      break;
+    }
+    if (
+      (key.length === 17 && key.toLowerCase() === "transfer-encoding") ||
+      (key.length === 7 && key.toLowerCase() === "trailer")
+    )
+      canAutoLength = false;
+  }
+  if (!hasContentLength && body !== null) {
+    const length = typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
+    if (!canAutoLength || !trySetContentLength(outgoing, status, length)) {
+      headers = { ...headers, "Content-Length": length };
+    }
+  }
+  outgoing.writeHead(status, headers);
+  if (body === null) outgoing.end();
+  else outgoing.end(body);
+  return true;
+}
+
+/** node:http's own fields, which @hono/node-server sets to have node write the Content-Length. */
+interface OutgoingInternals {
+  _contentLength: number | null;
+  _hasBody: boolean;
+  useChunkedEncodingByDefault: boolean;
+  _removedContLen: boolean;
+}
+
+/**
+ * @hono/node-server's `trySetContentLength`: node writes the length itself (no header object is
+ * copied) when nothing set one, the response may have a body and would otherwise be chunked.
+ */
+function trySetContentLength(outgoing: ServerResponse, status: number, length: number): boolean {
+  const http1 = outgoing as unknown as OutgoingInternals;
+  if (
+    http1._contentLength === null &&
+    http1._hasBody &&
+    http1.useChunkedEncodingByDefault &&
+    !http1._removedContLen &&
+    status >= 200 &&
+    status !== 204 &&
+    status !== 304 &&
+    !outgoing.hasHeader("content-length") &&
+    !outgoing.hasHeader("transfer-encoding") &&
+    !outgoing.hasHeader("trailer")
+  ) {
+    http1._contentLength = length;
+    return true;
+  }
+  return false;
+}
