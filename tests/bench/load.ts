@@ -69,7 +69,7 @@ const p99Ratio = (ours: Row, floor: Row) => (ours.p99 ?? 0) / Math.max(1, floor.
  */
 export async function loadSection(): Promise<void> {
   console.log(
-    `\n▸ Under load: ${CONNECTIONS} connections × ${SECONDS} s per endpoint and server, beside the node:http floor\n`,
+    `\n▸ Under load: ${CONNECTIONS} connections × ${SECONDS} s per endpoint and server, beside the node:http floor, every server on Node ${process.versions.node}\n`,
   );
   // Built first, while nothing is being measured: `next build` takes most of a minute.
   await buildNextPeer();
