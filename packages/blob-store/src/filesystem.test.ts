@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { readBytes } from "./bytes.ts";
 import { blobStoreContract, digestStream, generatedStream, INVALID_PATHS } from "./contract.ts";
 import {
@@ -283,8 +283,9 @@ describe("FilesystemBlobStore", () => {
         overwrite: true,
         signal: controller.signal,
       });
-      await new Promise((resolve) => setTimeout(resolve, 30));
-      expect(await tmpFiles()).toHaveLength(1);
+      // The write has begun (its temp file exists) before the abort; a fixed wait was too short
+      // for a loaded CI machine.
+      await vi.waitFor(async () => expect(await tmpFiles()).toHaveLength(1), { timeout: 5000, interval: 10 });
       controller.abort();
       await expect(aborted).rejects.toMatchObject({ name: "AbortError" });
       expect(await text(store, "f/doc")).toBe("old version");
@@ -480,11 +481,18 @@ describe("FilesystemBlobStore", () => {
 
       // On Linux, an open descriptor of the deleted object would show in /proc.
       await store.delete("r/big");
-      await new Promise((resolve) => setTimeout(resolve, 20));
       if (existsSync("/proc/self/fd")) {
-        const fds = await readdir("/proc/self/fd");
-        const targets = await Promise.all(fds.map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => "")));
-        expect(targets.filter((target) => target.startsWith(root))).toEqual([]);
+        // Closing is asynchronous: the descriptors must be gone soon, not after a fixed 20 ms.
+        await vi.waitFor(
+          async () => {
+            const fds = await readdir("/proc/self/fd");
+            const targets = await Promise.all(
+              fds.map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => "")),
+            );
+            expect(targets.filter((target) => target.startsWith(root))).toEqual([]);
+          },
+          { timeout: 5000, interval: 20 },
+        );
       }
     });
 
