@@ -1,3 +1,5 @@
+import { forwardToNative } from "./lazy-native.ts";
+
 /**
  * The `Request` a function receives, built without undici's `Request` constructor: that
  * constructor (URL parse, Headers fill, a body stream, an AbortSignal that follows another) cost
@@ -139,38 +141,8 @@ class FunctionRequest {
   }
 }
 
-// Every other member of Request.prototype (getters and methods alike) goes to the real Request.
-const ownMembers = new Set<PropertyKey>(Object.getOwnPropertyNames(FunctionRequest.prototype));
-for (const key of Reflect.ownKeys(NativeRequest.prototype)) {
-  if (ownMembers.has(key) || key === Symbol.toStringTag) continue;
-  const descriptor = Object.getOwnPropertyDescriptor(NativeRequest.prototype, key);
-  if (!descriptor) continue;
-  if (descriptor.get) {
-    const get = descriptor.get;
-    Object.defineProperty(FunctionRequest.prototype, key, {
-      configurable: true,
-      get(this: FunctionRequest) {
-        return get.call(this[materialise]());
-      },
-    });
-  } else if (typeof descriptor.value === "function") {
-    const method = descriptor.value as (...args: unknown[]) => unknown;
-    Object.defineProperty(FunctionRequest.prototype, key, {
-      configurable: true,
-      writable: true,
-      value(this: FunctionRequest, ...args: unknown[]) {
-        return method.apply(this[materialise](), args);
-      },
-    });
-  }
-}
-// As for a real Request, `request.constructor` is Request.
-Object.defineProperty(FunctionRequest.prototype, "constructor", {
-  configurable: true,
-  writable: true,
-  value: NativeRequest,
-});
-Object.setPrototypeOf(FunctionRequest.prototype, NativeRequest.prototype);
+// Every other member of Request.prototype goes to the real Request; `request.constructor` is Request.
+forwardToNative(FunctionRequest, NativeRequest, (light) => light[materialise]());
 
 let installed = false;
 

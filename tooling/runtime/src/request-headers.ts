@@ -1,3 +1,5 @@
+import { forwardToNative } from "./lazy-native.ts";
+
 /**
  * A function request's `Headers`, answered from node's raw headers until something needs a real
  * one. Building a Headers (one validated `append` per header) was the largest part of reading one
@@ -73,36 +75,7 @@ const NativeHeaders: typeof Headers = (() => {
 })();
 
 // Every other member of Headers.prototype (methods, getters and the iterator) goes to the real one.
-const own = new Set<PropertyKey>(Object.getOwnPropertyNames(RequestHeaders.prototype));
-for (const key of Reflect.ownKeys(NativeHeaders.prototype)) {
-  if (own.has(key) || key === Symbol.toStringTag) continue;
-  const descriptor = Object.getOwnPropertyDescriptor(NativeHeaders.prototype, key);
-  if (!descriptor) continue;
-  if (descriptor.get) {
-    const get = descriptor.get;
-    Object.defineProperty(RequestHeaders.prototype, key, {
-      configurable: true,
-      get(this: RequestHeaders) {
-        return get.call(this[real]());
-      },
-    });
-  } else if (typeof descriptor.value === "function") {
-    const method = descriptor.value as (...args: unknown[]) => unknown;
-    Object.defineProperty(RequestHeaders.prototype, key, {
-      configurable: true,
-      writable: true,
-      value(this: RequestHeaders, ...args: unknown[]) {
-        return method.apply(this[real](), args);
-      },
-    });
-  }
-}
-Object.defineProperty(RequestHeaders.prototype, "constructor", {
-  configurable: true,
-  writable: true,
-  value: NativeHeaders,
-});
-Object.setPrototypeOf(RequestHeaders.prototype, NativeHeaders.prototype);
+forwardToNative(RequestHeaders, NativeHeaders, (light) => light[real]());
 
 /**
  * The Headers of a request with these raw headers (node's `rawHeaders`: name, value, name, …).
