@@ -42,6 +42,12 @@ export interface FunctionRequestInit {
   body: Uint8Array<ArrayBuffer> | null;
 }
 
+/** The bytes' buffer, whole: single use, and the array is the runtime's own copy, so it is handed over. */
+const ownBuffer = (bytes: Uint8Array<ArrayBuffer>): ArrayBuffer =>
+  bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+    ? bytes.buffer
+    : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+
 class FunctionRequest {
   readonly #url: string;
   readonly #method: string;
@@ -89,34 +95,40 @@ class FunctionRequest {
     return this[materialise]().body;
   }
 
+  // Each read answers with one promise, settled already: the body is whole, and under Node 20's
+  // AsyncLocalStorage every promise costs a hook (issue 15). A second read rejects, as undici's.
   text(): Promise<string> {
     if (this.#real) return this.#real.text();
-    return this.#take().then((bytes) => decoder.decode(bytes));
+    const bytes = this.#take();
+    return bytes instanceof Error ? Promise.reject(bytes) : Promise.resolve(decoder.decode(bytes));
   }
   json(): Promise<unknown> {
     if (this.#real) return this.#real.json();
-    return this.text().then((text) => JSON.parse(text) as unknown);
+    const bytes = this.#take();
+    if (bytes instanceof Error) return Promise.reject(bytes);
+    try {
+      return Promise.resolve(JSON.parse(decoder.decode(bytes)) as unknown);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
   arrayBuffer(): Promise<ArrayBuffer> {
     if (this.#real) return this.#real.arrayBuffer();
-    // Single use, and the array is the runtime's own copy: its buffer can be handed over whole.
-    return this.#take().then((bytes) =>
-      bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
-        ? bytes.buffer
-        : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
-    );
+    const bytes = this.#take();
+    return bytes instanceof Error ? Promise.reject(bytes) : Promise.resolve(ownBuffer(bytes));
   }
   bytes(): Promise<Uint8Array<ArrayBuffer>> {
     if (this.#real) return this.#real.bytes() as Promise<Uint8Array<ArrayBuffer>>;
-    return this.arrayBuffer().then((buffer) => new Uint8Array(buffer));
+    const bytes = this.#take();
+    return bytes instanceof Error ? Promise.reject(bytes) : Promise.resolve(new Uint8Array(ownBuffer(bytes)));
   }
 
   /** The body for a fast read, marking it used as undici does (synchronously, at the call). */
-  #take(): Promise<Uint8Array<ArrayBuffer>> {
-    if (this.#body === null) return Promise.resolve(new Uint8Array(0));
-    if (this.#used) return Promise.reject(bodyUnusable());
+  #take(): Uint8Array<ArrayBuffer> | TypeError {
+    if (this.#body === null) return new Uint8Array(0);
+    if (this.#used) return bodyUnusable();
     this.#used = true;
-    return Promise.resolve(this.#body);
+    return this.#body;
   }
 
   /** Aborts `signal` now, or as soon as it is first read. */

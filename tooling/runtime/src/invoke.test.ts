@@ -86,6 +86,24 @@ describe("invokeFunction", () => {
     spy.mockRestore();
   });
 
+  it("takes a Response returned as it is, a thenable's, and refuses anything else with a 500", async () => {
+    const spy = vi.spyOn(console, "error").mockImplementation(() => {});
+    const sync = await invokeFunction({ GET: () => new Response("sync") }, new Request("http://x/"), opts);
+    expect(await sync.text()).toBe("sync");
+    const thenable = {
+      // biome-ignore lint/suspicious/noThenProperty: a non-native thenable is what this checks
+      then: (resolve: (r: Response) => void) => resolve(new Response("thenable")),
+    };
+    const res = await invokeFunction({ GET: () => thenable }, new Request("http://x/"), opts);
+    expect(await res.text()).toBe("thenable");
+    for (const value of [undefined, "text", { status: 200 }]) {
+      const wrong = await invokeFunction({ GET: () => value }, new Request("http://x/"), opts);
+      expect(wrong.headers.get("x-vercel-error")).toBe("FUNCTION_INVOCATION_FAILED");
+    }
+    expect(spy).toHaveBeenCalledWith("[runtime] api/test.ts did not return a Response");
+    spy.mockRestore();
+  });
+
   it("answers 504 and aborts the request's signal after maxDuration", async () => {
     const spy = vi.spyOn(console, "error").mockImplementation(() => {});
     let aborted = false;

@@ -58,6 +58,8 @@ beforeAll(async () => {
       "  again: await r.text().catch((e: Error) => e.message),",
       "});",
     ].join("\n"),
+    // A header value node refuses to write (a newline), in a plain object the light Response keeps as it is.
+    "api/bad-header.ts": 'export const GET = () => new Response("x", { headers: { "x-bad": "a\\nb" } });\n',
   };
   for (const [file, text] of Object.entries(files)) {
     await mkdir(dirname(join(root, file)), { recursive: true });
@@ -128,6 +130,13 @@ describe("createRequestHandler", () => {
         "yes",
       ]);
     }
+  });
+
+  it("answers a Response node cannot write with a 500, and goes on serving", async () => {
+    const res = await fetch(`${origin}/api/bad-header`);
+    expect(res.status).toBe(500);
+    expect(res.headers.get("x-bad")).toBeNull();
+    expect((await fetch(`${origin}/api/hello`)).status).toBe(200);
   });
 
   it("answers redirects and misses as Vercel does", async () => {

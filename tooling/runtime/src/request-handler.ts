@@ -11,7 +11,7 @@ import type { ModuleLoader } from "./loader.ts";
 import { findMount, type MountHandler } from "./local-config.ts";
 import type { Observer } from "./observe/observer.ts";
 import { findHit, type Hit, type Project } from "./project.ts";
-import { isApiPath, routeResponse } from "./route-response.ts";
+import { answerFunction, type FunctionResolution, isApiPath, routeResponse } from "./route-response.ts";
 import { type Resolution, resolveRoute } from "./router.ts";
 import { writeLightResponse } from "./write-response.ts";
 
@@ -199,7 +199,7 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestHan
             serveFetch(req, res, (request, incoming, outgoing) =>
               routeResponse(request, resolution, project, loader, { incoming, outgoing }),
             )
-        : () => serveDirect(req, res, url, resolution);
+        : () => serveDirect(req, res, url, resolution as FunctionResolution);
     if (observer) observer.invoke(req, res, resolution.hit.match.route.file, serve);
     else serve();
   };
@@ -217,27 +217,40 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestHan
     req: IncomingMessage,
     res: ServerResponse,
     url: string,
-    resolution: Resolution<Hit>,
+    resolution: FunctionResolution,
   ) => {
-    let answer: Promise<Response>;
+    const answered = (error: unknown, response?: Response) => {
+      if (!response) {
+        serveFetch(req, res, () => Promise.reject(error));
+        return;
+      }
+      const drained = req.readableEnded || req.method === "GET" || req.method === "HEAD";
+      let written = false;
+      if (drained) {
+        try {
+          written = writeLightResponse(response, res);
+        } catch (writeError) {
+          // A header node refuses (a newline in a value): the listener answers it as it would.
+          serveFetch(req, res, () => Promise.reject(writeError));
+          return;
+        }
+      }
+      if (!written) serveFetch(req, res, () => response);
+    };
     try {
-      answer = routeResponse(new IncomingHead(req, url), resolution, project, loader, {
-        incoming: req,
-        outgoing: res,
-      });
+      answerFunction(
+        new IncomingHead(req, url),
+        resolution,
+        project,
+        loader,
+        { incoming: req, outgoing: res },
+        answered,
+      );
     } catch (error) {
       serveFetch(req, res, () => {
         throw error;
       });
-      return;
     }
-    answer.then(
-      (response) => {
-        const drained = req.readableEnded || req.method === "GET" || req.method === "HEAD";
-        if (!drained || !writeLightResponse(response, res)) serveFetch(req, res, () => response);
-      },
-      (error: unknown) => serveFetch(req, res, () => Promise.reject(error)),
-    );
   };
 
   return Object.assign(handler, {

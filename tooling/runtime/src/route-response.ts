@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RequestHead } from "./incoming-head.ts";
-import { type FunctionModule, invokeFunction } from "./invoke.ts";
+import { type FunctionModule, invokeWith, type ResponseCallback } from "./invoke.ts";
 import type { ModuleLoader } from "./loader.ts";
 import { platformError } from "./platform-errors.ts";
 import type { Hit, Project } from "./project.ts";
@@ -52,52 +52,85 @@ export function routeResponse(
       );
     }
   }
-  const { hit, url } = resolution;
+  const { hit } = resolution;
   if (hit.type === "static")
     return Promise.resolve(withHeaders(staticResponse(hit.file, request.method), resolution.headers));
   if (hit.type !== "function") return Promise.resolve(platformError("NOT_FOUND"));
+  return new Promise((resolve, reject) =>
+    answerFunction(request, resolution as FunctionResolution, project, loader, node, (error, response) =>
+      response ? resolve(response) : reject(error),
+    ),
+  );
+}
 
+/** A resolution that names a function. */
+export type FunctionResolution = Extract<Resolution<Hit>, { kind: "filesystem" }> & {
+  hit: Extract<Hit, { type: "function" }>;
+};
+
+/**
+ * A function's answer to a routed request, through a callback (see invoke.ts's invokeWith: the
+ * request handler's direct path makes no promise of its own), with the route's headers added.
+ */
+export function answerFunction(
+  request: RequestHead,
+  resolution: FunctionResolution,
+  project: Project,
+  loader: ModuleLoader,
+  node: { incoming: IncomingMessage; outgoing: ServerResponse } | undefined,
+  done: ResponseCallback,
+): void {
+  const { hit, url } = resolution;
   // A function sees the URL the client asked for, as on Vercel: a rewrite changes which function
   // runs, not its request's path. The rewrite's own query parameters and the dynamic segments are
   // added to the query; a parameter of the same name that the client sent wins, as in vercel dev
   // (checked by the conformance test).
   const fnUrl = functionUrl(request.url, url, hit.match.params);
   const { file } = hit.match.route;
-  const invoke = (mod: FunctionModule): Promise<Response> => {
-    const invoked = invokeFunction(mod, request, {
+  const invoke = (mod: FunctionModule) => {
+    const options = {
       url: fnUrl,
       maxDuration: project.config.functionSettings(file).maxDuration,
       name: file,
       incoming: node?.incoming,
-    });
+    };
     if (!node) {
       const headers = { ...resolution.headers, "cache-control": FUNCTION_CACHE_CONTROL };
-      return invoked.then((response) => withHeaders(response, headers));
+      invokeWith(mod, request, options, (error, response) =>
+        done(error, response && withHeaders(response, headers)),
+      );
+      return;
     }
     const { outgoing } = node;
     const headers = functionHeaders(resolution);
     // On the node:http response instead of the Response: the headers the function's Response
     // names replace these when it is written (writeHead merges over setHeader, ignoring case),
     // which is "a header the answer sets itself wins" without copying the function's Headers.
-    return invoked.then((response) => {
-      for (const name in headers) outgoing.setHeader(name, headers[name] as string);
-      return response;
+    invokeWith(mod, request, options, (error, response) => {
+      if (response) for (const name in headers) outgoing.setHeader(name, headers[name] as string);
+      done(error, response);
     });
   };
   // A warm module is the one its load already gave: no await (and no promise) in between.
   const loading = loader.load(file);
   const loaded = loadedModules.get(loading);
-  if (loaded) return invoke(loaded);
-  return loading.then(
+  if (loaded) {
+    invoke(loaded);
+    return;
+  }
+  loading.then(
     (mod) => {
       loadedModules.set(loading, mod);
-      return invoke(mod);
+      invoke(mod);
     },
     (error: unknown) => {
       console.error(`[runtime] ${file} failed to load:`, error);
-      return platformError(
-        "FUNCTION_INVOCATION_FAILED",
-        project.dev ? String((error as Error).message) : undefined,
+      done(
+        null,
+        platformError(
+          "FUNCTION_INVOCATION_FAILED",
+          project.dev ? String((error as Error).message) : undefined,
+        ),
       );
     },
   );
