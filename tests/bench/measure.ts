@@ -2,17 +2,31 @@ import { fork } from "node:child_process";
 import { once } from "node:events";
 import { createServer } from "node:net";
 import autocannon from "autocannon";
+import { startNodeFlags } from "../support/workers.js";
 
-/** The V8 heap `pnpm start` gives the runtime (api/package.json's start script). */
-export const START_HEAP_MB = 256;
 /**
- * Its young generation's largest semi-space, in MB (the same script): V8's default without a cap.
- * V8 sizes it from the old generation's cap, and at 256 MB halves it: half again as many
- * scavenges for the same garbage (Node 20), more of each request's short-lived objects promoted,
- * and 11% of a loaded card check's CPU in the collector where 16 MB gave 8.5% (issue 15, one
- * profile each).
+ * The flags `pnpm start` gives node (api/package.json's start script), which the bench's
+ * `pnpm start` runs with too:
+ * - `--max-old-space-size=256`: the V8 heap capped, so memory stays bounded.
+ * - `--max-semi-space-size=16`: the young generation's largest semi-space, V8's default without a
+ *   cap. V8 sizes it from the old generation's cap, and at 256 MB halves it: half again as many
+ *   scavenges for the same garbage (Node 20), more of each request's short-lived objects promoted,
+ *   and 11% of a loaded card check's CPU in the collector where 16 MB gave 8.5% (issue 15, one
+ *   profile each).
+ * - `--no-allocation-site-pretenuring`: V8 otherwise decides, from a few scavenges that caught
+ *   requests in flight, that what some allocation sites make lives long, and from then on makes it
+ *   in the old generation: under load zod's per-parse objects were, 10 MB/s of short-lived garbage
+ *   in the old generation and a full collection (3–7 ms) every second (issue 15, --trace-gc and a
+ *   sampling heap profile of what survived the scavenges, on Node 20 and 24). Without it nothing a
+ *   card check makes outlives its request, and the old generation stays flat under load.
  */
-export const START_SEMI_SPACE_MB = 16;
+export const START_FLAGS = startNodeFlags();
+/** The V8 heap `pnpm start` gives the runtime, in MB. */
+export const START_HEAP_MB = Number(
+  /^--max-old-space-size=(\d+)$/.exec(
+    START_FLAGS.find((f) => f.startsWith("--max-old-space-size=")) ?? "",
+  )?.[1],
+);
 
 export interface Figures {
   name: string;
@@ -48,10 +62,7 @@ export async function startServer(
   const child = runtime
     ? fork(new URL("./runtime-server.mjs", import.meta.url), [kind.slice("runtime-".length), String(port)], {
         // As `pnpm start` runs it (api/package.json): the V8 heap capped, so memory stays bounded.
-        execArgv:
-          kind === "runtime-start"
-            ? [`--max-old-space-size=${START_HEAP_MB}`, `--max-semi-space-size=${START_SEMI_SPACE_MB}`]
-            : [],
+        execArgv: kind === "runtime-start" ? START_FLAGS : [],
         env: { ...process.env, ...env },
         stdio: ["ignore", "ignore", "inherit", "ipc"],
       })

@@ -14,14 +14,20 @@ import { REPO_ROOT } from "./paths.js";
 const SCRIPT = join(REPO_ROOT, "tests/support/serve-worker.mjs");
 
 /**
- * The V8 flags `pnpm start` gives the runtime (api/package.json's start script: its heap caps), read
- * from the script itself so that a start-mode worker's memory is the one `pnpm start` would have.
+ * The flags `pnpm start` gives node (api/package.json's start script: its heap caps and how V8
+ * manages the heap), read from the script itself so that a start-mode worker's and the bench's
+ * runtime is the one `pnpm start` runs. Why each flag: tests/bench/measure.ts.
  */
 export function startNodeFlags(): string[] {
   const { scripts } = JSON.parse(readFileSync(join(REPO_ROOT, "api/package.json"), "utf8")) as {
     scripts: { start: string };
   };
-  return scripts.start.split(/\s+/).filter((word) => /^--max-(old|semi)-space-size=\d+$/.test(word));
+  const words = scripts.start.split(/\s+/);
+  // `node <flags> <script> …`: the flags are the words between.
+  return words.slice(
+    1,
+    words.findIndex((word, i) => i > 0 && !word.startsWith("--")),
+  );
 }
 
 export interface Worker {

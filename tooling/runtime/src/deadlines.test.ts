@@ -26,4 +26,28 @@ describe("watchDeadline", () => {
     await wait(400);
     expect(expired).toEqual([20, 120, 250]);
   });
+
+  it("keeps the others when deadlines in the middle, at either end or twice over are done", async () => {
+    const expired: string[] = [];
+    const done = ["a", "b", "c", "d", "e"].map((name) => watchDeadline(40, () => expired.push(name)));
+    done[2]?.();
+    done[0]?.();
+    done[4]?.();
+    done[2]?.();
+    await wait(250);
+    expect(expired).toEqual(["b", "d"]);
+  });
+
+  it("lets an expiry end other deadlines, and still expires the rest", async () => {
+    const expired: string[] = [];
+    let endSecond = () => {};
+    watchDeadline(20, () => {
+      expired.push("first");
+      endSecond();
+    });
+    endSecond = watchDeadline(20, () => expired.push("second"));
+    watchDeadline(20, () => expired.push("third"));
+    await wait(250);
+    expect(expired).toEqual(["first", "third"]);
+  });
 });
