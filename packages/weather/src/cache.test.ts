@@ -130,6 +130,38 @@ describe("LruCache.get", () => {
     expect(cache.peek("d")?.value).toBe("d");
   });
 
+  it("keeps the same entries as a plain list in recency order, through any mix of hits, sets and deletes", async () => {
+    const { cache } = setup({ maxEntries: 4 });
+    // The model: keys from least to most recently used.
+    let model: string[] = [];
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    for (let step = 0; step < 2000; step++) {
+      const key = `k${random(7)}`;
+      const op = random(4);
+      if (op === 0) {
+        cache.set(key, String(step));
+        model = [...model.filter((k) => k !== key), key].slice(-4);
+      } else if (op === 1) {
+        expect(cache.delete(key)).toBe(model.includes(key));
+        model = model.filter((k) => k !== key);
+      } else {
+        const { cached } = await cache.get(key, async () => String(step));
+        expect(cached).toBe(model.includes(key));
+        model = [...model.filter((k) => k !== key), key].slice(-4);
+      }
+      expect(cache.size).toBe(model.length);
+      for (let i = 0; i < 7; i++) expect(cache.peek(`k${i}`) !== undefined).toBe(model.includes(`k${i}`));
+    }
+    cache.clear();
+    expect(cache.size).toBe(0);
+    cache.set("after", "1");
+    expect(cache.peek("after")?.value).toBe("1");
+  });
+
   it("holds 500 entries by default", async () => {
     const cache = new LruCache<number>();
     for (let i = 0; i < 501; i++) cache.set(`k${i}`, i);
