@@ -28,6 +28,11 @@ describe("redactTarget", () => {
     // Remembered as clean for an ordinary function, still hidden for a sensitive one.
     expect(redactTarget("/same?pin=1", "api/weather")).toBe("/same?pin=1");
     expect(redactTarget("/same?pin=1", "api/validate/card")).toBe("/same?pin=…");
+    // Without a query there is nothing a sensitive function hides more: remembered or not, the same.
+    for (let i = 0; i < 2; i++) {
+      expect(redactTarget("/api/validate/card", "api/validate/card")).toBe("/api/validate/card");
+      expect(redactTarget(`/pay/${4242424242424242}`, "api/validate/card")).toBe(`/pay/${CARD_MASK}`);
+    }
     expect(redactTarget("/api/validated?pin=1", "api/validated")).toBe("/api/validated?pin=1");
   });
 

@@ -48,9 +48,20 @@ const isSensitivePath = (pathname: string) =>
 
 /**
  * Whether the function that answered (`api/validate/card`, as the observer names it) is one of the
- * sensitive endpoints: `/api/validate/./card` or a rewrite reach it under another path.
+ * sensitive endpoints: `/api/validate/./card` or a rewrite reach it under another path. Known per
+ * function once asked (every request of a busy endpoint asks; the functions are the api/ scan's).
  */
-const isSensitiveFunction = (fn: string) => fn !== "" && isSensitivePath(`/${fn}`);
+function isSensitiveFunction(fn: string): boolean {
+  if (fn === "") return false;
+  let sensitive = sensitiveFunctions.get(fn);
+  if (sensitive === undefined) {
+    sensitive = isSensitivePath(`/${fn}`);
+    if (sensitiveFunctions.size >= CLEAN_MAX) sensitiveFunctions.clear();
+    sensitiveFunctions.set(fn, sensitive);
+  }
+  return sensitive;
+}
+const sensitiveFunctions = new Map<string, boolean>();
 
 /** The path as the router sees it: `.` and `..` segments (also written `%2e`) resolved. */
 function resolveDots(pathname: string): string {
@@ -73,8 +84,9 @@ function resolveDots(pathname: string): string {
  */
 export function redactTarget(target: string, fn = ""): string {
   const sensitiveFn = isSensitiveFunction(fn);
-  // What is remembered was clean for a function that is not sensitive: never an answer for one that is.
-  if (!sensitiveFn && cleanTargets.has(target)) return target;
+  // What is remembered was clean for a function that is not sensitive: never an answer for one that
+  // is, unless it has no query (a sensitive function hides query values; its path is masked alike).
+  if (cleanTargets.has(target) && (!sensitiveFn || !target.includes("?"))) return target;
   const redacted = redact(target, sensitiveFn);
   if (redacted === target) {
     if (cleanTargets.size >= CLEAN_MAX) cleanTargets.clear();
