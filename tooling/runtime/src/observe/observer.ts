@@ -97,8 +97,8 @@ export interface ObserverOptions {
 /**
  * Watches requests for the runtime: every request is timed (and logged when asked); one that a
  * function answers gets a request id (`x-vercel-id` both ways, as on Vercel), runs with its console
- * output attributed to it, and is recorded when its response closes. Per request: one object, two
- * listeners (shared functions, no closures), two `process.cpuUsage()` calls and one RSS read.
+ * output attributed to it, and is recorded when its response closes. Per request: one object, one
+ * listener (shared functions, no closures), two `process.cpuUsage()` calls and one RSS read.
  *
  * @example
  * const observer = new Observer({ recorder, log: true });
@@ -238,12 +238,13 @@ function sampledRss(): number {
 }
 
 /**
- * Recorded at `finish` (the response handed whole to the socket: before the client can read it, so
- * a client that then asks /__runtime finds it), or at `close` when the client went away first.
+ * Recorded at `close`, which node:http emits for every response: one tick after `finish` (the
+ * response handed whole to the socket) when it was sent, at once when the client went away first.
+ * Either way before the event loop takes the next request, so a client that then asks /__runtime
+ * finds it. One listener, not one for each: `finish` already has node's own, and a second makes an
+ * array per response (issue 15).
  */
 function watchEnd(res: ServerResponse): void {
-  // `on`, not `once`: no wrapper per listener; onEnd acts once (it clears the response's state).
-  res.on("finish", onEnd);
   res.on("close", onEnd);
 }
 
