@@ -48,6 +48,7 @@ export async function startServer(
   const child = runtime
     ? fork(new URL("./runtime-server.mjs", import.meta.url), [kind.slice("runtime-".length), String(port)], {
         // As `pnpm start` runs it (api/package.json): the V8 heap capped, so memory stays bounded.
+        // The runtime's collection after 10 s idle is createRuntime's default: on here as there.
         execArgv:
           kind === "runtime-start"
             ? [`--max-old-space-size=${START_HEAP_MB}`, `--max-semi-space-size=${START_SEMI_SPACE_MB}`]
