@@ -33,7 +33,8 @@ beforeAll(async () => {
   await write(
     root,
     "api/wait.ts",
-    'export const GET = async () => { await new Promise((r) => setTimeout(r, 1000)); return new Response("done"); };\n',
+    // Functions run in this process: the flag tells the test the request is in flight.
+    'export const GET = async () => { (globalThis as { waitInFlight?: boolean }).waitInFlight = true; await new Promise((r) => setTimeout(r, 1000)); return new Response("done"); };\n',
   );
 });
 afterAll(async () => {
@@ -50,8 +51,11 @@ describe("the runtime's idle collection (pnpm start)", () => {
 
       expect(await (await fetch(`${runtime.url}/api/quick`)).text()).toBe("quick");
       const slow = fetch(`${runtime.url}/api/wait`);
-      // A second before it answers: five windows with a request in flight, none collected.
-      await sleep(800);
+      await eventually(() => (globalThis as { waitInFlight?: boolean }).waitInFlight === true);
+      // Before it arrived the runtime may have been idle a whole window; from here it is not.
+      collections.mockClear();
+      // Most of the second before it answers: four windows with a request in flight, none collected.
+      await sleep(700);
       expect(collections).not.toHaveBeenCalled();
       expect(await (await slow).text()).toBe("done");
       const answered = performance.now();
