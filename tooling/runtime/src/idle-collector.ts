@@ -16,7 +16,7 @@ type Listener = (req: IncomingMessage, res: ServerResponse) => void;
  * a request comes, never after `close()`. Its one timer is unref'd: it never keeps the process up.
  *
  * Per request it costs two integer increments and one `close` listener (the same function for
- * every response, so nothing is allocated): no clock read, no timer touched under load.
+ * every response, so nothing is allocated): no clock read and no timer touched per request.
  *
  * @example
  * const idle = new IdleCollector({ idleMs: 10_000, collect: reduceMemory });
