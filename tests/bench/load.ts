@@ -104,6 +104,9 @@ export async function loadSection(): Promise<void> {
     // answered once (its modules loaded, the weather cache filled), before any load.
     for (const e of ENDPOINTS) await (await fetch(`${start.url}${e.path}`, e.request)).text();
     const warm = await rssMiB(start.pid);
+    // The highest of pnpm start's RSS right after each of its loads, and its RSS 30 s after the last.
+    let after = 0;
+    let idleReading: Promise<number> = Promise.resolve(Number.NaN);
     const rows: Row[] = [];
     const targets: string[] = [];
     // Each endpoint's figures beside its floor: req/s and p99 as multiples of the floor's, and CPU
@@ -124,7 +127,15 @@ export async function loadSection(): Promise<void> {
       }
       rows.push(floor);
       const mine: Row[] = [];
-      for (const [name, server] of contenders) mine.push(await loadRow(`${e.name}: ${name}`, server, e));
+      for (const [name, server] of contenders) {
+        mine.push(await loadRow(`${e.name}: ${name}`, server, e));
+        if (server !== start) continue;
+        // pnpm start's memory is read right after its own load, and 30 s after its last one, while
+        // the other servers are loaded: it is idle from then on (the bench sends it nothing).
+        after = Math.max(after, await rssMiB(start.pid));
+        // An earlier endpoint's reading is replaced: the one that counts follows the last load.
+        idleReading = new Promise((resolve) => setTimeout(resolve, IDLE_MS)).then(() => rssMiB(start.pid));
+      }
       rows.push(...mine);
       const [s, d, p, n] = mine as [Row, Row, Row, Row];
       const cell = (r: Row) =>
@@ -143,9 +154,7 @@ export async function loadSection(): Promise<void> {
           `next ${ratio(n, floor).toFixed(2)}×, p99 ${p99Ratio(n, floor).toFixed(1)}×`,
       );
     }
-    const after = await rssMiB(start.pid);
-    await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
-    const idle = await rssMiB(start.pid);
+    const idle = await idleReading;
     const devRss = await rssMiB(dev.pid);
 
     // The database opens on the first query (sign-up): measured last, its memory reported apart.
@@ -199,8 +208,8 @@ export async function loadSection(): Promise<void> {
     const near = idle <= Math.max(rest * 1.2, rest + 30);
     console.log(
       `\nRSS of pnpm start (V8 heap capped at ${START_HEAP_MB} MB as its start script caps it): ` +
-        `${rest.toFixed(0)} MiB at rest (${warm.toFixed(0)} MiB once each endpoint has answered once), ${after.toFixed(0)} MiB right after the load (≤ 300: ${verdict(after <= 300)}), ` +
-        `${idle.toFixed(0)} MiB after 30 s idle (back near rest: ${verdict(near)}). ` +
+        `${rest.toFixed(0)} MiB at rest (${warm.toFixed(0)} MiB once each endpoint has answered once), ${after.toFixed(0)} MiB right after its load (the highest of its three; ≤ 300: ${verdict(after <= 300)}), ` +
+        `${idle.toFixed(0)} MiB 30 s after its last (back near rest: ${verdict(near)}). ` +
         `With the embedded database open (after the signed-in load): ${withDatabase.toFixed(0)} MiB. ` +
         `pnpm dev after its load: ${devRss.toFixed(0)} MiB.`,
     );

@@ -61,7 +61,8 @@ export async function startServer(
   const runtime = kind === "runtime-start" || kind === "runtime-dev";
   const child = runtime
     ? fork(new URL("./runtime-server.mjs", import.meta.url), [kind.slice("runtime-".length), String(port)], {
-        // As `pnpm start` runs it (api/package.json): the V8 heap capped, so memory stays bounded.
+        // As `pnpm start` runs it (api/package.json's flags, START_FLAGS above).
+        // The runtime's collection after 10 s idle is createRuntime's default: on here as there.
         execArgv: kind === "runtime-start" ? START_FLAGS : [],
         env: { ...process.env, ...env },
         stdio: ["ignore", "ignore", "inherit", "ipc"],

@@ -5,7 +5,8 @@
  * runtime's own loader, as they do under the CLI. Crons stay off: a timer firing mid-measurement
  * would be measured too. NODE_ENV and the working directory are set as the CLI sets them.
  * RUNTIME_RECORD=0 turns the runtime's recording off (request ids, the /__runtime dashboard): the
- * recording bench compares the two.
+ * recording bench compares the two. RUNTIME_IDLE_COLLECT=0 turns off the collection the runtime runs
+ * after 10 s without requests (idle-collector.ts), to measure the load section without it.
  * Usage: node runtime-server.mjs dev|start <port>
  */
 const [mode, port] = process.argv.slice(2);
@@ -25,6 +26,7 @@ const runtime = await createRuntime({
   log: true,
   crons: false,
   record: process.env.RUNTIME_RECORD !== "0",
+  ...(process.env.RUNTIME_IDLE_COLLECT === "0" ? { idleCollectMs: false } : {}),
 });
 process.send?.("ready");
 process.on("SIGTERM", () => void runtime.close().then(() => process.exit(0)));

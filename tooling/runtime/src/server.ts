@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import { type DevCommand, startDevCommand } from "./dev-command.ts";
 import type { FunctionRoute } from "./functions.ts";
+import { IdleCollector } from "./idle-collector.ts";
 import { listen, ownOrigin, stopListening } from "./listen.ts";
 import { createModuleLoader } from "./loader.ts";
 import { LOCAL_CONFIG_FILE, type LoadedLocalConfig, loadLocalConfig } from "./local-config.ts";
@@ -10,6 +11,7 @@ import { Recorder } from "./observe/recorder.ts";
 import { createDashboardRoutes } from "./observe/routes.ts";
 import { setProcessEnv } from "./process-env.ts";
 import { loadProject } from "./project.ts";
+import { reduceMemory } from "./reduce-memory.ts";
 import { reloadOnChange } from "./reload.ts";
 import { createRequestHandler } from "./request-handler.ts";
 import { createRuntimeCrons } from "./runtime-crons.ts";
@@ -40,7 +42,16 @@ export interface RuntimeOptions {
    * `runCron` still invokes a cron on demand.
    */
   crons?: boolean;
+  /**
+   * After this many ms with no request in flight and none started or ended, run one
+   * memory-reducing garbage collection, so that what a load added to the process's memory goes
+   * back (reduce-memory.ts, idle-collector.ts). Default 10 000; false never collects.
+   */
+  idleCollectMs?: number | false;
 }
+
+/** See RuntimeOptions.idleCollectMs: well inside issue 15's "back near rest within 30 s". */
+const IDLE_COLLECT_MS = 10_000;
 
 export interface Runtime {
   url: string;
@@ -108,7 +119,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     log: options.log,
     observer,
   });
-  const server = createServer(handler);
+  const idleMs = options.idleCollectMs ?? IDLE_COLLECT_MS;
+  const idle = idleMs === false ? undefined : new IdleCollector({ idleMs, collect: reduceMemory });
+  const server = createServer(idle ? idle.watch(handler) : handler);
   server.keepAliveTimeout = 65_000;
   server.on("upgrade", handler.upgrade);
   const port = await listen(server, options.port ?? 3000, options.host ?? "localhost");
@@ -122,6 +135,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       mode: options.mode,
     });
   } catch (error) {
+    idle?.close();
     await stopListening(server);
     handler.close();
     await devCommand?.stop();
@@ -161,6 +175,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     }
   }
   if (options.crons !== false) crons.start();
+  idle?.start();
 
   return {
     url: `http://localhost:${port}`,
@@ -171,6 +186,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     runCron: (path) => crons.run(path),
     async close() {
       crons.close();
+      idle?.close();
       await stopListening(server);
       handler.close();
       await devCommand?.stop();
