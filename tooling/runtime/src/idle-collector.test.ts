@@ -7,14 +7,8 @@ import { IdleCollector } from "./idle-collector.ts";
 const IDLE_MS = 40;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Polls until the check passes (real timers: a loaded machine may fire them late). */
-async function eventually(check: () => boolean, ms = 5_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error("condition not met in time");
-    await sleep(5);
-  }
-}
+/** Waits until `check` holds (real timers: a loaded machine may fire them late). */
+const eventually = (check: () => boolean, timeout = 5_000) => vi.waitUntil(check, { timeout, interval: 10 });
 
 const timeouts = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
 

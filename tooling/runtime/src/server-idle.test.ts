@@ -12,13 +12,8 @@ const collections = vi.mocked(reduceMemory);
 const IDLE_MS = 150;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function eventually(check: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error("condition not met in time");
-    await sleep(10);
-  }
-}
+/** Waits until `check` holds (real timers: a loaded machine may fire them late). */
+const eventually = (check: () => boolean, timeout = 10_000) => vi.waitUntil(check, { timeout, interval: 10 });
 
 async function write(root: string, file: string, text: string) {
   await mkdir(dirname(join(root, file)), { recursive: true });
