@@ -10,10 +10,14 @@ const CLIENT_ADDRESS_HEADERS = new Set(["x-forwarded-for", "x-real-ip"]);
 export function setClientAddress(req: IncomingMessage): void {
   const remote = req.socket.remoteAddress ?? "";
   const address = remote.startsWith("::ffff:") ? remote.slice(7) : remote;
-  req.headers["x-forwarded-for"] = address;
-  req.headers["x-real-ip"] = address;
-  // The common case: the client sent neither, so the two entries are appended, nothing rebuilt.
-  if (!sentClientAddress(req.rawHeaders)) {
+  const { headers } = req;
+  // node's parsed headers (names in lower case) say whether the raw ones need a look at all.
+  const sent = headers["x-forwarded-for"] !== undefined || headers["x-real-ip"] !== undefined;
+  headers["x-forwarded-for"] = address;
+  headers["x-real-ip"] = address;
+  // The common case: the client sent neither, so the two entries are appended, nothing rebuilt
+  // and no raw name lowered (issue 15).
+  if (!sent) {
     req.rawHeaders.push("x-forwarded-for", address, "x-real-ip", address);
     return;
   }
@@ -24,11 +28,4 @@ export function setClientAddress(req: IncomingMessage): void {
   }
   raw.push("x-forwarded-for", address, "x-real-ip", address);
   req.rawHeaders.splice(0, req.rawHeaders.length, ...raw);
-}
-
-function sentClientAddress(rawHeaders: string[]): boolean {
-  for (let i = 0; i < rawHeaders.length; i += 2) {
-    if (CLIENT_ADDRESS_HEADERS.has((rawHeaders[i] ?? "").toLowerCase())) return true;
-  }
-  return false;
 }

@@ -10,6 +10,7 @@ import { IncomingHead, plainRequestUrl } from "./incoming-head.ts";
 import type { ModuleLoader } from "./loader.ts";
 import { findMount, type MountHandler } from "./local-config.ts";
 import type { Observer } from "./observe/observer.ts";
+import { REQUEST_ID_HEADER } from "./observe/request-id.ts";
 import { findHit, type Hit, type Project } from "./project.ts";
 import { answerFunction, type FunctionResolution, isApiPath, routeResponse } from "./route-response.ts";
 import { type Resolution, resolveRoute } from "./router.ts";
@@ -193,13 +194,17 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestHan
       return;
     }
     const url = plainRequestUrl(req);
+    // The request id (with an observer) goes on the response with the route's headers: in the
+    // direct path's one writeHead, else set before the listener writes.
     const serve =
       url === undefined
-        ? () =>
+        ? (id?: string) => {
+            if (id !== undefined) res.setHeader(REQUEST_ID_HEADER, id);
             serveFetch(req, res, (request, incoming, outgoing) =>
               routeResponse(request, resolution, project, loader, { incoming, outgoing }),
-            )
-        : () => serveDirect(req, res, url, resolution as FunctionResolution);
+            );
+          }
+        : (id?: string) => serveDirect(req, res, url, resolution as FunctionResolution, id);
     if (observer) observer.invoke(req, res, resolution.hit.match.route.file, serve);
     else serve();
   };
@@ -218,9 +223,14 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestHan
     res: ServerResponse,
     url: string,
     resolution: FunctionResolution,
+    id: string | undefined,
   ) => {
-    const answered = (error: unknown, response?: Response) => {
+    const setId = () => {
+      if (id !== undefined) res.setHeader(REQUEST_ID_HEADER, id);
+    };
+    const answered = (error: unknown, response?: Response, routeHeaders?: Record<string, string>) => {
       if (!response) {
+        setId();
         serveFetch(req, res, () => Promise.reject(error));
         return;
       }
@@ -228,14 +238,20 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestHan
       let written = false;
       if (drained) {
         try {
-          written = writeLightResponse(response, res);
+          written = writeLightResponse(response, res, addedHeaders(routeHeaders, id));
         } catch (writeError) {
           // A header node refuses (a newline in a value): the listener answers it as it would.
+          setId();
           serveFetch(req, res, () => Promise.reject(writeError));
           return;
         }
       }
-      if (!written) serveFetch(req, res, () => response);
+      if (!written) {
+        setId();
+        // Under the Response's own: the listener's writeHead merges them over these.
+        if (routeHeaders) for (const name in routeHeaders) res.setHeader(name, routeHeaders[name] as string);
+        serveFetch(req, res, () => response);
+      }
     };
     try {
       answerFunction(
@@ -247,6 +263,7 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestHan
         answered,
       );
     } catch (error) {
+      setId();
       serveFetch(req, res, () => {
         throw error;
       });
@@ -272,6 +289,18 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestHan
       proxy.close?.();
     },
   });
+}
+
+/**
+ * The route's headers and the request id, for writeLightResponse to write under a function's own:
+ * the route's object as it is when there is no id (it is made once per route, route-response.ts).
+ */
+function addedHeaders(
+  route: Record<string, string> | undefined,
+  id: string | undefined,
+): Record<string, string> | undefined {
+  if (id === undefined) return route;
+  return { [REQUEST_ID_HEADER]: id, ...route };
 }
 
 /** The path only: a query string can carry what should never be logged. */

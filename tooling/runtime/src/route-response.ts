@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RequestHead } from "./incoming-head.ts";
-import { type FunctionModule, invokeWith, type ResponseCallback } from "./invoke.ts";
+import { type FunctionModule, invokeWith } from "./invoke.ts";
 import type { ModuleLoader } from "./loader.ts";
 import { platformError } from "./platform-errors.ts";
 import type { Hit, Project } from "./project.ts";
@@ -57,11 +57,29 @@ export function routeResponse(
     return Promise.resolve(withHeaders(staticResponse(hit.file, request.method), resolution.headers));
   if (hit.type !== "function") return Promise.resolve(platformError("NOT_FOUND"));
   return new Promise((resolve, reject) =>
-    answerFunction(request, resolution as FunctionResolution, project, loader, node, (error, response) =>
-      response ? resolve(response) : reject(error),
+    answerFunction(
+      request,
+      resolution as FunctionResolution,
+      project,
+      loader,
+      node,
+      (error, response, headers) => {
+        if (response && headers && node) {
+          // Under the function's own: writeHead merges the Response's headers over these, ignoring case.
+          for (const name in headers) node.outgoing.setHeader(name, headers[name] as string);
+        }
+        if (response) resolve(response);
+        else reject(error);
+      },
     ),
   );
 }
+
+/**
+ * A function's answer, and with a node:http response to write it to, the route's headers for the
+ * writer to add under the Response's own (a header the Response sets itself wins, whatever its case).
+ */
+export type RoutedCallback = (error: unknown, response?: Response, headers?: Record<string, string>) => void;
 
 /** A resolution that names a function. */
 export type FunctionResolution = Extract<Resolution<Hit>, { kind: "filesystem" }> & {
@@ -70,7 +88,8 @@ export type FunctionResolution = Extract<Resolution<Hit>, { kind: "filesystem" }
 
 /**
  * A function's answer to a routed request, through a callback (see invoke.ts's invokeWith: the
- * request handler's direct path makes no promise of its own), with the route's headers added.
+ * request handler's direct path makes no promise of its own), with the route's headers added: to
+ * the Response without `node`, handed to the callback with it.
  */
 export function answerFunction(
   request: RequestHead,
@@ -78,7 +97,7 @@ export function answerFunction(
   project: Project,
   loader: ModuleLoader,
   node: { incoming: IncomingMessage; outgoing: ServerResponse } | undefined,
-  done: ResponseCallback,
+  done: RoutedCallback,
 ): void {
   const { hit, url } = resolution;
   // A function sees the URL the client asked for, as on Vercel: a rewrite changes which function
@@ -101,15 +120,11 @@ export function answerFunction(
       );
       return;
     }
-    const { outgoing } = node;
+    // Handed to the writer rather than put on the Response: "a header the answer sets itself
+    // wins" without copying the function's Headers (and, written with the Response's own in one
+    // writeHead, without node's per-header merge, issue 15).
     const headers = functionHeaders(resolution);
-    // On the node:http response instead of the Response: the headers the function's Response
-    // names replace these when it is written (writeHead merges over setHeader, ignoring case),
-    // which is "a header the answer sets itself wins" without copying the function's Headers.
-    invokeWith(mod, request, options, (error, response) => {
-      if (response) for (const name in headers) outgoing.setHeader(name, headers[name] as string);
-      done(error, response);
-    });
+    invokeWith(mod, request, options, (error, response) => done(error, response, headers));
   };
   // A warm module is the one its load already gave: no await (and no promise) in between.
   const loading = loader.load(file);

@@ -11,6 +11,13 @@ let server: Server;
 let port: number;
 let makeResponse: () => Response;
 const seen: { hono?: string; head?: IncomingHead } = {};
+/** A route's headers and a request id, as the runtime adds them under a function's Response. */
+const ADDED: Record<string, string> = {
+  "x-vercel-id": "dev1::1234abcd-m0-1",
+  "x-frame-options": "DENY",
+  "Cache-Control": "public, max-age=0, must-revalidate",
+  "content-security-policy": "default-src 'self'",
+};
 
 beforeAll(async () => {
   // The same listener options as request-handler.ts: the light global Response is installed.
@@ -22,12 +29,17 @@ beforeAll(async () => {
     { overrideGlobalObjects: true },
   );
   server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    if (req.headers["x-writer"] === "runtime") {
+    const writer = req.headers["x-writer"];
+    if (writer === "runtime" || writer === "runtime-added") {
       const url = plainRequestUrl(req);
       seen.head = url === undefined ? undefined : new IncomingHead(req, url);
-      if (!writeLightResponse(makeResponse(), res)) res.writeHead(599).end("not written");
+      const added = writer === "runtime-added" ? ADDED : undefined;
+      if (!writeLightResponse(makeResponse(), res, added)) res.writeHead(599).end("not written");
       return;
     }
+    // What the runtime did before `added`: the same headers set on the response first, which
+    // writeHead then merges the Response's own over.
+    if (writer === "hono-added") for (const name in ADDED) res.setHeader(name, ADDED[name] as string);
     void hono(req, res);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -83,6 +95,37 @@ describe("writeLightResponse", () => {
       expect(runtime).toBe(hono);
     });
   }
+
+  it("writes added headers under the Response's own, as node's merge of set headers did", async () => {
+    const lines = (text: string) => text.split("\r\n").sort();
+    const responses: (() => Response)[] = [
+      () => new Response('{"a":1}', { headers: { "content-type": "application/json" } }),
+      // Its own cache-control (in another case) and request id win over the added ones.
+      () => new Response("x", { headers: { "cache-control": "no-store", "X-Vercel-Id": "mine" } }),
+      () => new Response(null, { status: 204, headers: {} }),
+    ];
+    for (const make of responses) {
+      makeResponse = make;
+      const ask = (writer: string) =>
+        raw([`GET /x HTTP/1.1`, `Host: 127.0.0.1:${port}`, `x-writer: ${writer}`, "Connection: close"]);
+      const runtime = await ask("runtime-added");
+      const before = await ask("hono-added");
+      expect(runtime).toMatch(/^HTTP\/1.1 20[04] /);
+      expect(lines(runtime)).toEqual(lines(before));
+    }
+    makeResponse = responses[1] as () => Response;
+    const own = await raw([
+      `GET /x HTTP/1.1`,
+      `Host: 127.0.0.1:${port}`,
+      "x-writer: runtime-added",
+      "Connection: close",
+    ]);
+    expect(lines(own)).toEqual(
+      expect.arrayContaining(["cache-control: no-store", "X-Vercel-Id: mine", "x-frame-options: DENY"]),
+    );
+    expect(own).not.toContain("max-age=0");
+    expect(own).not.toContain("dev1::");
+  });
 
   it("leaves every other Response to the listener, writing nothing", async () => {
     const others: (() => Response)[] = [

@@ -6,6 +6,7 @@ import {
   type ConsoleOwner,
   captureConsole,
   currentInvocation,
+  FLUSH_EVERY_MS,
   flushRuntimeLines,
   MAX_KEPT_CHARS,
   MAX_LINES,
@@ -119,8 +120,10 @@ describe("captureConsole", () => {
 
 describe("printRuntimeLine", () => {
   const turn = () => new Promise((resolve) => setImmediate(resolve));
+  const quiet = () => new Promise((resolve) => setTimeout(resolve, FLUSH_EVERY_MS + 10));
 
-  it("writes a turn's lines together at its end, in order, in one console.log", async () => {
+  it("after a quiet spell, writes a turn's lines together at its end, in order, in one console.log", async () => {
+    await quiet();
     log.mockClear();
     printRuntimeLine("[runtime] one");
     printRuntimeLine("[runtime] two");
@@ -129,12 +132,37 @@ describe("printRuntimeLine", () => {
     expect(log.mock.calls).toEqual([["[runtime] one\n[runtime] two"]]);
   });
 
+  it("while lines keep coming, writes them together at most FLUSH_EVERY_MS after the last write", async () => {
+    await quiet();
+    log.mockClear();
+    printRuntimeLine("[runtime] a");
+    await turn();
+    expect(log.mock.calls).toEqual([["[runtime] a"]]);
+    printRuntimeLine("[runtime] b");
+    await turn();
+    printRuntimeLine("[runtime] c");
+    await turn();
+    expect(log.mock.calls).toEqual([["[runtime] a"]]);
+    await vi.waitUntil(() => log.mock.calls.length === 2, { timeout: 1000, interval: 5 });
+    expect(log.mock.calls).toEqual([["[runtime] a"], ["[runtime] b\n[runtime] c"]]);
+  });
+
+  it("writes 256 waiting lines at once, whatever the time", async () => {
+    await quiet();
+    printRuntimeLine("[runtime] x");
+    await turn();
+    log.mockClear();
+    for (let i = 0; i < 256; i++) printRuntimeLine(`[runtime] ${i}`);
+    expect(log).toHaveBeenCalledTimes(1);
+    expect(String(log.mock.calls[0]?.[0]).split("\n")).toHaveLength(256);
+  });
+
   it("writes its pending lines before any other console output, which stays in order after them", async () => {
     log.mockClear();
     printRuntimeLine("[runtime] first");
     console.log("plain, outside any invocation");
     printRuntimeLine("[runtime] after");
-    await turn();
+    await vi.waitUntil(() => log.mock.calls.length === 3, { timeout: 1000, interval: 5 });
     expect(log.mock.calls).toEqual([
       ["[runtime] first"],
       ["plain, outside any invocation"],

@@ -35,28 +35,44 @@ let installed = false;
 let own = false;
 
 /**
- * The runtime's lines not yet written: they go out together, once per turn of the event loop
- * (issue 15: a console.log per invocation was a tenth of a light request's CPU under load, its
- * formatting and its write; one write per batch costs the same as one per line).
+ * The runtime's lines not yet written: they go out together (issue 15: a console.log per
+ * invocation was a tenth of a light request's CPU under load, its formatting and its write; one
+ * write per batch costs the same as one per line). A line that comes after a quiet spell goes out
+ * at the end of its turn of the event loop; under load, the lines of many turns go out together, at
+ * most FLUSH_EVERY_MS after the last write or once PENDING_MAX are waiting.
  */
 let pending: string[] = [];
 let flushing: NodeJS.Immediate | undefined;
+let flushTimer: NodeJS.Timeout | undefined;
+let flushedAt = Number.NEGATIVE_INFINITY;
 /** Past this many lines a batch goes out at once: memory stays bounded whatever the load. */
 const PENDING_MAX = 256;
+/**
+ * The longest a line waits while others keep coming: below what a person watching the terminal
+ * notices, and under load one write for every few hundred requests rather than one per turn (a
+ * turn there serves one or two requests).
+ */
+export const FLUSH_EVERY_MS = 50;
 
 /**
  * Prints a line of the runtime's own through console.log, never attributed to an invocation (a
  * response's `close` event may fire inside the invocation's async context). The line is written
- * at the end of this turn of the event loop with the others of the turn, in the order they came;
- * any other console output (outside an invocation) and the process's exit, a crash included,
- * write the pending lines first, so nothing is reordered or lost.
+ * with the others of its batch (above), in the order they came; any other console output (outside
+ * an invocation) and the process's exit, a crash included, write the pending lines first, so
+ * nothing is reordered or lost.
  */
 export function printRuntimeLine(line: string): void {
   pending.push(line);
   if (pending.length >= PENDING_MAX) flushRuntimeLines();
-  else if (!flushing) {
+  else if (!flushing && !flushTimer) {
     watchExit();
-    flushing = setImmediate(flushRuntimeLines);
+    const wait = flushedAt + FLUSH_EVERY_MS - performance.now();
+    if (wait <= 0) flushing = setImmediate(flushRuntimeLines);
+    else {
+      // Unref'd: a process about to exit writes them on its way out (watchExit).
+      flushTimer = setTimeout(flushRuntimeLines, wait);
+      flushTimer.unref();
+    }
   }
 }
 
@@ -66,9 +82,14 @@ export function flushRuntimeLines(): void {
     clearImmediate(flushing);
     flushing = undefined;
   }
+  if (flushTimer) {
+    clearTimeout(flushTimer);
+    flushTimer = undefined;
+  }
   if (pending.length === 0) return;
   const text = pending.length === 1 ? (pending[0] as string) : pending.join("\n");
   pending = [];
+  flushedAt = performance.now();
   own = true;
   try {
     console.log(text);

@@ -131,10 +131,11 @@ export class Observer {
   }
 
   /**
-   * When a request is routed to a function: gives it its request id and runs `serve` (which
-   * answers it) with the console attributed to this invocation.
+   * When a request is routed to a function: gives the request its id and runs `serve` (which
+   * answers it) with the console attributed to this invocation. `serve` puts the id on the
+   * response (`x-vercel-id`), with the headers it writes (request-handler.ts).
    */
-  invoke<T>(req: IncomingMessage, res: ServerResponse, file: string, serve: () => T): T {
+  invoke<T>(req: IncomingMessage, res: ServerResponse, file: string, serve: (id: string) => T): T {
     let observed = (res as ObservedResponse)[STATE];
     if (!observed) {
       observed = new Observed(this, req, performance.now(), Date.now(), this.log);
@@ -153,8 +154,7 @@ export class Observer {
     this.inflight++;
     observed.startsBefore = ++this.starts;
     setRequestId(req, observed.id);
-    res.setHeader(REQUEST_ID_HEADER, observed.id);
-    return currentInvocation.run(observed, serve);
+    return currentInvocation.run(observed, serve, observed.id);
   }
 
   /**

@@ -10,6 +10,9 @@ const REGION = "dev1";
 const PROCESS_PART = randomBytes(4).toString("hex");
 const PREFIX = `${REGION}::${PROCESS_PART}-`;
 let sequence = 0;
+/** The clock part, made again only when the millisecond changes (issue 15: a radix conversion per request). */
+let clockAt = -1;
+let clockPart = "";
 
 /**
  * A request id in the form Vercel gives one to every invocation (the `x-vercel-id` header the
@@ -20,7 +23,12 @@ let sequence = 0;
  */
 export function newRequestId(): string {
   sequence = (sequence + 1) % Number.MAX_SAFE_INTEGER;
-  return `${PREFIX}${Date.now().toString(36)}-${sequence.toString(36)}`;
+  const now = Date.now();
+  if (now !== clockAt) {
+    clockAt = now;
+    clockPart = `${PREFIX}${now.toString(36)}-`;
+  }
+  return clockPart + sequence.toString(36);
 }
 
 /** The header the id travels in, both ways. */
