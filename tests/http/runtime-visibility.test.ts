@@ -51,8 +51,13 @@ const fn = async (name: string) =>
 
 // What reaches the console past the runtime's capture: a spy that calls through, installed before
 // the runtime (which then wraps it), so it sees what the runtime prints, not what functions pass in.
-// The runtime writes its lines a turn of the event loop at a time, several to one call: line by line here.
+// The runtime writes its lines in batches, several to one call: line by line here.
 const printed: string[] = [];
+/**
+ * Past the runtime's next write of its lines: a line waits at most 50 ms (its FLUSH_EVERY_MS), on a
+ * timer of this process that is due before this one.
+ */
+const written = () => new Promise((resolve) => setTimeout(resolve, 100));
 beforeAll(async () => {
   vi.spyOn(console, "log").mockImplementation((...args) => {
     printed.push(...args.join(" ").split("\n"));
@@ -156,6 +161,7 @@ describe("GET /__runtime/invocations", () => {
     await fetch(url("/api/leaky"), { method: "POST" });
     const [leaky] = await getJson<InvocationRow[]>("/__runtime/invocations?limit=1");
     expect(leaky?.logs).toEqual(["charging card [card number] for order 17"]);
+    await written();
     const all = printed.join("\n");
     expect(all).not.toMatch(/4242/);
     // The function's output is printed under its invocation's line, with its request id.
@@ -175,6 +181,7 @@ describe("GET /__runtime/invocations", () => {
     }
     const paths = (await getJson<InvocationRow[]>("/__runtime/invocations?limit=2")).map((i) => i.path);
     expect(paths).toEqual(["/checkout?pin=…", "/api/validate/./card?pin=…"]);
+    await written();
     const all = printed.join("\n");
     expect(all).toContain("[runtime] api/validate/card GET /checkout?pin=… 204");
     expect(all).not.toContain("9999");
@@ -185,9 +192,7 @@ describe("the console", () => {
   it("prints a long invocation's output as it comes once it has run a second, under a line saying so", async () => {
     printed.length = 0;
     await (await fetch(url("/api/slow-log"))).text();
-    // The runtime writes a turn of the event loop's lines at its end: the response came back in
-    // this turn (its last line was due in the timers phase), so the lines are written by the next.
-    await new Promise((resolve) => setImmediate(resolve));
+    await written();
     const at = (pattern: RegExp) => printed.findIndex((line) => pattern.test(line));
     const running = at(/^\[runtime\] api\/slow-log GET \/api\/slow-log running… dev1::/);
     const id = printed[running]?.split(" ").pop();

@@ -136,6 +136,8 @@ describe("createRequestHandler", () => {
     const res = await fetch(`${origin}/api/bad-header`);
     expect(res.status).toBe(500);
     expect(res.headers.get("x-bad")).toBeNull();
+    // The route's headers are on every answer of its function, this one too.
+    expect(res.headers.get("x-route")).toBe("yes");
     expect((await fetch(`${origin}/api/hello`)).status).toBe(200);
   });
 

@@ -225,13 +225,18 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestHan
     resolution: FunctionResolution,
     id: string | undefined,
   ) => {
-    const setId = () => {
+    /**
+     * Hands the answer to the listener, with the request id and (for an answer of the function's)
+     * the route's headers set first: its writeHead merges the Response's own over them.
+     */
+    const toListener = (answer: Answer, routeHeaders?: Record<string, string>) => {
       if (id !== undefined) res.setHeader(REQUEST_ID_HEADER, id);
+      if (routeHeaders) for (const name in routeHeaders) res.setHeader(name, routeHeaders[name] as string);
+      serveFetch(req, res, answer);
     };
     const answered = (error: unknown, response?: Response, routeHeaders?: Record<string, string>) => {
       if (!response) {
-        setId();
-        serveFetch(req, res, () => Promise.reject(error));
+        toListener(() => Promise.reject(error));
         return;
       }
       const drained = req.readableEnded || req.method === "GET" || req.method === "HEAD";
@@ -240,18 +245,13 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestHan
         try {
           written = writeLightResponse(response, res, addedHeaders(routeHeaders, id));
         } catch (writeError) {
-          // A header node refuses (a newline in a value): the listener answers it as it would.
-          setId();
-          serveFetch(req, res, () => Promise.reject(writeError));
+          // A header node refuses (a newline in a value), found before anything was written: the
+          // listener answers it as it would (a 500).
+          toListener(() => Promise.reject(writeError), routeHeaders);
           return;
         }
       }
-      if (!written) {
-        setId();
-        // Under the Response's own: the listener's writeHead merges them over these.
-        if (routeHeaders) for (const name in routeHeaders) res.setHeader(name, routeHeaders[name] as string);
-        serveFetch(req, res, () => response);
-      }
+      if (!written) toListener(() => response, routeHeaders);
     };
     try {
       answerFunction(
@@ -263,8 +263,7 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestHan
         answered,
       );
     } catch (error) {
-      setId();
-      serveFetch(req, res, () => {
+      toListener(() => {
         throw error;
       });
     }
