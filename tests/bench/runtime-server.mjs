@@ -5,7 +5,8 @@
  * runtime's own loader, as they do under the CLI. Crons stay off: a timer firing mid-measurement
  * would be measured too. NODE_ENV and the working directory are set as the CLI sets them.
  * RUNTIME_RECORD=0 turns the runtime's recording off (request ids, the /__runtime dashboard): the
- * recording bench compares the two. RUNTIME_IDLE_COLLECT=0 turns off the collection the runtime runs
+ * recording bench compares the two. RUNTIME_LOG=0 turns the per-request log line off, to measure
+ * what it costs. RUNTIME_IDLE_COLLECT=0 turns off the collection the runtime runs
  * after 10 s without requests (idle-collector.ts), to measure the load section without it.
  * Usage: node runtime-server.mjs dev|start <port>
  */
@@ -23,7 +24,7 @@ const runtime = await createRuntime({
   port: Number(port),
   host: "127.0.0.1",
   app: false,
-  log: true,
+  log: process.env.RUNTIME_LOG !== "0",
   crons: false,
   record: process.env.RUNTIME_RECORD !== "0",
   ...(process.env.RUNTIME_IDLE_COLLECT === "0" ? { idleCollectMs: false } : {}),
