@@ -243,7 +243,11 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestHan
       let written = false;
       if (drained) {
         try {
-          written = writeLightResponse(response, res, addedHeaders(routeHeaders, id));
+          written = writeLightResponse(
+            response,
+            res,
+            id === undefined ? [routeHeaders] : [{ [REQUEST_ID_HEADER]: id }, routeHeaders],
+          );
         } catch (writeError) {
           // A header node refuses (a newline in a value), found before anything was written: the
           // listener answers it as it would (a 500).
@@ -288,18 +292,6 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestHan
       proxy.close?.();
     },
   });
-}
-
-/**
- * The route's headers and the request id, for writeLightResponse to write under a function's own:
- * the route's object as it is when there is no id (it is made once per route, route-response.ts).
- */
-function addedHeaders(
-  route: Record<string, string> | undefined,
-  id: string | undefined,
-): Record<string, string> | undefined {
-  if (id === undefined) return route;
-  return { [REQUEST_ID_HEADER]: id, ...route };
 }
 
 /** The path only: a query string can carry what should never be logged. */

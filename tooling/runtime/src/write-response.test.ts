@@ -33,7 +33,9 @@ beforeAll(async () => {
     if (writer === "runtime" || writer === "runtime-added") {
       const url = plainRequestUrl(req);
       seen.head = url === undefined ? undefined : new IncomingHead(req, url);
-      const added = writer === "runtime-added" ? ADDED : undefined;
+      // In two parts, as the runtime gives them: the request id, then the route's headers.
+      const { "x-vercel-id": id, ...route } = ADDED;
+      const added = writer === "runtime-added" ? [{ "x-vercel-id": id as string }, route] : undefined;
       if (!writeLightResponse(makeResponse(), res, added)) res.writeHead(599).end("not written");
       return;
     }

@@ -30,8 +30,11 @@ type Cached = [number, unknown, unknown];
 export function writeLightResponse(
   response: Response,
   outgoing: ServerResponse,
-  /** Headers written under the Response's own: a name the Response sets (in any case) wins. */
-  added?: Record<string, string>,
+  /**
+   * Headers written under the Response's own, in this order: a name the Response sets (in any
+   * case) wins.
+   */
+  added?: readonly (Record<string, string> | undefined)[],
 ): boolean {
   if (cacheKey === undefined) cacheKey = findCacheKey();
   if (cacheKey === null) return false;
@@ -68,13 +71,18 @@ export function writeLightResponse(
   return true;
 }
 
-/** `added`, then `own` over it: one plain object, a name in `own` replacing the same name in `added` whatever its case. */
+/**
+ * Each of `added`, then `own` over them, copied once into one plain object: a name in `own`
+ * replaces the same name in `added` whatever its case.
+ */
 function underOwn(
   own: Record<string, string | number>,
-  added: Record<string, string>,
+  added: readonly (Record<string, string> | undefined)[],
 ): Record<string, string | number> {
   const out: Record<string, string | number> = {};
-  for (const name in added) if (!hasName(own, name)) out[name] = added[name] as string;
+  for (const headers of added) {
+    if (headers) for (const name in headers) if (!hasName(own, name)) out[name] = headers[name] as string;
+  }
   for (const name in own) out[name] = own[name] as string | number;
   return out;
 }
