@@ -175,6 +175,22 @@ describe("cron jobs and ready()", () => {
       errors.mockRestore();
     }
   });
+
+  it("reads vercel.json as saved when a save truncates it first and then writes it", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      const crons = [{ path: "/api/record?from=resaved", schedule: "0 4 * * *" }];
+      // Two changes in a row, as an editor that truncates makes: the first leaves an empty file.
+      await writeFile(join(root, "vercel.json"), "");
+      await writeFile(join(root, "vercel.json"), JSON.stringify({ ...vercelJson, crons }));
+      await eventually(() => runtime.crons()[0]?.path === "/api/record?from=resaved");
+      expect(runtime.crons()).toEqual(crons);
+      expect(errors).not.toHaveBeenCalled();
+    } finally {
+      errors.mockRestore();
+    }
+  });
 });
 
 describe("start-up", () => {

@@ -110,7 +110,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   let origin = "http://localhost";
   const crons = createRuntimeCrons(project, () => origin);
-  if (dev) reloadOnChange(project, loader, (config) => crons.setJobs(config.crons));
+  const stopReloading = dev
+    ? reloadOnChange(project, loader, (config) => crons.setJobs(config.crons))
+    : undefined;
 
   const handler = createRequestHandler({
     project,
@@ -135,6 +137,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       mode: options.mode,
     });
   } catch (error) {
+    stopReloading?.();
     idle?.close();
     await stopListening(server);
     handler.close();
@@ -185,6 +188,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     crons: () => project.config.crons.map((job) => ({ path: job.path, schedule: job.schedule.source })),
     runCron: (path) => crons.run(path),
     async close() {
+      stopReloading?.();
       crons.close();
       idle?.close();
       await stopListening(server);
