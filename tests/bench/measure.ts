@@ -52,10 +52,14 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Starts one of bench/servers.ts's servers (the runtime's own from runtime-server.mjs) in its own process. */
+/**
+ * Starts one of bench/servers.ts's servers (the runtime's own from runtime-server.mjs) in its own
+ * process, on the node binary `execPath` (this process's by default).
+ */
 export async function startServer(
   kind: string,
   env: Record<string, string> = {},
+  execPath: string = process.execPath,
 ): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
   const port = await freePort();
   const runtime = kind === "runtime-start" || kind === "runtime-dev";
@@ -64,11 +68,13 @@ export async function startServer(
         // As `pnpm start` runs it (api/package.json's flags, START_FLAGS above).
         // The runtime's collection after 10 s idle is createRuntime's default: on here as there.
         execArgv: kind === "runtime-start" ? START_FLAGS : [],
+        execPath,
         env: { ...process.env, ...env },
         stdio: ["ignore", "ignore", "inherit", "ipc"],
       })
     : fork(new URL("./servers.ts", import.meta.url), [kind, String(port)], {
         execArgv: ["--import", "tsx"],
+        execPath,
         env: { ...process.env, ...env },
         stdio: ["ignore", "inherit", "inherit", "ipc"],
       });

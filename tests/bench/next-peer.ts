@@ -76,13 +76,14 @@ export async function buildNextPeer(): Promise<void> {
   if (code !== 0) throw new Error(`next build of the peer failed:\n${output}`);
 }
 
-/** `next start` on the built app, once it answers. */
+/** `next start` on the built app, on the node binary `execPath`, once it answers. */
 export async function startNextPeer(
   env: Record<string, string>,
+  execPath: string = process.execPath,
 ): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
   const port = await freePort();
   const child: ChildProcess = spawn(
-    process.execPath,
+    execPath,
     [nextBin, "start", dir, "--port", String(port), "--hostname", "127.0.0.1"],
     {
       cwd: dir,

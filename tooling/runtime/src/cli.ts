@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { filterConsoleErrors, workflowFatalErrors } from "./console-filter.ts";
 import { captureConsole } from "./observe/invocation-console.ts";
+import { endOfLifeNote } from "./node-support.ts";
 import { setProcessEnv } from "./process-env.ts";
 import { createRuntime } from "./server.ts";
 
@@ -65,7 +66,8 @@ export async function main(argv: string[]): Promise<void> {
       ? ""
       : `, ${cronCount} cron job${cronCount === 1 ? "" : "s"}${crons ? "" : " not scheduled (--no-crons)"}`;
   console.log(
-    `\n  ▲ ${mode === "dev" ? "Dev" : "Production-like"} runtime ready on ${runtime.url} (${count} functions${cronNote})\n`,
+    `\n  ▲ ${mode === "dev" ? "Dev" : "Production-like"} runtime ready on ${runtime.url} (${count} functions${cronNote})\n` +
+      (mode === "start" ? endOfLifeNote(process.versions.node) : ""),
   );
   let closing = false;
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
