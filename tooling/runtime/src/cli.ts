@@ -1,8 +1,8 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { filterConsoleErrors, workflowFatalErrors } from "./console-filter.ts";
-import { captureConsole } from "./observe/invocation-console.ts";
 import { endOfLifeNote } from "./node-support.ts";
+import { captureConsole } from "./observe/invocation-console.ts";
 import { setProcessEnv } from "./process-env.ts";
 import { createRuntime } from "./server.ts";
 
